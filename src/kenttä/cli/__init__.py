@@ -1,0 +1,69 @@
+"""The `kenttä` command line (DESIGN §5). Command modules load only when called."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from kenttä.cli.common import CliContext, run_guarded
+
+# command name -> ("module:attribute", one-line summary); each module owns its commands, and
+# `kenttä --help` lists them without importing any.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "open": ("kenttä.cli.app_cmds:open_app", "Open the app on the local database."),
+    "demo": ("kenttä.cli.app_cmds:demo", "Open the app on a generated demo caseload."),
+    "seed": ("kenttä.cli.data_cmds:seed", "Generate synthetic data at scale."),
+    "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV."),
+    "export": ("kenttä.cli.data_cmds:export", "Export a table in canonical JSONL or CSV."),
+    "report": ("kenttä.cli.report_cmds:report", "ESF monitoring, follow-up and quality reports."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name][0].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        rows += [(n, c.get_short_help_str()) for n, c in sorted(self.commands.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    envvar="KENTTA_DB",
+    help="The local database file (default: the user data directory; also KENTTA_DB).",
+)
+@click.version_option(package_name="kentta", prog_name="kenttä")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """kenttä: client work, employer visits and service vouchers, offline first.
+
+    With no command, opens the app on the local database.
+    """
+    ctx.obj = CliContext(db_path=db_path)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.get_command(ctx, "open"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    run_guarded(lambda: cli.main(args=argv, prog_name="kenttä", standalone_mode=False))
+    sys.exit(0)

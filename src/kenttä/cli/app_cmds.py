@@ -1,0 +1,35 @@
+"""Opening the app: on the local database, or on a generated demo caseload."""
+
+from __future__ import annotations
+
+import click
+
+from kenttä.cli.common import CliContext
+
+
+@click.command("open")
+@click.pass_obj
+def open_app(obj: CliContext) -> None:
+    """Open the app on the local database."""
+    from kenttä.ui.app import run_app
+
+    ws = obj.workspace()
+    run_app(ws)
+
+
+@click.command("demo")
+@click.option("--path", type=click.Path(dir_okay=False), help="Where to write the demo database.")
+@click.option("--seed", "random_seed", default=2016, show_default=True, help="Random seed.")
+@click.option("--no-ui", is_flag=True, help="Only build the database and print its path.")
+@click.pass_obj
+def demo(obj: CliContext, path: str | None, random_seed: int, no_ui: bool) -> None:
+    """Open the app on a generated demo caseload (about 150 clients)."""
+    from kenttä.services.demo import ensure_demo_database
+
+    ws = ensure_demo_database(path, seed=random_seed)
+    if no_ui:
+        click.echo(str(ws.store.path))
+        return
+    from kenttä.ui.app import run_app
+
+    run_app(ws)

@@ -1,0 +1,161 @@
+"""The app's schema as the sync module sees it, derived from the domain models.
+
+One declaration per table: its model (the columns come from the model's fields), its kind,
+natural key, personal-data columns and references. Bump SCHEMA_VERSION with every migration
+that changes a replicated table.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from kenttä_sync.schema import ColumnType, SyncSchema, TableSpec
+from pydantic import BaseModel
+
+from kenttä.domain import models as m
+
+SCHEMA_VERSION = 2
+
+
+def _column_type(annotation: Any) -> ColumnType:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _column_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _column_type(args[0])
+    if origin in (list, dict, tuple) or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    ):
+        return "json"
+    if annotation is bool:
+        return "boolean"
+    if annotation is int:
+        return "integer"
+    if annotation is float:
+        return "real"
+    if annotation in (date, datetime):
+        return "date"
+    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, Enum)):
+        return "text"
+    raise TypeError(f"no column type for {annotation!r}")
+
+
+def columns_of(model: type[m.Record]) -> dict[str, ColumnType]:
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {name: _column_type(hints[name]) for name in model.model_fields if name != "id"}
+
+
+def _spec(table: str, model: type[m.Record], **kwargs: Any) -> TableSpec:
+    return TableSpec(name=table, columns=columns_of(model), **kwargs)
+
+
+CLIENT_PERSONAL = (
+    "henkilotunnus",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "postal_code",
+    "phone",
+    "email",
+)
+
+MODELS: dict[str, type[m.Record]] = {
+    "clients": m.Client,
+    "notes": m.Note,
+    "assessments": m.Assessment,
+    "plans": m.Plan,
+    "plan_steps": m.PlanStep,
+    "employers": m.Employer,
+    "visits": m.Visit,
+    "placements": m.Placement,
+    "services": m.Service,
+    "providers": m.Provider,
+    "vouchers": m.Voucher,
+    "outcomes": m.OutcomeRecord,
+    "feedback": m.Feedback,
+    "audit_events": m.AuditEvent,
+}
+
+SCHEMA = SyncSchema(
+    name="kentta",
+    version=SCHEMA_VERSION,
+    tables=(
+        _spec(
+            "clients",
+            m.Client,
+            natural_key="henkilotunnus",
+            personal_columns=CLIENT_PERSONAL,
+        ),
+        _spec(
+            "notes",
+            m.Note,
+            kind="append_only",
+            personal_columns=("body",),
+            references={"client_id": "clients", "corrects": "notes"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "assessments",
+            m.Assessment,
+            personal_columns=("strengths", "obstacles", "ratings"),
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "plans",
+            m.Plan,
+            personal_columns=("goal",),
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "plan_steps",
+            m.PlanStep,
+            personal_columns=("description",),
+            references={"plan_id": "plans", "client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "employers",
+            m.Employer,
+            natural_key="y_tunnus",
+            personal_columns=("contact_name", "contact_phone", "contact_email"),
+        ),
+        _spec("visits", m.Visit, references={"employer_id": "employers"}),
+        _spec(
+            "placements",
+            m.Placement,
+            references={"client_id": "clients", "employer_id": "employers"},
+            erase_with="client_id",
+        ),
+        _spec("services", m.Service, natural_key="code"),
+        _spec("providers", m.Provider, natural_key="y_tunnus"),
+        _spec(
+            "vouchers",
+            m.Voucher,
+            natural_key="number",
+            references={"client_id": "clients", "provider_id": "providers"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "outcomes",
+            m.OutcomeRecord,
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "feedback",
+            m.Feedback,
+            kind="append_only",
+            personal_columns=("comment",),
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec("audit_events", m.AuditEvent, kind="append_only"),
+    ),
+)

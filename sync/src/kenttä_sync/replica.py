@@ -1,0 +1,273 @@
+"""The local write path: every mutation of a replicated table goes through a Transaction.
+
+In one SQLite transaction a Transaction writes the rows, their sync metadata and one
+change-log entry per changed column (or per inserted row), so a change is either saved and
+recorded for sync, or neither. The application owns the connection and the table DDL
+(`TableSpec.sqlite_ddl()`); `LocalReplica.install()` adds the change log and sync state.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from kenttä_sync.changes import SQLITE_CHANGE_LOG_DDL, Op, dumps_value
+from kenttä_sync.hlc import HybridLogicalClock, Stamp
+from kenttä_sync.ids import new_device_id, uuid7
+from kenttä_sync.schema import SyncSchema, TableSpec
+
+_INSERT_CHANGE = (
+    "INSERT INTO _changes (change_id, device_id, device_seq, tbl, row_id, col, op, value,"
+    " stamp, prev_stamp, tx_id, author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+class WriteError(ValueError):
+    """A mutation that cannot be made (unknown table or column, missing row)."""
+
+
+def to_sql(kind: str, value: Any) -> Any:
+    """The stored form of a column value: JSON as canonical text, booleans as 0/1."""
+    if value is None:
+        return None
+    if kind == "json":
+        return value if isinstance(value, str) else dumps_value(value)
+    if kind == "boolean":
+        return int(bool(value))
+    if kind == "date":
+        return value if isinstance(value, str) else value.isoformat()
+    if kind == "integer" and isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class LocalReplica:
+    """A device's replica in an SQLite connection opened with isolation_level=None."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        schema: SyncSchema,
+        wall: Callable[[], int] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.schema = schema
+        self._wall = wall
+        self._clock: HybridLogicalClock | None = None
+
+    # -- state ------------------------------------------------------------------------------
+    def install(self, device_id: str | None = None) -> None:
+        """Create the change log and sync state, and this replica's device id, if absent."""
+        for statement in SQLITE_CHANGE_LOG_DDL.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO _sync_state (key, value) VALUES ('device_id', ?)",
+            (device_id or new_device_id(),),
+        )
+
+    def state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM _sync_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_state(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO _sync_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def device_id(self) -> str:
+        device = self.state("device_id")
+        if device is None:
+            raise WriteError("this database has no device id: run install() first")
+        return device
+
+    def clock(self) -> HybridLogicalClock:
+        """The replica's clock, caught up with the stamp persisted by any process."""
+        persisted = self.state("hlc")
+        if self._clock is None:
+            kwargs = {"wall": self._wall} if self._wall else {}
+            self._clock = HybridLogicalClock(self.device_id, last=persisted, **kwargs)
+        elif persisted is not None:
+            self._clock.observe_local(Stamp.decode(persisted))
+        return self._clock
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, author: str) -> Iterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT; rolls back whole on any exception."""
+        if self.conn.in_transaction:
+            raise WriteError("a replica transaction cannot nest inside another transaction")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            clock = self.clock()
+            seq = int(self.state("device_seq") or 0)
+            tx = Transaction(self, clock, author, seq)
+            yield tx
+            if tx.device_seq != seq:
+                self.set_state("device_seq", str(tx.device_seq))
+                self.set_state("hlc", clock.last.encode())
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._clock = None  # re-read the persisted clock next time
+            raise
+
+
+class Transaction:
+    """The mutations of one local transaction; obtained from LocalReplica.transaction()."""
+
+    def __init__(
+        self, replica: LocalReplica, clock: HybridLogicalClock, author: str, device_seq: int
+    ) -> None:
+        self.replica = replica
+        self.conn = replica.conn
+        self.clock = clock
+        self.author = author
+        self.device_id = replica.device_id
+        self.device_seq = device_seq
+        self.tx_id = uuid7()
+
+    def _spec(self, table: str) -> TableSpec:
+        try:
+            return self.replica.schema.table(table)
+        except KeyError:
+            raise WriteError(f"unknown table {table!r}") from None
+
+    def _log(
+        self,
+        table: str,
+        row_id: str,
+        column: str | None,
+        op: Op,
+        value: Any,
+        stamp: str,
+        prev: str | None,
+    ) -> None:
+        self.device_seq += 1
+        encoded = None if value is None and op != Op.UPDATE else dumps_value(value)
+        self.conn.execute(
+            _INSERT_CHANGE,
+            (
+                f"{self.device_id}:{self.device_seq}",
+                self.device_id,
+                self.device_seq,
+                table,
+                row_id,
+                column,
+                op.value,
+                encoded,
+                stamp,
+                prev,
+                self.tx_id,
+                self.author,
+            ),
+        )
+
+    @staticmethod
+    def _stored(spec: TableSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(values) - set(spec.columns) - {"id"}
+        if unknown:
+            raise WriteError(f"{spec.name} has no column {sorted(unknown)[0]!r}")
+        return {col: to_sql(kind, values.get(col)) for col, kind in spec.columns.items()}
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> str:
+        """Insert one row (id made here unless given); returns its id."""
+        spec = self._spec(table)
+        row_id = str(values.get("id") or uuid7())
+        row = self._stored(spec, values)
+        stamp = self.clock.now().encode()
+        cols = ["id", *row, "_stamp"]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            (row_id, *row.values(), stamp),
+        )
+        self._log(table, row_id, None, Op.INSERT, row, stamp, None)
+        return row_id
+
+    def bulk_insert(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Insert many rows with executemany: the fast path for seeding and import."""
+        spec = self._spec(table)
+        cols = ["id", *spec.columns, "_stamp"]
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        table_rows: list[tuple] = []
+        change_rows: list[tuple] = []
+        for values in rows:
+            row_id = str(values.get("id") or uuid7())
+            row = self._stored(spec, values)
+            stamp = self.clock.now().encode()
+            self.device_seq += 1
+            table_rows.append((row_id, *row.values(), stamp))
+            change_rows.append(
+                (
+                    f"{self.device_id}:{self.device_seq}",
+                    self.device_id,
+                    self.device_seq,
+                    table,
+                    row_id,
+                    None,
+                    Op.INSERT.value,
+                    dumps_value(row),
+                    stamp,
+                    None,
+                    self.tx_id,
+                    self.author,
+                )
+            )
+        self.conn.executemany(sql, table_rows)
+        self.conn.executemany(_INSERT_CHANGE, change_rows)
+        return len(table_rows)
+
+    def update(self, table: str, row_id: str, values: Mapping[str, Any]) -> list[str]:
+        """Set columns of a row; only columns whose value changes are written and logged."""
+        spec = self._spec(table)
+        if spec.kind == "append_only":
+            raise WriteError(f"{table} is append-only: write a new row instead")
+        unknown = set(values) - set(spec.columns)
+        if unknown:
+            raise WriteError(f"{table} has no column {sorted(unknown)[0]!r}")
+        cols = list(values)
+        current = self.conn.execute(
+            f"SELECT {', '.join([*cols, '_stamp', '_clock', '_deleted', '_erased'])}"
+            f" FROM {table} WHERE id = ?",
+            (row_id,),
+        ).fetchone()
+        if current is None or current[-2] is not None or current[-1] is not None:
+            raise WriteError(f"no {table} row with that id")
+        created, clock_json = current[len(cols)], current[len(cols) + 1]
+        col_clock: dict[str, str] = json.loads(clock_json) if clock_json else {}
+        changed: list[str] = []
+        for i, col in enumerate(cols):
+            new = to_sql(spec.columns[col], values[col])
+            if new == current[i]:
+                continue
+            stamp = self.clock.now().encode()
+            prev = col_clock.get(col, created)
+            col_clock[col] = stamp
+            self.conn.execute(f"UPDATE {table} SET {col} = ? WHERE id = ?", (new, row_id))
+            self._log(table, row_id, col, Op.UPDATE, new, stamp, prev)
+            changed.append(col)
+        if changed:
+            self.conn.execute(
+                f"UPDATE {table} SET _clock = ? WHERE id = ?", (dumps_value(col_clock), row_id)
+            )
+        return changed
+
+    def delete(self, table: str, row_id: str) -> None:
+        """Tombstone a row of an LWW table (the row stays, hidden, so the delete can sync)."""
+        spec = self._spec(table)
+        if spec.kind == "append_only":
+            raise WriteError(f"{table} is append-only: rows are never deleted")
+        row = self.conn.execute(
+            f"SELECT _stamp, _deleted FROM {table} WHERE id = ?", (row_id,)
+        ).fetchone()
+        if row is None or row[1] is not None:
+            raise WriteError(f"no {table} row with that id")
+        stamp = self.clock.now().encode()
+        self.conn.execute(f"UPDATE {table} SET _deleted = ? WHERE id = ?", (stamp, row_id))
+        self._log(table, row_id, None, Op.DELETE, None, stamp, row[0])

@@ -1,0 +1,115 @@
+"""The schema an application hands to the sync module.
+
+kenttä_sync knows tables, columns, scopes and natural keys, never what they mean. The app
+declares each replicated table once; DDL for SQLite and PostgreSQL is generated from it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ColumnType = Literal["text", "integer", "real", "boolean", "date", "json"]
+TableKind = Literal["lww", "append_only"]
+
+# Sync metadata kept in every replicated row. `_stamp` is the stamp of the insert; `_clock`
+# a JSON object {column: stamp} for columns written after the insert (absent: `_stamp`);
+# `_deleted` the tombstone stamp; `_erased` the stamp of an erasure (permanent).
+META_COLUMNS: tuple[str, ...] = ("_stamp", "_clock", "_deleted", "_erased")
+
+SQLITE_TYPES: dict[str, str] = {
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "real": "REAL",
+    "boolean": "INTEGER",
+    "date": "TEXT",
+    "json": "TEXT",
+}
+POSTGRES_TYPES: dict[str, str] = {
+    "text": "TEXT",
+    "integer": "BIGINT",
+    "real": "DOUBLE PRECISION",
+    "boolean": "BIGINT",
+    "date": "TEXT",
+    "json": "TEXT",
+}
+
+
+class TableSpec(BaseModel):
+    """One replicated table. Every row has a text primary key `id` made on the device."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: TableKind = "lww"
+    columns: dict[str, ColumnType]
+    natural_key: str | None = None
+    """A column whose equal non-null values on two rows mean the same thing (one canonical row)."""
+    scope_column: str | None = "scope"
+    personal_columns: tuple[str, ...] = ()
+    """Columns blanked by an erasure (personal data)."""
+    references: dict[str, str] = Field(default_factory=dict)
+    """column -> table it points at by id; re-pointed when natural-key rows merge."""
+    erase_with: str | None = None
+    """A column in `references` whose target's erasure erases this row's personal columns too."""
+
+    @model_validator(mode="after")
+    def _check(self) -> TableSpec:
+        names = set(self.columns)
+        if "id" in names:
+            raise ValueError(f"{self.name}: 'id' is implicit, do not declare it")
+        for col in (self.natural_key, self.scope_column, self.erase_with):
+            if col is not None and col not in names:
+                raise ValueError(f"{self.name}: unknown column {col!r}")
+        for col in (*self.personal_columns, *self.references):
+            if col not in names:
+                raise ValueError(f"{self.name}: unknown column {col!r}")
+        if self.erase_with is not None and self.erase_with not in self.references:
+            raise ValueError(f"{self.name}: erase_with must name a reference column")
+        if any(c.startswith("_") for c in names):
+            raise ValueError(f"{self.name}: column names starting with '_' are reserved")
+        return self
+
+    def sqlite_ddl(self) -> str:
+        return self._ddl(SQLITE_TYPES)
+
+    def postgres_ddl(self) -> str:
+        return self._ddl(POSTGRES_TYPES)
+
+    def _ddl(self, types: dict[str, str]) -> str:
+        cols = ["id TEXT PRIMARY KEY"]
+        cols += [f"{name} {types[kind]}" for name, kind in self.columns.items()]
+        cols += ["_stamp TEXT NOT NULL", "_clock TEXT", "_deleted TEXT", "_erased TEXT"]
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+class SyncSchema(BaseModel):
+    """Everything the sync module knows of an application's data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: int
+    tables: tuple[TableSpec, ...]
+
+    @model_validator(mode="after")
+    def _check(self) -> SyncSchema:
+        names = [t.name for t in self.tables]
+        if len(names) != len(set(names)):
+            raise ValueError("table names must be unique")
+        for table in self.tables:
+            for col, target in table.references.items():
+                if target not in names:
+                    raise ValueError(f"{table.name}.{col} references unknown table {target!r}")
+        return self
+
+    def table(self, name: str) -> TableSpec:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tables)
