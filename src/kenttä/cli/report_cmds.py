@@ -1,0 +1,277 @@
+"""`kenttä report esf|followups|quality`: the programme's figures for people and scripts.
+
+Output never holds personal data: clients appear by record id and a label of programme,
+status, dates and outcome. Bad input is one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.services.context import Workspace
+from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
+
+FORMATS = click.Choice(["table", "csv", "json", "xlsx"])
+
+
+def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--out",
+        "out",
+        type=click.Path(dir_okay=False),
+        help="Write to FILE (required for xlsx).",
+    )(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(func)
+    func = click.option(
+        "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format."
+    )(func)
+    return func
+
+
+def _fmt(fmt: str, as_json: bool, out: str | None) -> str:
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and not out:
+        raise CommandError("--format xlsx needs --out FILE")
+    return fmt
+
+
+def _period(start: str | None, end: str | None, *, required: bool) -> Period | None:
+    if start is None and end is None and not required:
+        return None
+    if start is None or end is None:
+        raise CommandError("give both --from and --to")
+    try:
+        return Period(parse_day(start, "--from"), parse_day(end, "--to"))
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _programme(ws: Workspace, name: str | None) -> str | None:
+    try:
+        return resolve_programme(ws, name)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+def _emit_list(
+    fmt: str,
+    out: str | None,
+    items: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    payload: dict[str, Any],
+    sheet: str,
+) -> None:
+    import json
+
+    from kenttä.services.reports import formats
+
+    if fmt == "json":
+        if out:
+            _emit(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), out)
+        else:
+            echo_json(payload)
+    elif fmt == "csv":
+        _emit(formats.dicts_csv(items, columns), out)
+    elif fmt == "xlsx":
+        assert out is not None
+        rows = [[item.get(c) for c in columns] for item in items]
+        formats.write_xlsx(out, {sheet: (columns, rows)})
+        click.echo(f"wrote {out}", err=True)
+    else:
+        _emit(formats.dicts_table(items, columns), out)
+
+
+@click.group("report")
+def report() -> None:
+    """ESF monitoring, follow-up and quality reports."""
+
+
+@report.command("esf")
+@click.option(
+    "--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD)."
+)
+@click.option(
+    "--to", "end", required=True, metavar="DATE", help="Last day of the period (YYYY-MM-DD)."
+)
+@click.option("--programme", help="Only this programme's clients (default: all).")
+@click.option(
+    "--explain", "figure", metavar="FIGURE", help="List the records behind FIGURE (a JSON key)."
+)
+@_format_options
+@click.pass_obj
+def esf_cmd(
+    obj: CliContext,
+    start: str,
+    end: str,
+    programme: str | None,
+    figure: str | None,
+    fmt: str,
+    as_json: bool,
+    out: str | None,
+) -> None:
+    """ESF+ indicators, funnel, outcomes, companies and vouchers over a period.
+
+    JSON keys for scripts: participants, finished, positive_path_rate, job_or_degree_rate
+    (fractions, null when nobody finished), participating_companies, and the rest by the
+    names in the table's figure column (`--format csv` shows them).
+    """
+    from kenttä.services.reports import esf, formats
+
+    fmt = _fmt(fmt, as_json, out)
+    period = _period(start, end, required=True)
+    assert period is not None
+    ws = obj.workspace()
+    try:
+        prog = _programme(ws, programme)
+        if figure:
+            try:
+                records = esf.explain(ws, figure, period, prog)
+            except ReportError as exc:
+                raise CommandError(str(exc)) from None
+            payload = {
+                "figure": figure,
+                "period": period.as_dict(),
+                "programme": prog,
+                "count": len(records),
+                "records": records,
+            }
+            _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
+            return
+        result = esf.compute(ws, period, prog)
+        if fmt == "json":
+            payload = result.model_dump(mode="json")
+            if out:
+                import json
+
+                _emit(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), out)
+            else:
+                echo_json(payload)
+        elif fmt == "csv":
+            _emit(formats.esf_csv(result), out)
+        elif fmt == "xlsx":
+            assert out is not None
+            formats.esf_xlsx(result, out)
+            click.echo(f"wrote {out}", err=True)
+        else:
+            _emit(formats.esf_table(result), out)
+    finally:
+        ws.close()
+
+
+FOLLOWUP_COLUMNS = [
+    "due_on",
+    "checkpoint",
+    "overdue",
+    "client_id",
+    "exit_date",
+    "programme",
+    "owner",
+    "source",
+]
+
+
+@report.command("followups")
+@click.option("--today", metavar="DATE", help="The day to count from (default: today).")
+@click.option(
+    "--window",
+    default=14,
+    show_default=True,
+    type=click.IntRange(0, 3660),
+    help="Also list checks due within this many days.",
+)
+@click.option("--since", metavar="DATE", help="Leave out checks due before this day.")
+@click.option("--programme", help="Only this programme's clients.")
+@click.option("--owner", help="Only this owner's clients.")
+@_format_options
+@click.pass_obj
+def followups_cmd(
+    obj: CliContext,
+    today: str | None,
+    window: int,
+    since: str | None,
+    programme: str | None,
+    owner: str | None,
+    fmt: str,
+    as_json: bool,
+    out: str | None,
+) -> None:
+    """The 28-day and 6-month outcome checks that are due (ESF+)."""
+    from kenttä.services.reports.followups import due_followups
+
+    fmt = _fmt(fmt, as_json, out)
+    try:
+        day = parse_day(today, "--today") if today else date.today()
+        since_day = parse_day(since, "--since") if since else None
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+    ws = obj.workspace()
+    try:
+        prog = _programme(ws, programme)
+        items = [
+            f.as_dict()
+            for f in due_followups(
+                ws, day, window_days=window, programme=prog, owner=owner, since=since_day
+            )
+        ]
+        payload = {
+            "today": day.isoformat(),
+            "window_days": window,
+            "count": len(items),
+            "followups": items,
+        }
+        _emit_list(fmt, out, items, FOLLOWUP_COLUMNS, payload, "followups")
+    finally:
+        ws.close()
+
+
+@report.command("quality")
+@click.option(
+    "--from", "start", metavar="DATE", help="First day of the period (YYYY-MM-DD; default: all)."
+)
+@click.option("--to", "end", metavar="DATE", help="Last day of the period (YYYY-MM-DD).")
+@click.option("--programme", help="Only this programme's clients.")
+@_format_options
+@click.pass_obj
+def quality_cmd(
+    obj: CliContext,
+    start: str | None,
+    end: str | None,
+    programme: str | None,
+    fmt: str,
+    as_json: bool,
+    out: str | None,
+) -> None:
+    """What an auditor would question: missing start data, exits without an outcome, …"""
+    from kenttä.services.reports.quality import quality_findings, summary
+
+    fmt = _fmt(fmt, as_json, out)
+    period = _period(start, end, required=False)
+    ws = obj.workspace()
+    try:
+        prog = _programme(ws, programme)
+        findings = quality_findings(ws, period, prog)
+        items = [f.as_dict() for f in findings]
+        payload = {
+            "period": period.as_dict() if period else None,
+            "programme": prog,
+            "count": len(items),
+            "summary": summary(findings),
+            "findings": items,
+        }
+        _emit_list(fmt, out, items, ["code", "table", "id", "label", "detail"], payload, "quality")
+    finally:
+        ws.close()
