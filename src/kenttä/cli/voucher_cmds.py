@@ -1,0 +1,268 @@
+"""`kenttä voucher …`: issue, list, show, cancel and move service vouchers; this device's budget."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import click
+
+from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.domain.codes import VoucherStatus
+from kenttä.domain.models import Voucher
+from kenttä.services.context import Workspace
+
+STATUSES = [s.value for s in VoucherStatus]
+
+
+@contextmanager
+def _workspace(obj: CliContext) -> Iterator[Workspace]:
+    """The workspace, with every refusal of the voucher services as a one-line error."""
+    from kenttä.services.voucher_common import VoucherError
+
+    ws = obj.workspace()
+    try:
+        yield ws
+    except VoucherError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        ws.close()
+
+
+def _euros(text: str | None) -> int | None:
+    from kenttä.services.voucher_common import VoucherError, parse_eur
+
+    if text is None:
+        return None
+    try:
+        return parse_eur(text)
+    except VoucherError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD or D.M.YYYY)")
+
+
+def _eur(cents: int) -> str:
+    from kenttä.services.voucher_common import eur
+
+    return eur(cents)
+
+
+def _voucher_json(voucher: Voucher) -> dict:
+    return voucher.model_dump(mode="json")
+
+
+@click.group("voucher")
+def voucher() -> None:
+    """Issue, list and cancel service vouchers (palveluseteli)."""
+
+
+@voucher.command("issue")
+@click.option("--client", "client_id", required=True, help="The client's id.")
+@click.option("--service", "service_code", required=True, help="Service code (see `services`).")
+@click.option("--value", help="Value in euros: 450, 450.50 or 450,50 (default: the service's).")
+@click.option("--valid-until", help="Last valid day, YYYY-MM-DD (default: three months).")
+@click.option("--provider", "provider_id", help="The provider the client chose, if already.")
+@click.option("--json", "as_json", is_flag=True, help="Print the voucher as JSON.")
+@click.pass_obj
+def issue(
+    obj: CliContext,
+    client_id: str,
+    service_code: str,
+    value: str | None,
+    valid_until: str | None,
+    provider_id: str | None,
+    as_json: bool,
+) -> None:
+    """Issue a voucher within this device's budget share; prints its number."""
+    from kenttä.services.vouchers import issue_voucher
+
+    value_cents = _euros(value)
+    until = _day(valid_until)
+    with _workspace(obj) as ws:
+        made = issue_voucher(
+            ws,
+            client_id=client_id,
+            service_code=service_code,
+            value_cents=value_cents,
+            valid_until=until,
+            provider_id=provider_id,
+        )
+    if as_json:
+        echo_json(_voucher_json(made))
+    else:
+        click.echo(made.number)
+
+
+@voucher.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only vouchers in this state.")
+@click.option("--client", "client_id", help="Only this client's vouchers.")
+@click.option("--after", help="Start after this number (paging).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_(
+    obj: CliContext,
+    status: str | None,
+    client_id: str | None,
+    after: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List vouchers in number order."""
+    from kenttä.services.vouchers import list_vouchers
+
+    with _workspace(obj) as ws:
+        found = list_vouchers(ws, status=status, client_id=client_id, after=after, limit=limit)
+    if as_json:
+        echo_json([_voucher_json(v) for v in found])
+        return
+    for v in found:
+        click.echo(
+            f"{v.number:<28} {v.status:<16} {v.service_code:<26}"
+            f" {_eur(v.value_cents):>12}  {v.valid_until.isoformat()}"
+        )
+
+
+@voucher.command("show")
+@click.argument("number")
+@click.option("--text", "as_text", is_flag=True, help="The printable voucher for the client.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(obj: CliContext, number: str, as_text: bool, lang: str, as_json: bool) -> None:
+    """Show one voucher (with --text, the printable voucher)."""
+    from kenttä.services.vouchers import get_voucher, render_voucher_text
+
+    with _workspace(obj) as ws:
+        if as_text:
+            click.echo(render_voucher_text(ws, number, lang=lang), nl=False)
+            return
+        found = get_voucher(ws, number)
+    if as_json:
+        echo_json(_voucher_json(found))
+        return
+    for key, value in _voucher_json(found).items():
+        if key == "value_cents":
+            key, value = "value", _eur(found.value_cents)
+        click.echo(f"{key}: {'' if value is None else value}")
+
+
+@voucher.command("cancel")
+@click.argument("number")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def cancel(obj: CliContext, number: str, yes: bool) -> None:
+    """Cancel a voucher; its value goes back to the budget share."""
+    from kenttä.services.vouchers import cancel_voucher
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CommandError("cancelling a voucher needs --yes when there is no terminal")
+        click.confirm(f"Cancel voucher {number}?", abort=True)
+    with _workspace(obj) as ws:
+        done = cancel_voucher(ws, number)
+    click.echo(f"{done.number} {done.status}")
+
+
+@voucher.command("transition")
+@click.argument("number")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--provider", "provider_id", help="The provider (for provider_chosen).")
+@click.pass_obj
+def transition_(obj: CliContext, number: str, status: str, provider_id: str | None) -> None:
+    """Move a voucher to STATUS (provider_chosen, used, invoiced, paid, cancelled, expired)."""
+    from kenttä.services.vouchers import transition
+
+    with _workspace(obj) as ws:
+        done = transition(ws, number, status, provider_id=provider_id)
+    click.echo(f"{done.number} {done.status}")
+
+
+@voucher.command("expire")
+@click.pass_obj
+def expire(obj: CliContext) -> None:
+    """Mark open vouchers past their validity date as expired."""
+    from kenttä.services.vouchers import expire_overdue
+
+    with _workspace(obj) as ws:
+        count = expire_overdue(ws)
+    click.echo(f"{count} expired")
+
+
+@voucher.command("budget")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def budget(obj: CliContext, as_json: bool) -> None:
+    """This device's share of each voucher budget: granted, issued, remaining."""
+    from kenttä.services.voucher_budget import budget_figures
+
+    with _workspace(obj) as ws:
+        rows = budget_figures(ws)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no voucher budget granted to this device yet: sync with the office")
+        return
+    click.echo(
+        f"{'programme':<14} {'period':<23} {'granted':>14} {'issued':>14}"
+        f" {'used':>14} {'invoiced':>14} {'remaining':>14}"
+    )
+    for r in rows:
+        click.echo(
+            f"{r['programme']:<14} {r['period_start']}–{r['period_end']:<12}"
+            f" {_eur(r['granted_cents']):>14} {_eur(r['issued_cents']):>14}"
+            f" {_eur(r['used_cents']):>14} {_eur(r['invoiced_cents']):>14}"
+            f" {_eur(r['remaining_cents']):>14}"
+        )
+
+
+@voucher.command("return-share")
+@click.argument("budget_id")
+@click.argument("amount")
+@click.pass_obj
+def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
+    """Give back AMOUNT euros of unused share of BUDGET_ID (sent at the next sync)."""
+    from kenttä.services.voucher_budget import return_share
+
+    cents = _euros(amount) or 0
+    with _workspace(obj) as ws:
+        return_share(ws, budget_id, cents)
+    click.echo(f"returned {_eur(cents)}")
+
+
+@voucher.command("services")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def services(obj: CliContext, as_json: bool) -> None:
+    """The service tray: codes, categories and default values."""
+    from kenttä.services.vouchers import ensure_service_tray, list_services, providers_for
+
+    with _workspace(obj) as ws:
+        ensure_service_tray(ws)
+        tray = [(s, providers_for(ws, s.code)) for s in list_services(ws)]
+    if as_json:
+        echo_json(
+            [
+                {**s.model_dump(mode="json"), "providers": [p.model_dump(mode="json") for p in ps]}
+                for s, ps in tray
+            ]
+        )
+        return
+    for s, ps in tray:
+        click.echo(
+            f"{s.code:<26} {s.category:<12} {_eur(s.default_value_cents):>12}  {s.name}"
+            f"  ({len(ps)} providers)"
+        )
