@@ -32,6 +32,7 @@ class Config(BaseModel):
     programme: str | None = None
     idle_lock_minutes: int = Field(default=15, ge=0, le=24 * 60)
     retention_years: int = Field(default=5, ge=1, le=50)
+    encrypt: bool = False  # new databases are encrypted; the passphrase is never stored here
     server_url: str | None = None
 
 

@@ -18,6 +18,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV."),
     "export": ("kenttä.cli.data_cmds:export", "Export a table in canonical JSONL or CSV."),
     "report": ("kenttä.cli.report_cmds:report", "ESF monitoring, follow-up and quality reports."),
+    "voucher": ("kenttä.cli.voucher_cmds:voucher", "Issue, list and cancel service vouchers."),
+    "audit": ("kenttä.cli.privacy_cmds:audit_group", "Who saw or changed a client's data."),
+    "subject-access": ("kenttä.cli.privacy_cmds:subject_access", "Everything held about a person."),
+    "erase": ("kenttä.cli.privacy_cmds:erase_group", "Erase a person on every replica."),
+    "purge": ("kenttä.cli.privacy_cmds:purge", "Apply the retention rule through erasure."),
+    "passphrase": ("kenttä.cli.privacy_cmds:passphrase_group", "Encrypt or re-key the database."),
+    "enroll": ("kenttä.cli.sync_cmds:enroll", "Join this laptop to an office server."),
+    "sync": ("kenttä.cli.sync_cmds:sync", "Sync with the office server, or by bundle files."),
+    "server": ("kenttä.cli.server_cmds:server", "The office server and its central store."),
 }
 
 
@@ -65,5 +74,12 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_guarded(lambda: cli.main(args=argv, prog_name="kenttä", standalone_mode=False))
-    sys.exit(0)
+    outcome: list[object] = []
+
+    def call() -> None:
+        outcome.append(cli.main(args=argv, prog_name="kenttä", standalone_mode=False))
+
+    run_guarded(call)
+    # non-standalone click returns ctx.exit(code)'s code instead of exiting with it
+    code = outcome[0] if outcome else 0
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)

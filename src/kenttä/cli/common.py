@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,9 +12,10 @@ from typing import Any
 
 import click
 
-from kenttä.config import ConfigError, database_path, load_config
+from kenttä.config import Config, ConfigError, database_path, load_config
 from kenttä.domain.identifiers import IdentifierError
 from kenttä.services.context import Workspace
+from kenttä.services.roles import PermissionDenied
 from kenttä.store.db import StoreError, open_store
 
 
@@ -34,10 +36,36 @@ class CliContext:
     def workspace(self, *, create: bool = True) -> Workspace:
         try:
             config = load_config()
-            store = open_store(self.path(), create=create)
+            passphrase = obtain_passphrase(self.path(), config, create=create)
+            store = open_store(self.path(), create=create, passphrase=passphrase)
         except (ConfigError, StoreError) as exc:
             raise CommandError(str(exc)) from None
         return Workspace(store, config)
+
+
+def obtain_passphrase(path: Path, config: Config, *, create: bool = True) -> str | None:
+    """The database passphrase: KENTTA_PASSPHRASE, else asked at a terminal when needed.
+
+    Needed when the file is encrypted, or when it is about to be created and the config says
+    `encrypt = true`. With no terminal and no KENTTA_PASSPHRASE: a one-line error.
+    """
+    from kenttä.store.crypto import is_encrypted
+
+    new = not path.exists() or path.stat().st_size == 0
+    if config.encrypt and not new and not is_encrypted(path):
+        click.echo(
+            "kenttä: warning: the database is not encrypted: `kenttä passphrase set`", err=True
+        )
+    if os.environ.get("KENTTA_PASSPHRASE"):
+        return os.environ["KENTTA_PASSPHRASE"]
+    creating = create and new and config.encrypt
+    if not (is_encrypted(path) or creating):
+        return None
+    if not sys.stdin.isatty():
+        why = "the config asks for encryption" if creating else "the database is encrypted"
+        raise CommandError(f"{why}: set KENTTA_PASSPHRASE (no terminal to ask)")
+    text = "New passphrase for the database" if creating else "Passphrase"
+    return str(click.prompt(text, hide_input=True, confirmation_prompt=creating, err=True))
 
 
 def echo_json(data: Any) -> None:
@@ -60,9 +88,25 @@ def run_guarded(call: Callable[[], Any]) -> None:
             sys.exit(2)
         exc.show()
         sys.exit(exc.exit_code)
-    except (IdentifierError, ConfigError, StoreError) as exc:
+    except (IdentifierError, ConfigError, StoreError, PermissionDenied) as exc:
         click.echo(f"kenttä: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("kenttä: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: its message may hold personal data, so never print it
+        if os.environ.get("KENTTA_DEBUG"):
+            raise
+        click.echo(f"kenttä: {_safe_reason(exc)} (KENTTA_DEBUG=1 shows details)", err=True)
+        sys.exit(70)
+
+
+def _safe_reason(exc: Exception) -> str:
+    """A one-line reason that cannot carry personal data (no input values, no free text)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "input"
+        return f"invalid {where} ({first['type']})"
+    return f"internal error ({type(exc).__name__})"

@@ -11,6 +11,7 @@ import sqlite_utils
 from kenttä_sync.replica import LocalReplica
 
 from kenttä.config import ensure_parent
+from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
 
 
@@ -77,9 +78,17 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection with kenttä's pragmas; autocommit, so transactions are explicit."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connection:
+    """A connection with kenttä's pragmas; autocommit, so transactions are explicit.
+
+    An encrypted file, or a new one with a passphrase, opens through SQLCipher (store.crypto).
+    """
+    from kenttä.store import crypto
+
+    if crypto.uses_cipher(path, passphrase):
+        conn = crypto.connect_encrypted(path, passphrase)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -111,6 +120,7 @@ def open_store(
     create: bool = True,
     target_version: int | None = None,
     wall: Callable[[], int] | None = None,
+    passphrase: str | None = None,
 ) -> Store:
     """Open (creating and upgrading as needed) the database at `path`."""
     path = Path(path)
@@ -119,8 +129,9 @@ def open_store(
             raise StoreError(f"no database at {path}")
         ensure_parent(path)
     try:
-        conn = connect(path)
+        conn = connect(path, passphrase)
         migrate(conn, target_version)
+        fts.repair(conn)  # a bulk load that died with its FTS triggers dropped
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     store = Store(conn, None if str(path) == ":memory:" else path)
