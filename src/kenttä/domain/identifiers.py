@@ -126,12 +126,21 @@ def merged_municipalities() -> dict[str, str]:
         return {row["code"]: row["merged_into"] for row in csv.DictReader(f)}
 
 
+@cache
+def _names() -> dict[str, str]:
+    """Finnish names (case-folded) → code in force; merged municipalities → their successor."""
+    names = {}
+    data = resources.files("kenttä.data").joinpath("municipalities-merged.csv")
+    with data.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            names[row["name_fi"].casefold()] = row["merged_into"]
+    names.update({fi.casefold(): code for code, fi in municipalities().items()})
+    return names
+
+
 def municipality_by_name(name: str) -> str | None:
-    folded = name.strip().casefold()
-    for code, fi in municipalities().items():
-        if fi.casefold() == folded:
-            return code
-    return None
+    """The code of a municipality by its Finnish name (a merged one: its successor's)."""
+    return _names().get(name.strip().casefold())
 
 
 def validate_municipality(value: str, *, map_merged: bool = True) -> str:

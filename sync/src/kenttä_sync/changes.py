@@ -2,7 +2,8 @@
 
 A change is one write to one row. `column` names the column for an update; for an insert it
 is None and `value` is an object with every column; a delete (tombstone) and an erasure carry
-no value. Changes made in one local transaction share `tx_id` and are applied whole or not at
+no value. A resolve carries {"conflicts": [ids], "value": stored value}; a merge (made only
+by the central store) carries {"into": winner id} for the losing row. Changes made in one local transaction share `tx_id` and are applied whole or not at
 all. `prev_stamp` is the stamp of the value the write replaced on the device that made it; a
 replica that holds another stamp for that value knows the write was concurrent.
 """
@@ -24,6 +25,7 @@ class Op(StrEnum):
     DELETE = "delete"
     ERASE = "erase"
     RESOLVE = "resolve"
+    MERGE = "merge"  # made only by the central store: natural-key rows become one
 
 
 class Change(BaseModel):
@@ -47,9 +49,22 @@ class Change(BaseModel):
         return f"{device_id}:{device_seq}"
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
 def dumps_value(value: Any) -> str:
     """Canonical JSON for a change value (sorted keys, no spaces, UTF-8 kept)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    kind = type(value)
+    if kind is str:  # the common cases first, as json.dumps would write them
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _ENCODER.encode(value)
 
 
 CHANGE_LOG_COLUMNS = (

@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from kenttä_sync.changes import SQLITE_CHANGE_LOG_DDL, Op, dumps_value
+from kenttä_sync.changes import (
+    SQLITE_CHANGE_LOG_DDL,
+    Change,
+    Op,
+    dumps_value,
+)
+from kenttä_sync.db import SqliteDb
+from kenttä_sync.engine import Engine
 from kenttä_sync.hlc import HybridLogicalClock, Stamp
 from kenttä_sync.ids import new_device_id, uuid7
 from kenttä_sync.schema import SyncSchema, TableSpec
@@ -52,11 +59,14 @@ class LocalReplica:
         conn: sqlite3.Connection,
         schema: SyncSchema,
         wall: Callable[[], int] | None = None,
+        on_erase: Callable[[str, str], None] | None = None,
     ) -> None:
         self.conn = conn
         self.schema = schema
         self._wall = wall
         self._clock: HybridLogicalClock | None = None
+        self.on_erase = on_erase
+        self.db = SqliteDb(conn)
 
     # -- state ------------------------------------------------------------------------------
     def install(self, device_id: str | None = None) -> None:
@@ -68,6 +78,11 @@ class LocalReplica:
             "INSERT OR IGNORE INTO _sync_state (key, value) VALUES ('device_id', ?)",
             (device_id or new_device_id(),),
         )
+        self.engine().install()
+
+    def engine(self) -> Engine:
+        """The merge engine over this replica (clock caught up with the persisted one)."""
+        return Engine(self.db, self.schema, self.clock(), on_erase=self.on_erase)
 
     def state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM _sync_state WHERE key = ?", (key,)).fetchone()
@@ -132,6 +147,7 @@ class Transaction:
         self.device_id = replica.device_id
         self.device_seq = device_seq
         self.tx_id = uuid7()
+        self._erased_parents: dict[tuple[str, Any], bool] = {}
 
     def _spec(self, table: str) -> TableSpec:
         try:
@@ -169,12 +185,35 @@ class Transaction:
             ),
         )
 
-    @staticmethod
-    def _stored(spec: TableSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    def _stored(self, spec: TableSpec, values: Mapping[str, Any]) -> dict[str, Any]:
         unknown = set(values) - set(spec.columns) - {"id"}
         if unknown:
             raise WriteError(f"{spec.name} has no column {sorted(unknown)[0]!r}")
-        return {col: to_sql(kind, values.get(col)) for col, kind in spec.columns.items()}
+        row = {col: to_sql(kind, values.get(col)) for col, kind in spec.columns.items()}
+        for col, target in spec.references.items():  # a merged-away row means its canonical
+            if isinstance(row[col], str):
+                row[col] = self._canonical(target, row[col])
+        parent = row[spec.erase_with] if spec.erase_with else None
+        if parent is not None:
+            target = spec.references[spec.erase_with]  # type: ignore[index]
+            if (target, parent) not in self._erased_parents:
+                found = self.conn.execute(
+                    f"SELECT _erased FROM {target} WHERE id = ?", (parent,)
+                ).fetchone()
+                self._erased_parents[(target, parent)] = bool(found and found[0])
+            if self._erased_parents[(target, parent)]:
+                raise WriteError(f"the {target} row this {spec.name} row belongs to was erased")
+        return row
+
+    def _canonical(self, table: str, row_id: str) -> str:
+        for _ in range(32):
+            found = self.conn.execute(
+                "SELECT winner_id FROM _merges WHERE tbl = ? AND loser_id = ?", (table, row_id)
+            ).fetchone()
+            if found is None:
+                break
+            row_id = found[0]
+        return row_id
 
     def insert(self, table: str, values: Mapping[str, Any]) -> str:
         """Insert one row (id made here unless given); returns its id."""
@@ -231,6 +270,9 @@ class Transaction:
         unknown = set(values) - set(spec.columns)
         if unknown:
             raise WriteError(f"{table} has no column {sorted(unknown)[0]!r}")
+        for col in (spec.scope_column, spec.erase_with):
+            if col in values:
+                raise WriteError(f"{table}.{col} cannot change after insert")
         cols = list(values)
         current = self.conn.execute(
             f"SELECT {', '.join([*cols, '_stamp', '_clock', '_deleted', '_erased'])}"
@@ -244,6 +286,8 @@ class Transaction:
         changed: list[str] = []
         for i, col in enumerate(cols):
             new = to_sql(spec.columns[col], values[col])
+            if col in spec.references and isinstance(new, str):
+                new = self._canonical(spec.references[col], new)
             if new == current[i]:
                 continue
             stamp = self.clock.now().encode()
@@ -271,3 +315,58 @@ class Transaction:
         stamp = self.clock.now().encode()
         self.conn.execute(f"UPDATE {table} SET _deleted = ? WHERE id = ?", (stamp, row_id))
         self._log(table, row_id, None, Op.DELETE, None, stamp, row[0])
+
+    def _change(
+        self, table: str, row_id: str, column: str | None, op: Op, value: Any, prev: str | None
+    ) -> Change:
+        self.device_seq += 1
+        return Change(
+            change_id=Change.make_id(self.device_id, self.device_seq),
+            device_id=self.device_id,
+            device_seq=self.device_seq,
+            table=table,
+            row_id=row_id,
+            column=column,
+            op=op,
+            value=value,
+            stamp=self.clock.now().encode(),
+            prev_stamp=prev,
+            tx_id=self.tx_id,
+            author=self.author,
+        )
+
+    def erase(self, table: str, row_id: str) -> None:
+        """Erase a row's personal data, and its dependents' (see special.py), for good."""
+        self._spec(table)
+        row = self.conn.execute(f"SELECT _stamp FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise WriteError(f"no {table} row with that id")
+        change = self._change(table, row_id, None, Op.ERASE, None, row[0])
+        self.replica.engine().apply([change])
+
+    def resolve(self, conflict_id: str, value: Any = None, *, choose: str | None = None) -> None:
+        """Resolve a conflict: keep value `a`/`b` (choose=) or write `value`; syncs as a change."""
+        found = self.conn.execute(
+            "SELECT tbl, row_id, col, value_a, value_b FROM _conflicts WHERE id = ?",
+            (conflict_id,),
+        ).fetchone()
+        if found is None:
+            raise WriteError("no conflict with that id")
+        table, row_id, column, value_a, value_b = found
+        spec = self._spec(table)
+        if choose is not None:
+            if choose not in ("a", "b"):
+                raise WriteError("choose must be 'a' or 'b'")
+            text = value_a if choose == "a" else value_b
+            stored = None if text is None else json.loads(text)
+        else:
+            stored = to_sql(spec.columns[column], value)
+        row = self.conn.execute(
+            f"SELECT _stamp, _clock, _erased FROM {table} WHERE id = ?", (row_id,)
+        ).fetchone()
+        if row is None or row[2] is not None:
+            raise WriteError(f"no {table} row with that id")
+        prev = (json.loads(row[1]) if row[1] else {}).get(column, row[0])
+        payload = {"conflicts": [conflict_id], "value": stored}
+        change = self._change(table, row_id, column, Op.RESOLVE, payload, prev)
+        self.replica.engine().apply([change])

@@ -1,0 +1,136 @@
+"""Data in and out: `kenttä seed`, `kenttä import`, `kenttä export`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kenttä.cli.common import CliContext, CommandError, echo_json
+
+
+@click.command("seed")
+@click.option("--clients", type=click.IntRange(min=0), required=True, help="Clients to add.")
+@click.option(
+    "--notes-per-client", type=click.IntRange(min=0), default=0, show_default=True,
+    help="Notes to add for each client.",
+)  # fmt: skip
+@click.option("--seed", "random_seed", type=int, default=2016, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and time as JSON.")
+@click.pass_obj
+def seed(
+    obj: CliContext, clients: int, notes_per_client: int, random_seed: int, as_json: bool
+) -> None:
+    """Add synthetic clients and notes (henkilötunnus 900–999 only) at scale."""
+    from kenttä.services.seed import seed as run_seed
+
+    ws = obj.workspace()
+    total = clients * (1 + notes_per_client)
+    try:
+        with click.progressbar(
+            length=total, label="seeding", file=sys.stderr, show_eta=True, show_percent=True
+        ) as bar:
+            result = run_seed(
+                ws.store,
+                clients=clients,
+                notes_per_client=notes_per_client,
+                random_seed=random_seed,
+                progress=bar.update,
+            )
+    finally:
+        ws.close()
+    if as_json:
+        echo_json(
+            {"clients": result.clients, "notes": result.notes, "seconds": round(result.seconds, 2)}
+        )
+    else:
+        click.echo(
+            f"seeded {result.clients} clients and {result.notes} notes in {result.seconds:.1f} s"
+        )
+
+
+@click.command("import")
+@click.argument("table", metavar="clients|employers")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--dry-run", is_flag=True, help="Check the file and count, write nothing.")
+@click.pass_obj
+def import_(obj: CliContext, table: str, file: Path, as_json: bool, dry_run: bool) -> None:
+    """Import clients or employers from a CSV file (`;` or `,`, UTF-8, Finnish headers ok).
+
+    Bad rows are reported as `line N: reason` and left out; the rest are written together.
+    """
+    from kenttä.services.csv_import import CsvImportError, import_csv
+
+    if table not in ("clients", "employers"):
+        raise CommandError(f"cannot import {table!r}: use clients or employers")
+    if not file.is_file():
+        raise CommandError(f"no file {file}")
+    ws = obj.workspace()
+    try:
+        result = import_csv(ws, table, file, dry_run=dry_run)
+    except CsvImportError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+    finally:
+        ws.close()
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        for error in result.errors:
+            click.echo(str(error), err=True)
+        click.echo(("dry run: " if dry_run else "") + result.summary())
+
+
+@click.command("export")
+@click.argument("table")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--include-meta", is_flag=True, help="Add the sync metadata columns (_stamp…).")
+@click.option("--include-deleted", is_flag=True, help="Add tombstoned (deleted) rows.")
+@click.pass_obj
+def export(
+    obj: CliContext,
+    table: str,
+    fmt: str,
+    out: Path | None,
+    include_meta: bool,
+    include_deleted: bool,
+) -> None:
+    """Export a table canonically: rows by id, fixed columns, identical bytes on every replica."""
+    import io
+
+    from kenttä.services.export import ExportError, table_spec, write
+
+    try:
+        table_spec(table)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    ws = obj.workspace(create=False)
+    options = {"format": fmt, "include_meta": include_meta, "include_deleted": include_deleted}
+    try:
+        if out is None:
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                write(ws, table, stream, **options)
+                stream.flush()
+            except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
+            finally:
+                with contextlib.suppress(ValueError, OSError):
+                    stream.detach()
+        else:
+            partial = out.with_name(out.name + ".part")
+            with partial.open("w", encoding="utf-8", newline="") as f:
+                result = write(ws, table, f, **options)
+            partial.replace(out)
+            click.echo(f"exported {result.rows} rows to {out}", err=True)
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        ws.close()

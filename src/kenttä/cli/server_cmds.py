@@ -1,0 +1,318 @@
+"""`kenttä server …`: the office side (init, run, enroll, devices, import-bundle, export,
+conflicts). Administration works on the store directly (`--store`, also KENTTA_STORE),
+never over HTTP; the running server needs no restart to see its effects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from kenttä.cli.common import CommandError, echo_json
+
+_store_option = click.option(
+    "--store", "store_url", envvar="KENTTA_STORE", required=True,
+    help="sqlite:PATH or postgresql://… (also KENTTA_STORE).",
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def _central(store_url: str) -> Iterator[Any]:
+    from kenttä_sync.server.stores import StoreUrlError, open_central
+
+    from kenttä.store.schema import SCHEMA
+
+    try:
+        central = open_central(store_url, SCHEMA)
+    except StoreUrlError as exc:
+        raise CommandError(str(exc)) from None
+    except Exception as exc:  # a driver error: its text names the database, not people
+        raise CommandError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
+    try:
+        yield central
+    finally:
+        central.close()
+
+
+@click.group("server")
+def server() -> None:
+    """The office server and its central store."""
+
+
+@server.command("init")
+@_store_option
+def init(store_url: str) -> None:
+    """Create (or upgrade) the central store."""
+    with _central(store_url) as central:
+        schema = central.schema
+    click.echo(f"central store ready (schema {schema.name} version {schema.version})")
+
+
+@server.command("run")
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True)
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="PEM certificate.")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="PEM private key.")
+@click.option("--pool", type=click.IntRange(1, 64), help="Database connections to use.")
+@click.option("--access-log", is_flag=True, help="Log every request (paths only).")
+def run(
+    store_url: str, host: str, port: int, tls_cert: str | None, tls_key: str | None,
+    pool: int | None, access_log: bool,
+) -> None:  # fmt: skip
+    """Serve the sync API (OpenAPI spec at /openapi.json)."""
+    import uvicorn
+    from kenttä_sync.server import create_app
+    from kenttä_sync.server.stores import StoreUrlError
+
+    from kenttä.store.schema import SCHEMA
+
+    if bool(tls_cert) != bool(tls_key):
+        raise CommandError("give both --tls-cert and --tls-key, or neither")
+    if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("kenttä: warning: serving without TLS; use --tls-cert/--tls-key", err=True)
+    try:
+        app = create_app(store_url, SCHEMA, pool)
+    except StoreUrlError as exc:
+        raise CommandError(str(exc)) from None
+    scheme = "https" if tls_cert else "http"
+    click.echo(f"serving {scheme}://{host}:{port}", err=True)
+    uvicorn.run(
+        app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+        log_level="warning", access_log=access_log, server_header=False,
+    )  # fmt: skip
+
+
+@server.command("enroll")
+@_store_option
+@click.option("--scope", "scopes", multiple=True, required=True, help="A scope (repeatable).")
+@click.option("--role", type=click.Choice(["coach", "coordinator", "supervisor"]), required=True)
+@click.option("--ttl-hours", type=click.IntRange(1, 24 * 90), default=168, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the code as JSON.")
+def enroll(
+    store_url: str, scopes: tuple[str, ...], role: str, ttl_hours: int, as_json: bool
+) -> None:
+    """Make a one-time enrolment code for a laptop (`kenttä enroll URL CODE` there)."""
+    from kenttä_sync.server import enrolment
+
+    with _central(store_url) as central:
+        try:
+            code = enrolment.new_code(central, scopes, role, ttl_hours * 3600)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    if as_json:
+        echo_json({"code": code, "scopes": sorted(set(scopes)), "role": role,
+                   "expires_in_hours": ttl_hours})  # fmt: skip
+    else:
+        click.echo(code)
+
+
+@server.group("devices")
+def devices() -> None:
+    """Enrolled devices."""
+
+
+def _iso(ts: int | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+@devices.command("list")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def devices_list(store_url: str, as_json: bool) -> None:
+    """Every enrolled device, its role, scopes and sync position."""
+    from kenttä_sync.server import enrolment
+
+    with _central(store_url) as central:
+        found = enrolment.devices(central)
+    rows = [
+        {**d.as_dict(), "enrolled_at": _iso(d.enrolled_at), "revoked_at": _iso(d.revoked_at)}
+        for d in found
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        click.echo(
+            f"{row['device_id']}  {row['role']:<11} {','.join(row['scopes']):<20} "
+            f"acked {row['acked_seq']:<8} cursor {row['cursor']:<8} {state}"
+        )
+
+
+@devices.command("revoke")
+@_store_option
+@click.argument("device_id")
+def devices_revoke(store_url: str, device_id: str) -> None:
+    """Refuse DEVICE_ID from now on (what it already sent is kept)."""
+    from kenttä_sync.server import enrolment
+
+    with _central(store_url) as central:
+        if not enrolment.revoke(central, device_id):
+            raise CommandError(f"no enrolled device {device_id}")
+    click.echo(f"revoked {device_id}")
+
+
+@server.command("import-bundle")
+@_store_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Reply bundle.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool) -> None:
+    """Apply a bundle carried in from the field; optionally write the device's reply."""
+    from kenttä_sync.bundle import BundleError
+    from kenttä_sync.bundle import import_bundle as apply
+
+    if not file.is_file():
+        raise CommandError(f"no file {file}")
+    with _central(store_url) as central:
+        try:
+            result = apply(central, file.read_bytes(), reply=reply is not None)
+        except BundleError as exc:
+            raise CommandError(f"{file.name}: refused: {exc}") from None
+    if reply is not None and result.reply is not None:
+        partial = reply.with_name(reply.name + ".part")
+        partial.write_bytes(result.reply)
+        partial.replace(reply)
+    data = {
+        "bundle_id": result.bundle_id, "device_id": result.device_id,
+        "changes": result.changes, "applied": result.applied, "acked_seq": result.acked_seq,
+        "refused": [r.model_dump() for r in result.rejected],
+        "reply": str(reply) if reply else None, "reply_changes": result.reply_changes,
+    }  # fmt: skip
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(
+        f"imported {file.name}: {result.changes} changes from device {result.device_id}, "
+        f"{len(result.rejected)} refused" + (f"; reply written to {reply}" if reply else "")
+    )
+
+
+# -- the central store in the same canonical form as a device ----------------------------------
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return _canonical_json(value)
+    return str(value)
+
+
+def central_rows(
+    central: Any, table: str, include_meta: bool = False, include_deleted: bool = False
+) -> list[dict[str, Any]]:
+    """Rows as `kenttä export` gives them on a device (see services/export.py)."""
+    from kenttä.services.export import columns, table_spec
+
+    spec = table_spec(table)
+    cols = columns(spec, include_meta)
+    kinds = {"id": "text", **spec.columns}
+    where = "" if include_deleted else " WHERE _deleted IS NULL"
+    raw_rows = central.db.execute(f"SELECT {', '.join(cols)} FROM {table}{where}")
+    out = []
+    for raw in sorted(raw_rows, key=lambda r: r[0].encode()):
+        row: dict[str, Any] = {}
+        for col, value in zip(cols, raw, strict=True):
+            kind = kinds.get(col, "text")
+            if value is not None and (kind == "json" or col == "_clock"):
+                with contextlib.suppress(ValueError):
+                    value = json.loads(value)
+            elif value is not None and kind == "boolean":
+                value = bool(value)
+            elif value is not None and kind == "real":
+                value = float(value)
+            row[col] = value
+        out.append(row)
+    return out
+
+
+def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO[str]) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(_canonical_json(row) + "\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(row[c]) for c in header])
+
+
+@server.command("export")
+@_store_option
+@click.argument("table")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--include-meta", is_flag=True, help="Add the sync metadata columns (_stamp…).")
+@click.option("--include-deleted", is_flag=True, help="Add tombstoned (deleted) rows.")
+def export(
+    store_url: str, table: str, fmt: str, out: Path | None, include_meta: bool,
+    include_deleted: bool,
+) -> None:  # fmt: skip
+    """Export a central table exactly as `kenttä export` does on a device."""
+    from kenttä.services.export import ExportError, columns, table_spec
+
+    try:
+        header = columns(table_spec(table), include_meta)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    with _central(store_url) as central:
+        rows = central_rows(central, table, include_meta, include_deleted)
+    if out is None:
+        stream = io.TextIOWrapper(
+            sys.stdout.buffer, encoding="utf-8", newline="", write_through=True
+        )
+        try:
+            _write_rows(rows, header, fmt, stream)
+        finally:
+            stream.detach()
+        return
+    partial = out.with_name(out.name + ".part")
+    with partial.open("w", encoding="utf-8", newline="") as f:
+        _write_rows(rows, header, fmt, f)
+    partial.replace(out)
+    click.echo(f"exported {len(rows)} rows to {out}", err=True)
+
+
+@server.command("conflicts")
+@_store_option
+@click.option("--all", "show_all", is_flag=True, help="Resolved conflicts too.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
+    """Conflicts at the central store (both values, authors and stamps)."""
+    from kenttä_sync.meta import CONFLICT_COLUMNS
+
+    where = "" if show_all else " WHERE resolved_stamp IS NULL"
+    with _central(store_url) as central:
+        raw = central.db.execute(f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM _conflicts{where}")
+    rows = []
+    for values in sorted(raw, key=lambda r: r[0]):
+        row = dict(zip(CONFLICT_COLUMNS, values, strict=True))
+        for side in ("value_a", "value_b"):
+            if row[side] is not None:
+                with contextlib.suppress(ValueError):
+                    row[side] = json.loads(row[side])
+        rows.append(row)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']}  {row['tbl']}.{row['col']} row {row['row_id']}: "
+            f"{row['author_a']} ({row['stamp_a']}) vs {row['author_b']} ({row['stamp_b']})"
+        )
+    click.echo(f"{len(rows)} open conflicts" if not show_all else f"{len(rows)} conflicts")

@@ -1,0 +1,216 @@
+"""`kenttä enroll URL CODE`, `kenttä sync`, `kenttä sync export FILE`, `kenttä sync import FILE`.
+
+Exit status: 0 synced; 1 with a one-line reason (not enrolled, refused, version mismatch,
+bad bundle); 3 when the server cannot be reached (the work stays on this laptop).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.services.context import Workspace
+
+
+class Unreachable(CommandError):
+    exit_code = 3
+
+
+@contextmanager
+def _guard(obj: CliContext) -> Iterator[Workspace]:
+    """A workspace; sync errors become one-line reasons."""
+    from kenttä_sync.bundle import BundleError
+    from kenttä_sync.client import AuthError, ServerUnreachable
+    from kenttä_sync.protocol import SyncError, VersionMismatch
+
+    from kenttä.services.sync_client import NotEnrolledHere
+
+    ws = obj.workspace()
+    try:
+        yield ws
+    except ServerUnreachable as exc:
+        raise Unreachable(f"{exc}; your work is saved here and goes at the next sync") from None
+    except AuthError as exc:
+        raise CommandError(f"the server refused this laptop: {exc}") from None
+    except VersionMismatch as exc:
+        raise CommandError(f"version mismatch: {exc}; nothing was lost") from None
+    except (SyncError, NotEnrolledHere, BundleError) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        ws.close()
+
+
+@click.command("enroll")
+@click.argument("url")
+@click.argument("code")
+@click.option("--name", help="A name for this laptop shown at the office.")
+@click.option(
+    "--ca-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The office's CA certificate (PEM) to trust for https.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the enrolment as JSON.")
+@click.pass_obj
+def enroll(
+    obj: CliContext, url: str, code: str, name: str | None, ca_cert: Path | None, as_json: bool
+) -> None:
+    """Join this laptop to an office server with a one-time CODE."""
+    from kenttä.services import sync_client
+
+    if not url.startswith(("http://", "https://")):
+        raise CommandError("the URL must start with http:// or https://")
+    ca_pem = ca_cert.read_text(encoding="ascii", errors="replace") if ca_cert else None
+    with _guard(obj) as ws:
+        found = sync_client.enroll(ws, url, code, name, ca_pem=ca_pem)
+    data = {
+        "device_id": found.device_id, "server_url": found.server_url,
+        "role": found.role, "scopes": list(found.scopes),
+    }  # fmt: skip
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(
+            f"enrolled device {found.device_id} with {found.server_url} as {found.role}, "
+            f"scopes {', '.join(found.scopes)}"
+        )
+
+
+class _Bars:
+    """One click progress bar per phase (push, pull), on stderr."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.phase: str | None = None
+        self.bar: Any = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if phase != self.phase:
+            self.close()
+            label = "sending" if phase == "push" else "receiving"
+            self.bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            self.bar.__enter__()
+            self.phase = phase
+        if total > self.bar.length:
+            self.bar.length = total
+        self.bar.update(max(0, done - self.bar.pos))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group("sync", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--batch", type=click.IntRange(10, 50_000), default=1000, show_default=True,
+    help="Changes per request (whole transactions are never split).",
+)  # fmt: skip
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+    help="Tries again after a failed request, waiting longer each time.",
+)  # fmt: skip
+@click.pass_context
+def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: int) -> None:
+    """Push this laptop's changes to the office server and pull what is new.
+
+    Exit status 3 means the server could not be reached: nothing is lost, sync again later.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from kenttä.services import sync_client
+
+    obj: CliContext = ctx.obj
+    bars = _Bars(enabled=not quiet and not as_json)
+    with _guard(obj) as ws:
+        try:
+            summary = sync_client.sync(ws, progress=bars, batch=batch, retries=retries)
+        finally:
+            bars.close()
+        refused = sync_client.refused(ws) if summary.refused else []
+        last = ws.store.replica.state("last_sync")
+    if as_json:
+        echo_json({**summary.as_dict(), "last_sync": last, "refused_changes": refused[-500:]})
+        return
+    click.echo(f"synced: {sync_client.describe(summary)}")
+    for row in refused[-20:]:
+        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+
+
+@sync.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def status(obj: CliContext, as_json: bool) -> None:
+    """Enrolment, last sync and the writes the office refused."""
+    from kenttä.services import sync_client
+
+    with _guard(obj) as ws:
+        found = sync_client.enrolment(ws)
+        data = {
+            "enrolled": found is not None,
+            "server_url": found.server_url if found else None,
+            "device_id": ws.device_id,
+            "last_sync": ws.store.replica.state("last_sync"),
+            "last_summary": ws.store.replica.state("last_summary"),
+            "last_error": ws.store.replica.state("last_error"),
+            "refused_changes": sync_client.refused(ws),
+        }
+    if as_json:
+        echo_json(data)
+        return
+    for key in ("device_id", "server_url", "last_sync", "last_summary", "last_error"):
+        click.echo(f"{key}: {data[key] or '-'}")
+    for row in data["refused_changes"]:
+        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+
+
+@sync.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_obj
+def export_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
+    """Write the unsent changes to FILE, encrypted and signed with this laptop's key."""
+    from kenttä.services import sync_client
+
+    with _guard(obj) as ws:
+        try:
+            header = sync_client.export_bundle(ws, file)
+        except OSError as exc:
+            raise CommandError(f"cannot write {file}: {exc.strerror or exc}") from None
+    count = max(0, header.seq_to - header.seq_from + 1)
+    if as_json:
+        echo_json({"file": str(file), "bundle_id": header.bundle_id, "changes": count,
+                   "seq_from": header.seq_from, "seq_to": header.seq_to})  # fmt: skip
+    else:
+        click.echo(f"wrote {count} changes to {file} (bundle {header.bundle_id})")
+
+
+@sync.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
+    """Apply a reply bundle FILE from the office."""
+    from kenttä.services import sync_client
+
+    if not file.is_file():
+        raise CommandError(f"no file {file}")
+    with _guard(obj) as ws:
+        result = sync_client.import_reply(ws, file)
+    data = {"bundle_id": result.bundle_id, "acked_seq": result.acked_seq,
+            "pulled": result.pulled, "refused": result.refused}  # fmt: skip
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(
+            f"imported {file.name}: pulled {result.pulled}, refused {result.refused}, "
+            f"acknowledged up to {result.acked_seq}"
+        )

@@ -1,0 +1,1 @@
+"""Helpers for generated data (demo caseload, seeding at scale): synthetic only."""

@@ -1,0 +1,105 @@
+"""A generated demo caseload: believable, synthetic, the same every time for a seed and a day.
+
+`ensure_demo_database()` builds data_dir()/demo.db once (again when it is missing, from an
+older generator version, made with another seed, or more than two weeks old, so the Today
+screen always has something due). `build_demo()` writes the caseload into any store; tests
+use it. Every date is relative to `today`; only ids and clock stamps differ between builds.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from kenttä.config import Config, data_dir, load_config
+from kenttä.services.context import Workspace
+from kenttä.services.data.demo_clients import DemoBuilder
+from kenttä.services.data.demo_data import DEMO_USER
+from kenttä.store.db import Store, open_store
+
+GENERATOR_VERSION = 1
+MAX_AGE_DAYS = 14
+DEMO_AUTHOR = "demo"
+DEMO_SCOPE = "kuopio"
+__all__ = ["DEMO_USER", "build_demo", "demo_config", "ensure_demo_database"]
+
+
+def build_demo(
+    store: Store, *, seed: int = 2016, today: date | None = None, clients: int = 150
+) -> dict[str, int]:
+    """Write the demo caseload into `store` in one transaction; returns rows per table."""
+    builder = DemoBuilder(store, seed, today or date.today(), clients)
+    providers = builder.tray()
+    employers = builder.employers(max(8, clients // 4))
+    builder.clients(employers, providers)
+    with store.replica.transaction(DEMO_AUTHOR) as tx:
+        return {table: tx.bulk_insert(table, rows) for table, rows in builder.rows.items() if rows}
+
+
+def _demo_info(store: Store) -> dict[str, str]:
+    store.conn.execute("CREATE TABLE IF NOT EXISTS _demo (key TEXT PRIMARY KEY, value TEXT)")
+    return dict(store.conn.execute("SELECT key, value FROM _demo").fetchall())
+
+
+def _is_current(path: Path, seed: int, today: date) -> bool:
+    if not path.exists():
+        return False
+    try:
+        store = open_store(path, create=False)
+    except Exception:
+        return False
+    try:
+        info = _demo_info(store)
+    finally:
+        store.close()
+    built = info.get("built_on")
+    return (
+        info.get("generator") == str(GENERATOR_VERSION)
+        and info.get("seed") == str(seed)
+        and built is not None
+        and 0 <= (today - date.fromisoformat(built)).days <= MAX_AGE_DAYS
+    )
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def demo_config(base: Config | None = None) -> Config:
+    """The demo's user: a Kuopio coach, with the person's own language and theme."""
+    base = base or Config()
+    return base.model_copy(update={"user": DEMO_USER, "role": "coach", "scope": DEMO_SCOPE})
+
+
+def ensure_demo_database(
+    path: str | Path | None = None, *, seed: int = 2016, today: date | None = None
+) -> Workspace:
+    """The demo database (built now if needed) opened as a Workspace of the demo coach."""
+    today = today or date.today()
+    target = Path(path) if path else data_dir() / "demo.db"
+    if not _is_current(target, seed, today):
+        building = target.with_name(target.name + ".building")
+        _remove(building)
+        store = open_store(building)
+        try:
+            build_demo(store, seed=seed, today=today)
+            _demo_info(store)
+            store.conn.executemany(
+                "INSERT OR REPLACE INTO _demo (key, value) VALUES (?, ?)",
+                [
+                    ("generator", str(GENERATOR_VERSION)),
+                    ("seed", str(seed)),
+                    ("built_on", today.isoformat()),
+                ],
+            )
+        finally:
+            store.close()
+        _remove(target)
+        os.replace(building, target)
+    try:
+        config = load_config()
+    except ValueError:
+        config = Config()
+    return Workspace(open_store(target), demo_config(config))

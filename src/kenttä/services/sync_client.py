@@ -1,0 +1,214 @@
+"""The app's side of syncing with the office: enrolment, `kenttä sync`, bundles.
+
+What is kept in the local `_sync_state` (key → value):
+
+* `server_url`, `device_secret` (SECRET: it authenticates this laptop to the office and
+  keys its bundles; it lives only in the local database, which may be encrypted),
+  `enrolled_role`, `enrolled_scopes` (JSON list), `enrolled_at` (ISO time).
+* `last_sync` (ISO time of the last successful sync), `last_sync_summary` (JSON: pushed,
+  pulled, conflicts, refused, batches, bytes, seconds), `last_summary` (the same in one
+  line), `last_error` (the reason the last sync failed, cleared by a successful one).
+
+Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
+local database and are listed by `refused()` with the office's reason, never dropped.
+Syncing commits each batch in its own short transaction, so work on the laptop goes on
+while a sync runs; the network never holds a database lock.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kenttä_sync import bundle as bundles
+from kenttä_sync.client import HttpTransport, Progress, SyncSummary, sync_batches
+from kenttä_sync.server.enrolment import bundle_key
+
+from kenttä.services.context import Workspace
+from kenttä.store.schema import SCHEMA
+
+
+class NotEnrolledHere(RuntimeError):
+    """This laptop has not been enrolled with an office server."""
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    server_url: str
+    device_id: str
+    secret: str
+    role: str
+    scopes: tuple[str, ...]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _state(ws: Workspace, key: str) -> str | None:
+    return ws.store.replica.state(key)
+
+
+def _set_states(ws: Workspace, values: dict[str, str | None]) -> None:
+    replica = ws.store.replica
+    with replica.db.transaction():
+        for key, value in values.items():
+            if value is None:
+                replica.conn.execute("DELETE FROM _sync_state WHERE key = ?", (key,))
+            else:
+                replica.set_state(key, value)
+
+
+def enrolment(ws: Workspace) -> Enrolment | None:
+    url, secret = _state(ws, "server_url"), _state(ws, "device_secret")
+    if not url or not secret:
+        return None
+    return Enrolment(
+        url, ws.device_id, secret, _state(ws, "enrolled_role") or "",
+        tuple(json.loads(_state(ws, "enrolled_scopes") or "[]")),
+    )  # fmt: skip
+
+
+def require_enrolment(ws: Workspace) -> Enrolment:
+    found = enrolment(ws)
+    if found is None:
+        raise NotEnrolledHere(
+            "this laptop is not enrolled: ask the office for a code, then `kenttä enroll URL CODE`"
+        )
+    return found
+
+
+Transport = Callable[..., HttpTransport]
+
+
+def enroll(
+    ws: Workspace,
+    url: str,
+    code: str,
+    name: str | None = None,
+    transport: Transport = HttpTransport,
+    ca_pem: str | None = None,
+) -> Enrolment:
+    """Exchange a one-time code for this device's identity and secret, and keep them.
+
+    `ca_pem`: the office's CA certificate (PEM) to trust for https, kept for later syncs."""
+    with transport(url, retries=2, verify=_verify(ca_pem)) as http:
+        answer = http.enroll(code, ws.device_id, SCHEMA, name)
+    if answer.get("device_id") != ws.device_id:
+        raise NotEnrolledHere("the server enrolled another device id; nothing was kept")
+    _set_states(
+        ws,
+        {
+            "server_url": url.rstrip("/"),
+            "device_secret": str(answer["secret"]),
+            "enrolled_role": str(answer.get("role", "")),
+            "enrolled_scopes": json.dumps(sorted(answer.get("scopes", []))),
+            "enrolled_at": _now(),
+            "server_ca_pem": ca_pem,
+        },
+    )
+    found = enrolment(ws)
+    assert found is not None
+    return found
+
+
+def _verify(ca_pem: str | None) -> ssl.SSLContext | bool:
+    if not ca_pem:
+        return True
+    return ssl.create_default_context(cadata=ca_pem)
+
+
+def sync(
+    ws: Workspace,
+    progress: Progress | None = None,
+    batch: int = 1000,
+    transport: Transport = HttpTransport,
+    **transport_options: Any,
+) -> SyncSummary:
+    """Push and pull with the enrolled server; records the outcome in `_sync_state`."""
+    enrolled = require_enrolment(ws)
+    transport_options.setdefault("verify", _verify(_state(ws, "server_ca_pem")))
+    try:
+        with transport(
+            enrolled.server_url, enrolled.device_id, enrolled.secret, **transport_options
+        ) as http:
+            head = int(http.status().get("head", 0))
+            summary = sync_batches(ws.store.replica, http, batch, progress, head)
+    except Exception as exc:
+        _set_states(ws, {"last_error": _reason(exc)})
+        raise
+    _set_states(
+        ws,
+        {
+            "last_sync": _now(),
+            "last_sync_summary": json.dumps(summary.as_dict(), sort_keys=True),
+            "last_summary": describe(summary),
+            "last_error": None,
+        },
+    )
+    return summary
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:300]
+
+
+def describe(summary: SyncSummary) -> str:
+    return (
+        f"pushed {summary.pushed}, pulled {summary.pulled}, "
+        f"conflicts {summary.conflicts}, refused {summary.refused}"
+    )
+
+
+def refused(ws: Workspace) -> list[dict[str, Any]]:
+    """Local writes the office refused, with its reasons (oldest first)."""
+    rows = ws.store.conn.execute(
+        "SELECT r.change_id, r.tx_id, r.reason, c.tbl, c.row_id, c.col, c.op"
+        " FROM _rejected r LEFT JOIN _changes c ON c.change_id = r.change_id"
+        " ORDER BY c.seq"
+    ).fetchall()
+    keys = ("change_id", "tx_id", "reason", "table", "row_id", "column", "op")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+# -- bundles ----------------------------------------------------------------------------------
+def _bundle_key(ws: Workspace) -> bytes:
+    enrolled = require_enrolment(ws)
+    return bundle_key(enrolled.secret, enrolled.device_id)
+
+
+def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
+    """Write every unacknowledged change to `path` as an encrypted bundle (atomically)."""
+    header, data = bundles.export_bundle(ws.store.replica, _bundle_key(ws))
+    partial = path.with_name(path.name + ".part")
+    with partial.open("wb") as f:
+        f.write(data)
+        f.flush()
+        import os
+
+        os.fsync(f.fileno())
+    partial.replace(path)
+    _set_states(ws, {"last_bundle_export": _now()})
+    return header
+
+
+def import_reply(ws: Workspace, path: Path) -> bundles.ReplyResult:
+    """Apply a reply bundle from the office."""
+    result = bundles.import_reply(ws.store.replica, _bundle_key(ws), path.read_bytes())
+    summary = {"pushed": 0, "pulled": result.pulled, "conflicts": 0, "refused": result.refused}
+    _set_states(
+        ws,
+        {
+            "last_sync": _now(),
+            "last_sync_summary": json.dumps({**summary, "bundle": True}, sort_keys=True),
+            "last_summary": f"bundle: pulled {result.pulled}, refused {result.refused}",
+            "last_error": None,
+        },
+    )
+    return result

@@ -1,0 +1,155 @@
+"""What the Sync screen shows, read defensively from the local database.
+
+Unsynced changes are this device's rows in `_changes` above the acknowledged sequence
+(`_sync_state` key `acked_seq`); the last sync time is `_sync_state` key `last_sync`; open
+conflicts come from `_conflicts` when the sync engine has created it (else there are none).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from kenttä.services.context import Workspace
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    table: str
+    row_id: str
+    column: str
+    values: list[dict[str, Any]]  # each {value, author, stamp, device}
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    unsynced: int
+    last_sync: str | None
+    last_summary: str | None
+    last_error: str | None
+    conflicts: int
+
+
+def _state(ws: Workspace, key: str) -> str | None:
+    try:
+        row = ws.store.conn.execute(
+            "SELECT value FROM _sync_state WHERE key = ?", (key,)
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return None if row is None else row[0]
+
+
+def unsynced_count(ws: Workspace) -> int:
+    """This device's changes above the acknowledged sequence.
+
+    Device sequences run 1, 2, 3 … with no gaps (the change-log contract), so the count is
+    the difference of two counters, not a scan of a change log that may hold millions.
+    """
+    acked = int(_state(ws, "acked_seq") or 0)
+    latest = int(_state(ws, "device_seq") or 0)
+    return max(0, latest - acked)
+
+
+def _table_columns(ws: Workspace, table: str) -> list[str]:
+    return [r[1] for r in ws.store.conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _first(row: dict[str, Any], *names: str, default: Any = None) -> Any:
+    for name in names:
+        if name in row and row[name] is not None:
+            return row[name]
+    return default
+
+
+def _conflict_from(row: dict[str, Any]) -> Conflict:
+    values: list[dict[str, Any]] = []
+    listed = _decode(_first(row, "values", "candidates"))
+    if isinstance(listed, list):
+        values = [v if isinstance(v, dict) else {"value": v} for v in listed]
+    elif "value_a" in row:
+        for side in ("a", "b"):
+            values.append(
+                {
+                    "value": _decode(row.get(f"value_{side}")),
+                    "author": row.get(f"author_{side}"),
+                    "stamp": row.get(f"stamp_{side}"),
+                    "side": side,
+                }
+            )
+    else:
+        for side in ("winner", "loser", "local", "remote", "a", "b"):
+            key = f"{side}_value"
+            if key in row:
+                values.append(
+                    {
+                        "value": _decode(row[key]),
+                        "author": _first(row, f"{side}_author"),
+                        "stamp": _first(row, f"{side}_stamp"),
+                        "device": _first(row, f"{side}_device", f"{side}_device_id"),
+                    }
+                )
+    return Conflict(
+        id=str(_first(row, "id", "conflict_id", default="")),
+        table=str(_first(row, "tbl", "table_name", "table", default="")),
+        row_id=str(_first(row, "row_id", default="")),
+        column=str(_first(row, "col", "column_name", "column", default="")),
+        values=values,
+        raw=row,
+    )
+
+
+def conflicts(ws: Workspace, *, limit: int = 200) -> list[Conflict]:
+    """Open conflicts, oldest first; empty when the engine has made no `_conflicts` table."""
+    columns = _table_columns(ws, "_conflicts")
+    if not columns:
+        return []
+    where = ""
+    if "resolved_stamp" in columns:
+        where = " WHERE resolved_stamp IS NULL"
+    elif "resolved_at" in columns:
+        where = " WHERE resolved_at IS NULL"
+    elif "resolved" in columns:
+        where = " WHERE NOT resolved"
+    order = " ORDER BY rowid"
+    try:
+        cur = ws.store.conn.execute(f"SELECT * FROM _conflicts{where}{order} LIMIT ?", (limit,))
+    except sqlite3.Error:
+        return []
+    names = [d[0] for d in cur.description]
+    return [_conflict_from(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+
+
+def status(ws: Workspace) -> SyncStatus:
+    return SyncStatus(
+        unsynced=unsynced_count(ws),
+        last_sync=_state(ws, "last_sync"),
+        last_summary=_state(ws, "last_summary"),
+        last_error=_state(ws, "last_error"),
+        conflicts=len(conflicts(ws)),
+    )
+
+
+def resolve(
+    ws: Workspace, conflict_id: str, *, choose: str | None = None, value: Any = None
+) -> None:
+    """Resolve a conflict: keep side `a` or `b` (choose=), or write another value.
+
+    The resolution is a change like any other (it syncs), made through the replica's
+    transaction; the sync engine decides what a resolve means.
+    """
+    with ws.store.replica.transaction(ws.user) as tx:
+        tx.resolve(conflict_id, value, choose=choose)

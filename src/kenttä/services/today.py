@@ -1,0 +1,90 @@
+"""The Today screen's data: what is due for the person at the laptop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kenttä.services import placements, plans, sync_status, visits
+from kenttä.services.context import Workspace
+
+HORIZON_DAYS = 7
+VOUCHER_DAYS = 14
+
+
+@dataclass
+class TodaySummary:
+    today: date
+    steps_due: list[dict[str, Any]] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
+    visits_due: list[dict[str, Any]] = field(default_factory=list)
+    vouchers_expiring: list[dict[str, Any]] = field(default_factory=list)
+    exit_checks: list[dict[str, Any]] = field(default_factory=list)
+    unsynced: int = 0
+    last_sync: str | None = None
+
+
+def exit_checks_due(ws: Workspace, *, until: date, limit: int = 50) -> list[dict[str, Any]]:
+    """Outcome checks (28 days, 6 months after exit) due and not yet made."""
+    rows = ws.store.conn.execute(
+        "SELECT o.id, o.client_id, c.first_name, c.last_name, o.checkpoint, o.due_on"
+        " FROM outcomes o JOIN clients c ON c.id = o.client_id AND c._deleted IS NULL"
+        " AND c._erased IS NULL WHERE o.checked_on IS NULL AND o.checkpoint != 'exit'"
+        " AND o.due_on <= ? AND o._deleted IS NULL ORDER BY o.due_on, o.id LIMIT ?",
+        (until.isoformat(), limit),
+    ).fetchall()
+    keys = ("id", "client_id", "first_name", "last_name", "checkpoint", "due_on")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def vouchers_expiring(ws: Workspace, *, today: date, within_days: int) -> list[dict[str, Any]]:
+    """Open vouchers whose validity ends within `within_days` (the voucher service's rule)."""
+    try:
+        from kenttä.services import vouchers
+    except ImportError:
+        vouchers = None  # type: ignore[assignment]
+    found: list[Any]
+    if vouchers is not None and hasattr(vouchers, "expiring"):
+        try:
+            found = list(vouchers.expiring(ws, within_days=within_days, today=today))
+        except TypeError:
+            found = list(vouchers.expiring(ws, within_days=within_days))
+        items = [v.model_dump(mode="json") if hasattr(v, "model_dump") else dict(v) for v in found]
+    else:
+        until = (today + timedelta(days=within_days)).isoformat()
+        rows = ws.store.conn.execute(
+            "SELECT number, client_id, service_code, valid_until, status FROM vouchers"
+            " WHERE status IN ('issued', 'provider_chosen') AND valid_until <= ?"
+            " AND valid_until >= ? AND _deleted IS NULL AND _erased IS NULL"
+            " ORDER BY valid_until, number",
+            (until, today.isoformat()),
+        ).fetchall()
+        keys = ("number", "client_id", "service_code", "valid_until", "status")
+        items = [dict(zip(keys, r, strict=True)) for r in rows]
+    ids = sorted({i["client_id"] for i in items})
+    names: dict[str, tuple[str, str]] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for cid, first, last in ws.store.conn.execute(
+            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", ids
+        ):
+            names[cid] = (first, last)
+    for item in items:
+        item["first_name"], item["last_name"] = names.get(item["client_id"], ("", ""))
+    return items
+
+
+def today_summary(ws: Workspace, *, today: date) -> TodaySummary:
+    until = today + timedelta(days=HORIZON_DAYS)
+    state = sync_status.status(ws)
+    return TodaySummary(
+        today=today,
+        steps_due=plans.due_steps(ws, until=until),
+        follow_ups=placements.follow_ups_due(ws, today=today)[:50],
+        visits_due=visits.visits_due(ws, until=until),
+        vouchers_expiring=vouchers_expiring(ws, today=today, within_days=VOUCHER_DAYS),
+        exit_checks=exit_checks_due(ws, until=until),
+        unsynced=state.unsynced,
+        last_sync=state.last_sync,
+    )

@@ -1,0 +1,179 @@
+"""Full-text search: the FTS5 indexes over notes, client names and employer names.
+
+The indexes are external-content FTS5 tables kept current by triggers (migration 0002).
+A bulk load is much faster with the triggers dropped and the index rebuilt once at the end:
+`suspended_triggers()` does that. Should a process die in between, `repair()` (run by
+`open_store`) puts the triggers back and rebuilds, so an index is never silently stale.
+
+`match_query()` turns what a person types into a safe FTS5 query: every word quoted (no FTS
+syntax errors from `-`, `"` or `:`), the last one a prefix, ä and ö kept distinct from a and o.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+# fts table -> (content table, indexed columns)
+FTS_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "notes_fts": ("notes", ("body",)),
+    "clients_fts": ("clients", ("first_name", "last_name")),
+    "employers_fts": ("employers", ("name",)),
+}
+
+
+def trigger_sql(fts: str) -> dict[str, str]:
+    """The three triggers that keep one FTS table current: name -> CREATE TRIGGER statement."""
+    content, columns = FTS_TABLES[fts]
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert_new = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});"
+    delete_old = f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    return {
+        f"{fts}_ai": f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {content} BEGIN\n"
+        f"  {insert_new}\nEND",
+        f"{fts}_ad": f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {content} BEGIN\n"
+        f"  {delete_old}\nEND",
+        f"{fts}_au": f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {content}"
+        f" BEGIN\n  {delete_old}\n  {insert_new}\nEND",
+    }
+
+
+def _existing(conn: sqlite3.Connection, kind: str) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = ?", (kind,)).fetchall()
+    return {r[0] for r in rows}
+
+
+def installed(conn: sqlite3.Connection) -> bool:
+    """True when the database has the FTS tables (schema version 2 or later)."""
+    return set(FTS_TABLES) <= _existing(conn, "table")
+
+
+def missing_triggers(conn: sqlite3.Connection) -> list[str]:
+    triggers = _existing(conn, "trigger")
+    return [fts for fts in FTS_TABLES if not set(trigger_sql(fts)) <= triggers]
+
+
+def rebuild(conn: sqlite3.Connection, tables: Iterable[str] | None = None) -> None:
+    """Rebuild FTS indexes from their content tables (inside the caller's transaction)."""
+    for fts in tables or FTS_TABLES:
+        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+
+
+def drop_triggers(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
+    for fts in tables:
+        for name in trigger_sql(fts):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def create_triggers(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
+    for fts in tables:
+        for statement in trigger_sql(fts).values():
+            conn.execute(statement)
+
+
+def repair(conn: sqlite3.Connection) -> list[str]:
+    """Re-create missing triggers and rebuild those indexes; returns the FTS tables repaired."""
+    if not installed(conn):
+        return []
+    broken = missing_triggers(conn)
+    if broken:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            create_triggers(conn, broken)
+            rebuild(conn, broken)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return broken
+
+
+@contextmanager
+def suspended_triggers(
+    conn: sqlite3.Connection, tables: Iterable[str] | None = None
+) -> Iterator[None]:
+    """Drop the FTS triggers for a bulk load; afterwards re-create them and rebuild once.
+
+    Not itself a transaction: the caller commits its batches inside. Whatever happens, the
+    triggers come back and the index is rebuilt (also when the load fails half-way, so the
+    rows it did commit are searchable).
+    """
+    names = list(tables or FTS_TABLES)
+    conn.execute("BEGIN IMMEDIATE")
+    drop_triggers(conn, names)
+    conn.execute("COMMIT")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            create_triggers(conn, names)
+            rebuild(conn, names)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def suspended_in_transaction(conn: sqlite3.Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Inside the caller's open transaction: drop the triggers, load, re-create and rebuild.
+
+    All of it commits or rolls back with the caller's transaction, so an interrupted load
+    leaves the triggers as they were. Worth it when the load is large against the table.
+    """
+    if not conn.in_transaction:
+        raise RuntimeError("suspended_in_transaction needs an open transaction")
+    names = list(tables)
+    drop_triggers(conn, names)
+    yield
+    create_triggers(conn, names)
+    rebuild(conn, names)
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def match_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """An FTS5 MATCH expression for typed text: all words required; None if no words."""
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    if prefix_last:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _note_ids(conn: sqlite3.Connection, query: str, limit: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT n.id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid"
+        " WHERE notes_fts MATCH ? AND n._erased IS NULL ORDER BY notes_fts.rowid DESC LIMIT ?",
+        (query, limit),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def search_notes(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[str]:
+    """Ids of notes with every word of `text`, newest first; the last word also as a prefix.
+
+    Whole-word matches come first: they are cheap even for common words over a million
+    notes. Only when they do not fill `limit` does the prefix query (a word being typed, or
+    an inflected form: `työkokeilu` → `työkokeilusta`) add more, which costs more because
+    FTS5 merges every term with that prefix.
+    """
+    exact = match_query(text, prefix_last=False)
+    if exact is None:
+        return []
+    ids = _note_ids(conn, exact, limit)
+    if len(ids) < limit:
+        seen = set(ids)
+        more = _note_ids(conn, match_query(text) or exact, limit)
+        ids += [i for i in more if i not in seen][: limit - len(ids)]
+    return ids

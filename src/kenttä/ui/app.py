@@ -1,0 +1,189 @@
+"""KenttaApp: the caseworker's screens over one Workspace (Today, Clients, Employers, …)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
+from kenttä.services.context import Workspace
+from kenttä.ui.base import Translated, translate_bindings
+
+MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
+SCREENS = {
+    "today": ("today", "TodayScreen"),
+    "clients": ("clients", "ClientsScreen"),
+    "employers": ("employers", "EmployersScreen"),
+    "vouchers": ("vouchers", "VouchersScreen"),
+    "sync": ("sync", "SyncScreen"),
+}
+
+
+def _dashboard_class() -> type[Screen] | None:
+    try:
+        from kenttä.ui.screens.dashboard import DashboardScreen
+    except ImportError:
+        return None
+    return DashboardScreen
+
+
+def error_text(exc: Exception) -> str:
+    """A reason in words for any error a service raises (never a traceback)."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors()
+        if errors:
+            first = errors[0]
+            inner = first.get("ctx", {}).get("error")
+            if isinstance(inner, Exception):
+                return error_text(inner)
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return t(
+                "error.invalid_field", field=t(f"field.{where}") if has(f"field.{where}") else where
+            )
+    if type(exc).__name__ == "PermissionDenied":
+        return t("error.permission")
+    code = getattr(exc, "code", None)
+    if code is not None:
+        if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
+            return validation_message(exc)
+        if has(f"error.{code}"):
+            return t(f"error.{code}")
+    return str(exc) or type(exc).__name__
+
+
+class KenttaApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kenttä"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar = [
+        Binding("f1", "help", "keys.help"),
+        Binding("f2", "go('today')", "keys.today"),
+        Binding("f3", "go('clients')", "keys.clients"),
+        Binding("f4", "go('employers')", "keys.employers"),
+        Binding("f5", "go('vouchers')", "keys.vouchers", show=False),
+        Binding("f6", "go('sync')", "keys.sync", show=False),
+        Binding("f7", "dashboard", "keys.dashboard", show=False),
+        Binding("f9", "next_language", "keys.language", show=False),
+        Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
+        Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, ws: Workspace, *, today: date | None = None, language: str | None = None
+    ) -> None:
+        self.ws = ws
+        self.today = today or date.today()
+        self.db_lock = threading.RLock()
+        set_language(language or getattr(ws.config, "language", None) or "fi")
+        super().__init__()
+        translate_bindings(self)
+        theme = getattr(ws.config, "theme", None)
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    # -- modes -------------------------------------------------------------------------------
+    @staticmethod
+    def _lazy(module: str, name: str) -> Any:
+        """A mode's screen, imported only when the mode is first opened (fast start-up)."""
+
+        def make() -> Screen:
+            import importlib
+
+            return getattr(importlib.import_module(f"kenttä.ui.screens.{module}"), name)()
+
+        return make
+
+    def on_mount(self) -> None:
+        for mode, (module, name) in SCREENS.items():
+            self.add_mode(mode, self._lazy(module, name))
+        self.switch_mode("today")
+
+    def action_go(self, mode: str) -> None:
+        """Switch to a view; pressing its key again returns to the view's first screen."""
+        if mode not in MODES_ORDER:
+            return
+        if self.current_mode == mode:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        else:
+            self.switch_mode(mode)
+
+    def action_dashboard(self) -> None:
+        cls = _dashboard_class()
+        if cls is None:
+            self.notify(t("app.dashboard_missing"), severity="warning")
+            return
+        self.push_screen(cls(self.ws))  # type: ignore[call-arg]
+
+    def action_help(self) -> None:
+        from kenttä.ui.modals.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- language ----------------------------------------------------------------------------
+    def action_next_language(self) -> None:
+        current = get_language()
+        self.switch_language(LANGUAGES[(LANGUAGES.index(current) + 1) % len(LANGUAGES)])
+
+    def switch_language(self, language: str) -> None:
+        set_language(language)
+        translate_bindings(self)
+        self.run_worker(self._retranslate_all(), group="language", exclusive=True)
+        self.notify(t("app.language_changed"))
+
+    async def _retranslate_all(self) -> None:
+        for stack in list(self._screen_stacks.values()):
+            for screen in list(stack):
+                if isinstance(screen, Translated):
+                    await screen.retranslate()
+        self.screen.refresh_bindings()
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("command.search"), id="--command-palette")
+            )
+
+    # -- errors ------------------------------------------------------------------------------
+    def show_error(self, exc: Exception) -> None:
+        self.notify(error_text(exc), title=t("app.error"), severity="error", timeout=8)
+
+    # -- command palette ---------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode in MODES_ORDER:
+            yield SystemCommand(
+                t(f"command.go_{mode}"),
+                t(f"command.go_{mode}_help"),
+                lambda m=mode: self.action_go(m),
+            )
+        if _dashboard_class() is not None:
+            yield SystemCommand(
+                t("command.dashboard"), t("command.dashboard_help"), self.action_dashboard
+            )
+        for language in LANGUAGES:
+            yield SystemCommand(
+                t(f"command.language_{language}"),
+                t("command.language_help"),
+                lambda lang=language: self.switch_language(lang),
+            )
+        yield SystemCommand(t("command.theme"), t("command.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("command.help"), t("command.help_help"), self.action_help)
+        for title, help_text, callback in getattr(screen, "screen_commands", lambda: [])():
+            yield SystemCommand(title, help_text, callback)
+        yield SystemCommand(t("command.quit"), t("command.quit_help"), self.action_quit)
+
+
+def run_app(ws: Workspace, today: date | None = None) -> None:
+    """Run the app in the terminal until the person quits."""
+    KenttaApp(ws, today=today).run()

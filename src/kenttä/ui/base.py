@@ -1,0 +1,116 @@
+"""What every kenttä screen shares: translated bindings, database work in threads, reloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
+
+from kenttä.i18n import t
+
+if TYPE_CHECKING:
+    from kenttä.ui.app import KenttaApp
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Bindings are declared with catalogue keys as descriptions; show them translated."""
+    source = type(node)._merged_bindings or BindingsMap()
+    translated: dict[str, list[Binding]] = {}
+    for key, bindings in source.key_to_bindings.items():
+        translated[key] = [
+            replace(b, description=t(b.description)) if b.description else b for b in bindings
+        ]
+    node._bindings = BindingsMap.from_keys(translated)
+
+
+def run_db(
+    node: DOMNode,
+    fn: Callable[..., Any],
+    *args: Any,
+    done: Callable[[Any], Any] | None = None,
+    failed: Callable[[Exception], Any] | None = None,
+    group: str = "db",
+    exclusive: bool = True,
+    **kwargs: Any,
+) -> None:
+    """Run `fn(ws, *args, **kwargs)` in a thread, one at a time per database, then `done`.
+
+    A result of a worker that was replaced (exclusive) in the meantime is dropped.
+    """
+    app: KenttaApp = node.app  # type: ignore[assignment]
+
+    def job() -> None:
+        worker = get_current_worker()
+        try:
+            with app.db_lock:
+                if worker.is_cancelled:
+                    return
+                result = fn(app.ws, *args, **kwargs)
+        except Exception as exc:  # shown to the person in words, never as a traceback
+            if not worker.is_cancelled:
+                app.call_from_thread(failed or app.show_error, exc)
+            return
+        if done is not None and not worker.is_cancelled:
+            app.call_from_thread(done, result)
+
+    node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+class Translated:
+    """Mixin for screens: translated bindings, a title key, and a reload after a switch."""
+
+    TITLE_KEY: ClassVar[str] = "app.title"
+    RECOMPOSE_ON_LANGUAGE: ClassVar[bool] = True
+    """False for screens holding typed text (editors, forms): only keys and title change."""
+
+    def _init_translation(self) -> None:
+        translate_bindings(self)  # type: ignore[arg-type]
+
+    async def retranslate(self) -> None:
+        translate_bindings(self)  # type: ignore[arg-type]
+        self.sub_title = t(self.TITLE_KEY)
+        if self.RECOMPOSE_ON_LANGUAGE:
+            await self.recompose()  # type: ignore[attr-defined]
+            self.reload()
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def reload(self) -> None:
+        """Fetch the screen's data again (in a worker)."""
+
+    def db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        run_db(self, fn, *args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def kapp(self) -> KenttaApp:
+        return self.app  # type: ignore[attr-defined,return-value]
+
+
+class BaseScreen(Translated, Screen):
+    RELOAD_ON_RESUME: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_translation()
+        self._loaded_once = False
+
+    def on_mount(self) -> None:
+        self.sub_title = t(self.TITLE_KEY)
+
+    def on_screen_resume(self) -> None:
+        if self.RELOAD_ON_RESUME or not self._loaded_once:
+            self._loaded_once = True
+            self.reload()
+
+
+class BaseModal(Translated, ModalScreen):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_translation()
+
+    def on_mount(self) -> None:
+        self.reload()

@@ -1,0 +1,119 @@
+"""The shape every form shares: a titled box, labelled fields, a reason line, Ctrl+S / Esc."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from kenttä.i18n import t
+from kenttä.ui.base import BaseModal
+from kenttä.ui.parsing import InputError, parse_date
+
+
+class FormError(ValueError):
+    """A field that does not validate: which field, and why in words."""
+
+    def __init__(self, field_id: str, message: str) -> None:
+        super().__init__(message)
+        self.field_id = field_id
+
+
+class FormModal(BaseModal):
+    """Subclasses give `TITLE_KEY`, `fields()` and `submit()` (which may raise FormError)."""
+
+    RECOMPOSE_ON_LANGUAGE = False
+    DEFAULT_CSS = """
+    FormModal { align: center middle; }
+    FormModal > #form-box {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    FormModal .form-label { margin-top: 0; color: $text-muted; }
+    FormModal Input.-textual-compact { background: $boost; }
+    FormModal Input.-textual-compact:focus { background: $primary 30%; }
+    FormModal #form-error { color: $error; height: auto; margin-top: 1; }
+    FormModal Input, FormModal Select { width: 100%; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "submit", "keys.save", priority=True),
+        Binding("escape", "cancel", "keys.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form-box") as box:
+            box.border_title = t(self.TITLE_KEY)
+            yield from self.fields()
+            yield Static(id="form-error")
+        yield Footer()
+
+    def fields(self) -> Iterable[Widget]:
+        return []
+
+    def on_mount(self) -> None:
+        for widget in self.query("#form-box Input, #form-box Select"):
+            widget.compact = True  # type: ignore[attr-defined]
+        self.reload()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        for widget in self.query("#form-box Input, #form-box Select, #form-box TextArea"):
+            if widget.focusable:
+                widget.focus()
+                break
+
+    @staticmethod
+    def label(key: str, **params: Any) -> Label:
+        return Label(t(key, **params), classes="form-label")
+
+    def value(self, field_id: str) -> str:
+        widget = self.query_one(f"#{field_id}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, Input):
+            return widget.value
+        return str(getattr(widget, "text", ""))
+
+    def date_value(self, field_id: str, *, required: bool = False) -> Any:
+        try:
+            value = parse_date(self.value(field_id), today=self.kapp.today)
+        except InputError as exc:
+            raise FormError(field_id, str(exc)) from None
+        if value is None and required:
+            raise FormError(field_id, t("validation.required"))
+        return value
+
+    def required(self, field_id: str) -> str:
+        text = self.value(field_id).strip()
+        if not text:
+            raise FormError(field_id, t("validation.required"))
+        return text
+
+    def show_reason(self, message: str, field_id: str | None = None) -> None:
+        self.query_one("#form-error", Static).update(message)
+        if field_id:
+            with suppress(Exception):
+                self.query_one(f"#{field_id}").focus()
+
+    def action_submit(self) -> None:
+        try:
+            self.submit()
+        except FormError as exc:
+            self.show_reason(str(exc), exc.field_id)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def failed(self, exc: Exception) -> None:
+        from kenttä.ui.app import error_text
+
+        self.show_reason(error_text(exc))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

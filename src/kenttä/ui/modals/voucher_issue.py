@@ -1,0 +1,140 @@
+"""Issuing a service voucher from the client card: service, value, validity, provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from kenttä.i18n import t
+from kenttä.ui.base import BaseModal
+from kenttä.ui.modals.form import FormError, FormModal
+from kenttä.ui.parsing import InputError, format_date, format_euros, parse_euros
+
+DEFAULT_VALID_DAYS = 90
+
+
+def voucher_service() -> Any:
+    from kenttä.services import vouchers
+
+    return vouchers
+
+
+def _services(ws: Any) -> list[Any]:
+    return list(voucher_service().list_services(ws))
+
+
+def _providers(ws: Any, service_code: str) -> list[Any]:
+    return list(voucher_service().providers_for(ws, service_code))
+
+
+class VoucherIssueModal(FormModal):
+    TITLE_KEY = "voucher_issue.title"
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.services: dict[str, Any] = {}
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.label("voucher_issue.service")
+        yield Select[str]([], prompt=t("voucher_issue.choose_service"), id="voucher-service")
+        yield self.label("voucher_issue.value")
+        yield Input(placeholder="0,00 €", id="voucher-value")
+        yield self.label("voucher_issue.valid_until")
+        yield Input(
+            value=format_date(self.kapp.today + timedelta(days=DEFAULT_VALID_DAYS)),
+            id="voucher-valid",
+        )
+        yield self.label("voucher_issue.provider")
+        yield Select[str]([], prompt=t("voucher_issue.provider_later"), id="voucher-provider")
+
+    def reload(self) -> None:
+        self.db(_services, done=self._set_services, group="services")
+
+    def _set_services(self, services: list[Any]) -> None:
+        self.services = {s.code: s for s in services}
+        select = self.query_one("#voucher-service", Select)
+        select.set_options([(f"{s.name} ({s.code})", s.code) for s in services])
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "voucher-service" or event.value is Select.NULL:
+            return
+        service = self.services.get(str(event.value))
+        if service is not None and service.default_value_cents:
+            value = format_euros(service.default_value_cents).replace(" €", "")
+            self.query_one("#voucher-value", Input).value = value.replace("\u00a0", "")
+        self.db(_providers, str(event.value), done=self._set_providers, group="providers")
+
+    def _set_providers(self, providers: list[Any]) -> None:
+        select = self.query_one("#voucher-provider", Select)
+        select.set_options([(p.name, p.id) for p in providers])
+
+    def submit(self) -> None:
+        service_code = self.value("voucher-service")
+        if not service_code:
+            raise FormError("voucher-service", t("validation.required"))
+        try:
+            value_cents = parse_euros(self.value("voucher-value"))
+        except InputError as exc:
+            raise FormError("voucher-value", str(exc)) from None
+        valid_until = self.date_value("voucher-valid", required=True)
+        if valid_until < self.kapp.today:
+            raise FormError("voucher-valid", t("voucher_issue.valid_in_past"))
+        provider = self.value("voucher-provider") or None
+
+        def issue(ws: Any) -> Any:
+            return voucher_service().issue_voucher(
+                ws,
+                client_id=self.client_id,
+                service_code=service_code,
+                value_cents=value_cents,
+                valid_until=valid_until,
+                provider_id=provider,
+                today=self.kapp.today,
+            )
+
+        self.db(issue, done=self._issued, failed=self.failed)
+
+    def _issued(self, voucher: Any) -> None:
+        self.dismiss(voucher)
+        self.app.push_screen(VoucherIssuedModal(voucher))
+
+
+class VoucherIssuedModal(BaseModal):
+    """The new voucher's number, to read out or write on the paper voucher."""
+
+    DEFAULT_CSS = """
+    VoucherIssuedModal { align: center middle; }
+    VoucherIssuedModal > Vertical {
+        width: 60; max-width: 100%; height: auto; border: thick $success;
+        background: $surface; padding: 1 2;
+    }
+    VoucherIssuedModal #voucher-number { text-style: bold; color: $success; margin: 1 0; }
+    """
+    BINDINGS: ClassVar = [Binding("escape,enter", "close", "keys.close")]
+
+    def __init__(self, voucher: Any) -> None:
+        super().__init__()
+        self.voucher = voucher
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("voucher_issue.issued"))
+            yield Static(str(self.voucher.number), id="voucher-number")
+            yield Static(
+                t(
+                    "voucher_issue.issued_detail",
+                    value=format_euros(self.voucher.value_cents),
+                    valid=format_date(self.voucher.valid_until),
+                )
+            )
+
+    def action_close(self) -> None:
+        self.dismiss()

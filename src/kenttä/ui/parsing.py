@@ -1,0 +1,72 @@
+"""Parsing and formatting what people type and read: dates, money, lists (no Textual here)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from kenttä.i18n import t
+
+
+class InputError(ValueError):
+    """A value that cannot be read; the message says why, in the current language."""
+
+
+def parse_date(text: str, *, today: date) -> date | None:
+    """`24.12.2026`, `24.12.` (this year), `2026-12-24`, `+30` (days from today), `t` (today).
+
+    Empty text is None; anything else raises InputError with a reason.
+    """
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in {"t", "tänään", "idag", "today"}:
+        return today
+    if re.fullmatch(r"[+-]\d{1,4}", value):
+        return today + timedelta(days=int(value))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", value)
+        if match:
+            day, month, year = match.groups()
+            full_year = today.year if not year else int(year) + (2000 if len(year) == 2 else 0)
+            return date(full_year, int(month), int(day))
+    except ValueError:
+        raise InputError(t("validation.date_impossible")) from None
+    raise InputError(t("validation.date_format"))
+
+
+def format_date(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def parse_euros(text: str) -> int | None:
+    """`120`, `120,50`, `1 200 €` → cents; empty → None; else InputError."""
+    value = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", value)
+    if not match:
+        raise InputError(t("validation.money"))
+    euros, cents = match.groups()
+    return int(euros) * 100 + int((cents or "0").ljust(2, "0"))
+
+
+def format_euros(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    euros, rest = divmod(int(cents), 100)
+    text = f"{euros:,}".replace(",", "\u00a0")
+    return f"{text},{rest:02d} €"
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;]", text) if part.strip()]

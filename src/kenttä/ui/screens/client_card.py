@@ -1,0 +1,244 @@
+"""The client card: one-screen summary, notes timeline, plan; actions on the client."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from kenttä.domain.identifiers import municipalities
+from kenttä.i18n import code, t
+from kenttä.services import clients as client_service
+from kenttä.services import notes as note_service
+from kenttä.services.clients import ClientCard
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.parsing import format_date, format_euros
+from kenttä.ui.widgets.paged_table import PagedTable
+
+
+def eligibility_text(card: ClientCard) -> str:
+    e = card.eligibility
+    mark = {True: "✓", False: "✗", None: "?"}[e.eligible]
+    state = t({True: "card.eligible", False: "card.not_eligible", None: "card.unknown"}[e.eligible])
+    why = t(
+        f"eligibility.{e.reason_code}",
+        age=card.age if card.age is not None else "?",
+        months=card.months_unemployed if card.months_unemployed is not None else "?",
+        days=card.client.benefit_days if card.client.benefit_days is not None else "?",
+    )
+    return f"{mark} {state}: {why}"
+
+
+def first_line(body: str, width: int = 60) -> str:
+    line = (body or "").strip().splitlines()[0] if (body or "").strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def summary_text(card: ClientCard) -> Text:
+    c = card.client
+    out = Text()
+    out.append(f"{c.last_name} {c.first_name}", style="bold")
+    bits = [c.henkilotunnus or "", f"{card.age} {t('card.years')}" if card.age is not None else ""]
+    bits.append(municipalities().get(c.municipality or "", c.municipality or ""))
+    out.append("  " + " · ".join(b for b in bits if b) + "\n")
+    out.append(f"{t('card.status')}: ", style="bold")
+    out.append(
+        f"{code('status', c.status)} · {t('card.programme')}: {c.programme or '–'}"
+        f" · {t('card.owner')}: {c.owner or '–'}\n"
+    )
+    out.append(f"{t('card.eligibility')}: ", style="bold")
+    out.append(eligibility_text(card) + "\n")
+    if c.phone or c.email:
+        out.append(f"{t('card.contact')}: ", style="bold")
+        out.append(" · ".join(x for x in (c.phone, c.email) if x) + "\n")
+    out.append(f"\n{t('card.plan')}: ", style="bold")
+    out.append((first_line(card.plan["goal"]) if card.plan and card.plan["goal"] else "–") + "\n")
+    for step in card.steps[:4]:
+        out.append(
+            f"  • {format_date(step['due_date']) or '–':>10} {first_line(step['description'], 40)}"
+            f" ({code('step', step['status'])})\n"
+        )
+    out.append(f"\n{t('card.vouchers')}: ", style="bold")
+    out.append("–\n" if not card.vouchers else "\n")
+    for v in card.vouchers[:3]:
+        out.append(
+            f"  {v['number']} · {v['service'] or v['service_code']} · "
+            f"{format_euros(v['value_cents'])} · {code('voucher', v['status'])}"
+            f" · {t('card.valid_until')} {format_date(v['valid_until'])}\n"
+        )
+    out.append(f"\n{t('card.latest_notes')}: ", style="bold")
+    out.append("–\n" if not card.notes else "\n")
+    for n in card.notes:
+        out.append(f"  {format_date(n['written_at'])} {first_line(n['body'], 58)}\n")
+    a = card.assessment
+    out.append(f"\n{t('card.assessment')}: ", style="bold")
+    if a is None:
+        out.append("–\n")
+    else:
+        strong = ", ".join(code("area", x) for x in a["strong_areas"]) or "–"
+        weak = ", ".join(code("area", x) for x in a["weak_areas"]) or "–"
+        out.append(f"{format_date(a['assessed_on'])}\n")
+        out.append(f"  {t('card.strengths')}: {strong}\n  {t('card.obstacles')}: {weak}\n")
+    if card.placements:
+        out.append(f"\n{t('card.placements')}:\n", style="bold")
+        for p in card.placements[:3]:
+            out.append(
+                f"  {code('placement', p['kind'])} · {p['employer'] or ''} · "
+                f"{format_date(p['start_date'])}–{format_date(p['end_date'])}\n"
+            )
+    if c.exit_date or card.outcomes:
+        out.append(f"\n{t('card.exit')}: ", style="bold")
+        out.append(f"{format_date(c.exit_date)} {code('outcome', c.outcome)}\n")
+        for o in card.outcomes:
+            if o["checkpoint"] != "exit":
+                result = code("outcome", o["outcome"]) if o["checked_on"] else t("card.check_due")
+                out.append(
+                    f"  {code('checkpoint', o['checkpoint'])} {format_date(o['due_on'])}: {result}\n"
+                )
+    return out
+
+
+def render_note(note: dict[str, Any]) -> tuple[str, ...]:
+    mark = ""
+    if note.get("corrects"):
+        mark = t("notes.correction_mark")
+    elif note.get("corrected_by"):
+        mark = t("notes.corrected_mark")
+    return (
+        format_date(note["written_at"]),
+        code("note_kind", note["kind"]),
+        mark,
+        first_line(note["body"], 50),
+    )
+
+
+class ClientCardScreen(BaseScreen):
+    TITLE_KEY = "card.title"
+    CSS_PATH = "client_card.tcss"
+    BINDINGS: ClassVar = [
+        Binding("escape", "back", "keys.back"),
+        Binding("n", "new_note", "keys.new_note"),
+        Binding("c", "correct_note", "keys.correct_note", show=False),
+        Binding("a", "assessment", "keys.assessment"),
+        Binding("p", "plan", "keys.plan"),
+        Binding("v", "voucher", "keys.voucher"),
+        Binding("s", "status", "keys.status", show=False),
+        Binding("l", "placement", "keys.placement", show=False),
+        Binding("e", "exit", "keys.exit", show=False),
+        Binding("1", "tab('summary')", "keys.tab_summary", show=False),
+        Binding("2", "tab('notes')", "keys.tab_notes", show=False),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.card: ClientCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="card-tabs"):
+            with TabPane(t("card.tab_summary"), id="summary"), VerticalScroll(id="summary-scroll"):
+                yield Static(id="summary-text")
+            with TabPane(t("card.tab_notes"), id="notes"):
+                yield PagedTable(
+                    [t("notes.col_date"), t("notes.col_kind"), "", t("notes.col_text")],
+                    render_note,
+                    key=lambda n: (n["written_at"], n["id"]),
+                    row_id=lambda n: n["id"],
+                    id="notes-table",
+                )
+                with VerticalScroll(id="note-preview-scroll"):
+                    yield Static(id="note-preview")
+        yield Footer()
+
+    def reload(self) -> None:
+        self.db(client_service.client_card, self.client_id, today=self.kapp.today, done=self.show)
+        client_id = self.client_id
+
+        def fetch(ws: Any, *, after: Any = None, limit: int = 50) -> list[dict[str, Any]]:
+            return note_service.list_notes(ws, client_id, before=after, limit=limit)
+
+        self.query_one("#notes-table", PagedTable).restart(fetch)
+
+    def show(self, card: ClientCard) -> None:
+        self.card = card
+        self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
+        self.query_one("#summary-text", Static).update(summary_text(card))
+
+    def on_data_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        note = self.query_one("#notes-table", PagedTable).selected()
+        if note is not None:
+            head = f"{format_date(note['written_at'])} · {note['author']}"
+            if note.get("corrected_by"):
+                head += f" · {t('notes.corrected_later')}"
+            text = Text(head + "\n", style="bold")
+            text.append(note["body"], style="")
+            self.query_one("#note-preview", Static).update(text)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#card-tabs", TabbedContent).active = tab
+
+    def action_new_note(self) -> None:
+        from kenttä.ui.screens.note_editor import NoteEditorScreen
+
+        self.app.push_screen(NoteEditorScreen(self.client_id))
+
+    def action_correct_note(self) -> None:
+        from kenttä.ui.screens.note_editor import NoteEditorScreen
+
+        tabs = self.query_one("#card-tabs", TabbedContent)
+        note = self.query_one("#notes-table", PagedTable).selected()
+        if tabs.active != "notes" or note is None:
+            tabs.active = "notes"
+            self.notify(t("notes.choose_to_correct"))
+            return
+        self.app.push_screen(NoteEditorScreen(self.client_id, corrects=note))
+
+    def action_assessment(self) -> None:
+        from kenttä.ui.modals.assessment_form import AssessmentForm
+
+        self.app.push_screen(AssessmentForm(self.client_id))
+
+    def action_plan(self) -> None:
+        from kenttä.ui.screens.plan_editor import PlanEditorScreen
+
+        self.app.push_screen(PlanEditorScreen(self.client_id))
+
+    def action_voucher(self) -> None:
+        from kenttä.ui.modals.voucher_issue import VoucherIssueModal
+
+        self.app.push_screen(VoucherIssueModal(self.client_id))
+
+    def action_status(self) -> None:
+        from kenttä.ui.modals.forms import StatusModal
+
+        if self.card is not None:
+            self.app.push_screen(StatusModal(self.client_id, self.card.client.status))
+
+    def action_placement(self) -> None:
+        from kenttä.ui.modals.placement_form import PlacementForm
+
+        self.app.push_screen(PlacementForm(self.client_id))
+
+    def action_exit(self) -> None:
+        from kenttä.ui.modals.forms import ExitModal
+
+        self.app.push_screen(ExitModal(self.client_id))
+
+    def screen_commands(self) -> list[tuple[str, str, Any]]:
+        return [
+            (t("command.new_note"), t("command.new_note_help"), self.action_new_note),
+            (t("command.assessment"), t("command.assessment_help"), self.action_assessment),
+            (t("command.plan"), t("command.plan_help"), self.action_plan),
+            (t("command.voucher"), t("command.voucher_help"), self.action_voucher),
+            (t("command.exit"), t("command.exit_help"), self.action_exit),
+            (t("command.placement"), t("command.placement_help"), self.action_placement),
+            (t("command.status"), t("command.status_help"), self.action_status),
+        ]

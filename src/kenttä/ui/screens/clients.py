@@ -1,0 +1,160 @@
+"""Clients: search as you type (name, henkilötunnus, note text), filters, keyset paging."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from kenttä.domain.identifiers import municipalities
+from kenttä.i18n import code, t
+from kenttä.services import clients as client_service
+from kenttä.services.clients import ClientFilters, ClientRow
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.widgets.paged_table import PagedTable
+
+FILTERS = ("status", "programme", "owner", "municipality")
+
+
+def client_columns() -> list[str]:
+    return [
+        t("clients.col_name"),
+        t("clients.col_hetu"),
+        t("clients.col_status"),
+        t("clients.col_programme"),
+        t("clients.col_municipality"),
+        t("clients.col_owner"),
+    ]
+
+
+def render_client(row: ClientRow) -> tuple[str, ...]:
+    return (
+        row.full_name,
+        row.henkilotunnus or "",
+        code("status", row.status),
+        row.programme or "",
+        municipalities().get(row.municipality or "", row.municipality or ""),
+        row.owner or "",
+    )
+
+
+class ClientsScreen(BaseScreen):
+    TITLE_KEY = "clients.title"
+    CSS_PATH = "clients.tcss"
+    RELOAD_ON_RESUME = False
+    BINDINGS: ClassVar = [
+        Binding("slash", "focus_search", "keys.search"),
+        Binding("enter", "open", "keys.open", show=False),
+        Binding("ctrl+r", "clear_filters", "keys.clear_filters"),
+        Binding("n", "new_client", "keys.new_client"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._options: dict[str, list[str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=t("clients.search_placeholder"), id="client-search")
+        with Horizontal(id="client-filters"):
+            for name in FILTERS:
+                yield Select[str](
+                    [], prompt=t(f"clients.filter_{name}"), id=f"filter-{name}", compact=True
+                )
+        yield PagedTable(client_columns(), render_client, id="client-table")
+        yield Static(id="client-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#client-search", Input).focus()
+
+    def reload(self) -> None:
+        self.db(client_service.filter_options, done=self._set_options, group="options")
+        self.refresh_list()
+
+    def _set_options(self, options: dict[str, list[str]]) -> None:
+        self._options = options
+        for name in FILTERS:
+            select = self.query_one(f"#filter-{name}", Select)
+            current = select.value
+            values = options.get(name, [])
+            if name == "status":
+                labels = [(code("status", v), v) for v in values]
+            elif name == "municipality":
+                labels = [(municipalities().get(v, v), v) for v in values]
+            else:
+                labels = [(v, v) for v in values]
+            with select.prevent(Select.Changed):
+                select.set_options(labels)
+                if current in values:
+                    select.value = current
+
+    def filters(self) -> ClientFilters:
+        values: dict[str, Any] = {}
+        for name in FILTERS:
+            value = self.query_one(f"#filter-{name}", Select).value
+            values[name] = None if value is Select.NULL else value
+        return ClientFilters(**values)
+
+    def refresh_list(self) -> None:
+        query = self.query_one("#client-search", Input).value
+        table = self.query_one("#client-table", PagedTable)
+        table.restart(partial(client_service.list_clients, query=query, filters=self.filters()))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "client-search":
+            self.refresh_list()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one("#client-table", PagedTable)
+        if table.row_count:
+            table.focus()
+            self.action_open()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refresh_list()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        text = t("clients.count_more" if event.more else "clients.count", count=event.count)
+        self.query_one("#client-count", Static).update(text)
+
+    def on_key(self, event: Any) -> None:
+        search = self.query_one("#client-search", Input)
+        if event.key == "down" and self.focused is search:
+            self.query_one("#client-table", PagedTable).focus()
+            event.stop()
+
+    def on_data_table_row_selected(self, event: PagedTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#client-search", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        for name in FILTERS:
+            self.query_one(f"#filter-{name}", Select).clear()
+        self.query_one("#client-search", Input).value = ""
+
+    def action_open(self) -> None:
+        row = self.query_one("#client-table", PagedTable).selected()
+        if row is not None:
+            from kenttä.ui.screens.client_card import ClientCardScreen
+
+            self.app.push_screen(ClientCardScreen(row.id))
+
+    def action_new_client(self) -> None:
+        from kenttä.ui.modals.client_form import ClientFormModal
+
+        self.app.push_screen(ClientFormModal(), self._created)
+
+    def _created(self, client_id: str | None) -> None:
+        if client_id:
+            from kenttä.ui.screens.client_card import ClientCardScreen
+
+            self.refresh_list()
+            self.app.push_screen(ClientCardScreen(client_id))

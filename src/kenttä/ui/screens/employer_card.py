@@ -1,0 +1,135 @@
+"""The employer card: contacts, sponsor status, visits and placements; log a visit."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kenttä.domain.identifiers import municipalities
+from kenttä.i18n import code, t
+from kenttä.services import employers as employer_service
+from kenttä.services.employers import EmployerCard
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.parsing import format_date
+
+
+def needs_text(visit: dict[str, Any]) -> str:
+    parts = []
+    for need in visit["labour_needs"]:
+        term = t("visit.long_mark") if need.get("long_term") else t("visit.short_mark")
+        parts.append(f"{need['occupation']} ×{need.get('headcount', 1)} ({term})")
+    return ", ".join(parts)
+
+
+class EmployerCardScreen(BaseScreen):
+    TITLE_KEY = "employer_card.title"
+    DEFAULT_CSS = """
+    EmployerCardScreen #employer-summary { height: auto; padding: 0 1; }
+    EmployerCardScreen .section { padding: 0 1; text-style: bold; color: $accent; }
+    EmployerCardScreen #visits-table { height: 1fr; }
+    EmployerCardScreen #placements-table { height: auto; max-height: 6; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("escape", "back", "keys.back"),
+        Binding("v", "log_visit", "keys.log_visit"),
+        Binding("s", "toggle_sponsor", "keys.toggle_sponsor"),
+    ]
+
+    def __init__(self, employer_id: str) -> None:
+        super().__init__()
+        self.employer_id = employer_id
+        self.card: EmployerCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="employer-summary")
+        yield Static(t("employer_card.visits"), classes="section")
+        yield DataTable(id="visits-table", cursor_type="row")
+        yield Static(t("employer_card.placements"), classes="section")
+        yield DataTable(id="placements-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#visits-table", DataTable).add_columns(
+            t("visit.col_date"), t("visit.col_purpose"), t("visit.col_needs"), t("visit.col_next")
+        )
+        self.query_one("#placements-table", DataTable).add_columns(
+            t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")
+        )
+
+    def reload(self) -> None:
+        self.db(employer_service.employer_card, self.employer_id, done=self.show)
+
+    def show(self, card: EmployerCard) -> None:
+        self.card = card
+        e = card.employer
+        self.sub_title = f"{t(self.TITLE_KEY)}: {e.name}"
+        text = Text()
+        text.append(e.name, style="bold")
+        if e.sponsor:
+            text.append(f"  ★ {t('employer_card.sponsor')}", style="bold yellow")
+        text.append("\n")
+        bits = [e.y_tunnus or "", code("employer_kind", e.kind)]
+        bits.append(municipalities().get(e.municipality or "", e.municipality or ""))
+        if e.industry:
+            bits.append(f"TOL {e.industry}")
+        text.append(" · ".join(b for b in bits if b) + "\n")
+        contact = " · ".join(x for x in (e.contact_name, e.contact_phone, e.contact_email) if x)
+        text.append(f"{t('employer_card.contact')}: {contact or '–'}\n")
+        since = format_date(e.network_since) or "–"
+        nxt = format_date(card.next_contact) or "–"
+        text.append(f"{t('employer_card.network_since')}: {since} · ")
+        text.append(f"{t('employer_card.next_contact')}: {nxt}")
+        self.query_one("#employer-summary", Static).update(text)
+        visits = self.query_one("#visits-table", DataTable)
+        visits.clear()
+        for v in card.visits:
+            visits.add_row(
+                format_date(v["visited_on"]),
+                code("purpose", v["purpose"]),
+                needs_text(v) or "–",
+                format_date(v["next_contact"]),
+                key=v["id"],
+            )
+        placements = self.query_one("#placements-table", DataTable)
+        placements.clear()
+        for p in card.placements:
+            placements.add_row(
+                f"{p['last_name'] or ''} {p['first_name'] or ''}".strip(),
+                code("placement", p["kind"]),
+                f"{format_date(p['start_date'])}–{format_date(p['end_date'])}",
+                key=p["id"],
+            )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_log_visit(self) -> None:
+        from kenttä.ui.modals.visit_form import VisitForm
+
+        name = self.card.employer.name if self.card else ""
+        self.app.push_screen(VisitForm(self.employer_id, name))
+
+    def action_toggle_sponsor(self) -> None:
+        if self.card is None:
+            return
+        from kenttä.ui.modals.confirm import ConfirmModal
+
+        new = not self.card.employer.sponsor
+        question = t("employer_card.sponsor_on_q" if new else "employer_card.sponsor_off_q")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.db(
+                    employer_service.set_sponsor,
+                    self.employer_id,
+                    new,
+                    done=lambda _: self.reload(),
+                )
+
+        self.app.push_screen(ConfirmModal(question), answer)

@@ -1,0 +1,153 @@
+"""Writing a note (or a correction): the draft autosaves as you type, so nothing is lost."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Select, Static, TextArea
+
+from kenttä.domain.codes import NoteKind
+from kenttä.i18n import code, t
+from kenttä.services import drafts
+from kenttä.services import notes as note_service
+from kenttä.ui.base import BaseScreen, run_db
+from kenttä.ui.parsing import format_date
+
+AUTOSAVE_SECONDS = 0.3
+
+
+class NoteEditorScreen(BaseScreen):
+    TITLE_KEY = "note.title"
+    CSS_PATH = "note_editor.tcss"
+    RECOMPOSE_ON_LANGUAGE = False
+    RELOAD_ON_RESUME = False
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "keys.save", priority=True),
+        Binding("escape", "leave", "keys.leave_draft"),
+        Binding("ctrl+d", "discard", "keys.discard_draft"),
+    ]
+
+    def __init__(self, client_id: str, corrects: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.corrects = corrects
+        self.draft_key = drafts.note_key(client_id, corrects["id"] if corrects else None)
+        self._timer: Any = None
+        self._dirty = False
+        self._saved = False
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.corrects is not None:
+            head = Text(
+                t("note.correcting", date=format_date(self.corrects["written_at"])) + "\n",
+                style="bold",
+            )
+            head.append(self.corrects["body"])
+            with VerticalScroll(id="note-original"):
+                yield Static(head)
+        with Horizontal(id="note-meta"):
+            yield Select[str](
+                [(code("note_kind", k.value), k.value) for k in NoteKind],
+                value=self.corrects["kind"] if self.corrects else NoteKind.MEETING.value,
+                allow_blank=False,
+                compact=True,
+                id="note-kind",
+            )
+            yield Static(id="note-draft-state")
+        yield TextArea(id="note-body", soft_wrap=True, tab_behavior="focus")
+        yield Footer()
+
+    def reload(self) -> None:
+        self.db(drafts.load_draft, self.draft_key, done=self._loaded, group="draft-load")
+
+    def _loaded(self, body: str | None) -> None:
+        area = self.query_one("#note-body", TextArea)
+        if body is not None:
+            area.load_text(body)
+            self.query_one("#note-draft-state", Static).update(t("note.draft_restored"))
+        elif self.corrects is not None:
+            area.load_text(self.corrects["body"])
+        area.move_cursor(area.document.end)
+        area.focus()
+        self._ready = True
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not self._ready or self._saved:
+            return
+        self._dirty = True
+        if self._timer is None:
+            self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _autosave(self) -> None:
+        self._timer = None
+        if self._dirty and not self._saved:
+            self._dirty = False
+            body = self.query_one("#note-body", TextArea).text
+            run_db(
+                self.app,
+                drafts.save_draft,
+                self.draft_key,
+                body,
+                done=lambda _: self._show_draft_saved(),
+                group="draft",
+                exclusive=False,
+            )
+
+    def _show_draft_saved(self) -> None:
+        if self.is_attached:
+            self.query_one("#note-draft-state", Static).update(t("note.draft_saved"))
+
+    def action_save(self) -> None:
+        body = self.query_one("#note-body", TextArea).text
+        if not body.strip():
+            self.notify(t("note.empty"), severity="warning")
+            return
+        kind = self.query_one("#note-kind", Select).value
+        self._saved = True
+        run_db(
+            self.app,
+            note_service.add_note,
+            self.client_id,
+            body,
+            kind=str(kind),
+            corrects=self.corrects["id"] if self.corrects else None,
+            done=self._note_saved,
+            failed=self._save_failed,
+            group="note-save",
+            exclusive=False,
+        )
+
+    def _note_saved(self, _note: Any) -> None:
+        self.app.notify(t("note.saved"))
+        if self.app.screen is self:
+            self.dismiss(True)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self._saved = False
+        self.kapp.show_error(exc)
+
+    def action_leave(self) -> None:
+        if self._dirty and not self._saved:
+            self._autosave()
+        if self.query_one("#note-body", TextArea).text.strip():
+            self.app.notify(t("note.draft_kept"))
+        self.dismiss(False)
+
+    def action_discard(self) -> None:
+        from kenttä.ui.modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._saved = True
+                run_db(
+                    self.app, drafts.discard_draft, self.draft_key, group="draft", exclusive=False
+                )
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmModal(t("note.discard_question")), answer)

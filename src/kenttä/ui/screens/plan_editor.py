@@ -1,0 +1,147 @@
+"""The employment plan editor: the goal, and steps with due dates and status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Input, Label
+
+from kenttä.i18n import code, t
+from kenttä.services import plans
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.modals.form import FormModal
+from kenttä.ui.parsing import format_date
+
+
+class StepForm(FormModal):
+    TITLE_KEY = "plan.step_title"
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.label("plan.step_description")
+        yield Input(id="step-description")
+        yield self.label("plan.step_due")
+        yield Input(placeholder=t("plan.step_due_hint"), id="step-due")
+        yield self.label("plan.step_service")
+        yield Input(id="step-service")
+
+    def submit(self) -> None:
+        description = self.required("step-description")
+        due = self.date_value("step-due")
+        self.db(
+            plans.add_step,
+            self.client_id,
+            description=description,
+            due_date=due,
+            service_code=self.value("step-service").strip() or None,
+            today=self.kapp.today,
+            done=lambda _: self.dismiss(True),
+            failed=self.failed,
+        )
+
+
+class PlanEditorScreen(BaseScreen):
+    TITLE_KEY = "plan.title"
+    RECOMPOSE_ON_LANGUAGE = False  # keep an unsaved goal
+    DEFAULT_CSS = """
+    PlanEditorScreen #plan-goal { margin: 0 1; }
+    PlanEditorScreen #plan-steps { height: 1fr; }
+    PlanEditorScreen Label { margin: 0 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("escape", "back", "keys.back"),
+        Binding("ctrl+s", "save_goal", "keys.save_goal", priority=True),
+        Binding("a", "add_step", "keys.add_step"),
+        Binding("ctrl+n", "new_step", "keys.add_step", show=False, priority=True),
+        Binding("space", "cycle_status", "keys.step_status"),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.steps: list[dict[str, Any]] = []
+        self._first_show = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(t("plan.goal"))
+        yield Input(id="plan-goal")
+        yield Label(t("plan.steps"))
+        table: DataTable = DataTable(id="plan-steps", cursor_type="row")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#plan-steps", DataTable).add_columns(
+            t("plan.col_due"), t("plan.col_step"), t("plan.col_status")
+        )
+
+    def reload(self) -> None:
+        self.db(plans.plan_of, self.client_id, done=self.show)
+
+    def show(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
+        plan, steps = result
+        self.steps = steps
+        goal = self.query_one("#plan-goal", Input)
+        if plan and not goal.value:
+            goal.value = plan["goal"] or ""
+        table = self.query_one("#plan-steps", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for step in steps:
+            table.add_row(
+                format_date(step["due_date"]),
+                step["description"],
+                code("step", step["status"]),
+                key=step["id"],
+            )
+        if steps:
+            table.move_cursor(row=min(row, len(steps) - 1))
+        if self._first_show:
+            self._first_show = False
+            (table if goal.value else goal).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_save_goal(self) -> None:
+        goal = self.query_one("#plan-goal", Input).value.strip()
+        self.db(
+            plans.save_plan,
+            self.client_id,
+            goal=goal,
+            today=self.kapp.today,
+            done=lambda _: self.notify(t("plan.saved")),
+        )
+
+    def action_add_step(self) -> None:
+        self.app.push_screen(StepForm(self.client_id))
+
+    def action_new_step(self) -> None:
+        if self.app.screen is self:
+            self.action_add_step()
+
+    def action_cycle_status(self) -> None:
+        table = self.query_one("#plan-steps", DataTable)
+        if not self.steps or self.focused is not table:
+            return
+        step = self.steps[table.cursor_row]
+        self.db(
+            plans.set_step_status,
+            step["id"],
+            plans.next_status(step["status"]),
+            done=lambda _: self.reload(),
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"add_step", "cycle_status"} and isinstance(self.focused, Input):
+            return None  # the key types into the goal (Ctrl+N adds a step from anywhere)
+        return True

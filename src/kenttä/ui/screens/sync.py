@@ -1,0 +1,174 @@
+"""Sync: unsynced changes, the last sync and its summary or error; conflicts for supervisors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+
+from kenttä.i18n import t
+from kenttä.services import sync_status
+from kenttä.services.sync_status import Conflict, SyncStatus
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.modals.form import FormModal
+from kenttä.ui.parsing import format_date
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+class ConflictModal(FormModal):
+    """Both values side by side: keep one (a / b), or write another and press Ctrl+S."""
+
+    TITLE_KEY = "conflict.title"
+    DEFAULT_CSS = """
+    ConflictModal #sides { height: auto; }
+    ConflictModal .side { width: 1fr; border: round $primary; padding: 0 1; height: auto; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("a", "keep('a')", "keys.keep_a"),
+        Binding("b", "keep('b')", "keys.keep_b"),
+    ]
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def fields(self) -> Iterable[Widget]:
+        c = self.conflict
+        yield Static(t("conflict.where", table=c.table, column=c.column))
+        with Horizontal(id="sides"):
+            for index, side in enumerate(c.values[:2]):
+                letter = side.get("side") or "ab"[index]
+                text = Text(f"{letter.upper()}  {side.get('author') or ''}\n", style="bold")
+                text.append(show_value(side.get("value")))
+                yield Static(text, classes="side")
+        yield self.label("conflict.other")
+        yield Input(id="conflict-other")
+
+    def focus_first(self) -> None:
+        self.query_one("#form-box").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep" and isinstance(self.focused, Input):
+            return None
+        return True
+
+    def action_keep(self, side: str) -> None:
+        self._resolve(choose=side)
+
+    def submit(self) -> None:
+        other = self.value("conflict-other")
+        if other.strip():
+            self._resolve(value=other)
+
+    def _resolve(self, **how: Any) -> None:
+        self.db(
+            sync_status.resolve,
+            self.conflict.id,
+            **how,
+            done=lambda _: self._done(),
+            failed=self.failed,
+        )
+
+    def _done(self) -> None:
+        self.app.notify(t("conflict.resolved"))
+        self.dismiss(True)
+
+
+class SyncScreen(BaseScreen):
+    TITLE_KEY = "sync.title"
+    DEFAULT_CSS = """
+    SyncScreen #sync-status { height: auto; padding: 0 1; }
+    SyncScreen #sync-progress { margin: 0 1; display: none; }
+    SyncScreen #sync-progress.-running { display: block; }
+    SyncScreen .section { padding: 0 1; text-style: bold; color: $accent; }
+    SyncScreen #conflict-table { height: 1fr; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("r", "refresh", "keys.refresh"),
+        Binding("enter", "open_conflict", "keys.resolve", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(id="sync-status")
+            yield ProgressBar(id="sync-progress", show_eta=False)
+            yield Static(t("sync.conflicts"), classes="section", id="conflict-title")
+            yield DataTable(id="conflict-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#conflict-table", DataTable)
+        table.add_columns(t("sync.col_table"), t("sync.col_column"), "A", "B")
+        supervisor = self.kapp.ws.role == "supervisor"
+        table.display = supervisor
+        self.query_one("#conflict-title").display = supervisor
+        self.conflicts: list[Conflict] = []
+
+    def reload(self) -> None:
+        self.db(sync_status.status, done=self.show_status)
+        if self.kapp.ws.role == "supervisor":
+            self.db(sync_status.conflicts, done=self.show_conflicts, group="conflicts")
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def show_status(self, status: SyncStatus) -> None:
+        text = Text()
+        text.append(f"{t('sync.unsynced')}: ", style="bold")
+        text.append(f"{status.unsynced}\n")
+        text.append(f"{t('sync.last_sync')}: ", style="bold")
+        text.append(
+            (format_date(status.last_sync) if status.last_sync else t("today.never")) + "\n"
+        )
+        if status.last_summary:
+            text.append(f"{t('sync.last_summary')}: ", style="bold")
+            text.append(status.last_summary + "\n")
+        if status.last_error:
+            text.append(f"{t('sync.last_error')}: ", style="bold red")
+            text.append(status.last_error + "\n")
+        text.append(t("sync.how"), style="italic")
+        self.query_one("#sync-status", Static).update(text)
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Progress of a running sync (called from the sync worker through call_from_thread)."""
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.set_class(done < total, "-running")
+        bar.update(total=total, progress=done)
+
+    def show_conflicts(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
+        table = self.query_one("#conflict-table", DataTable)
+        table.clear()
+        for c in conflicts:
+            values = [show_value(v.get("value")) for v in c.values[:2]] + ["", ""]
+            table.add_row(c.table, c.column, values[0][:30], values[1][:30], key=c.id)
+        self.query_one("#conflict-title", Static).update(
+            t("sync.conflicts_count", count=len(conflicts))
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_conflict()
+
+    def action_open_conflict(self) -> None:
+        table = self.query_one("#conflict-table", DataTable)
+        if self.conflicts and table.display:
+            self.app.push_screen(ConflictModal(self.conflicts[table.cursor_row]))
+
+    def screen_commands(self) -> list[tuple[str, str, Any]]:
+        return [(t("command.refresh"), t("command.refresh_help"), self.action_refresh)]

@@ -1,0 +1,130 @@
+"""Today: what is due — plan steps, follow-ups, visits, vouchers, exit checks, sync."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kenttä.i18n import code, t
+from kenttä.services import today as today_service
+from kenttä.services.today import TodaySummary
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.parsing import format_date
+
+
+def _header(text: str, count: int) -> Option:
+    return Option(Text(f"{text} ({count})", style="bold"), disabled=True)
+
+
+def _name(item: dict) -> str:
+    return f"{item.get('last_name') or ''} {item.get('first_name') or ''}".strip()
+
+
+class TodayScreen(BaseScreen):
+    TITLE_KEY = "today.title"
+    CSS_PATH = "today.tcss"
+    BINDINGS: ClassVar = [
+        Binding("enter", "open", "keys.open", show=False),
+        Binding("r", "refresh", "keys.refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="today-status")
+        yield OptionList(id="today-list")
+        yield Footer()
+
+    def reload(self) -> None:
+        self.db(today_service.today_summary, today=self.kapp.today, done=self.show, group="today")
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def show(self, summary: TodaySummary) -> None:
+        day = format_date(summary.today)
+        last = format_date(summary.last_sync) if summary.last_sync else t("today.never")
+        self.query_one("#today-status", Static).update(
+            t("today.status", day=day, unsynced=summary.unsynced, last_sync=last)
+        )
+        options: list[Option | None] = []
+        options.append(_header(t("today.steps_due"), len(summary.steps_due)))
+        for step in summary.steps_due:
+            options.append(
+                Option(
+                    f"  {format_date(step['due_date']):>10}  {_name(step)}: {step['description']}",
+                    id=f"client:{step['client_id']}:{step['id']}",
+                )
+            )
+        options.append(_header(t("today.follow_ups"), len(summary.follow_ups)))
+        for item in summary.follow_ups:
+            options.append(
+                Option(
+                    f"  {format_date(item['last_contact']):>10}  {_name(item)} · "
+                    f"{code('placement', item['kind'])} · {item['employer'] or ''}",
+                    id=f"client:{item['client_id']}:{item['id']}",
+                )
+            )
+        options.append(_header(t("today.visits_due"), len(summary.visits_due)))
+        for item in summary.visits_due:
+            options.append(
+                Option(
+                    f"  {format_date(item['due']):>10}  {item['name']}",
+                    id=f"employer:{item['employer_id']}",
+                )
+            )
+        options.append(_header(t("today.vouchers_expiring"), len(summary.vouchers_expiring)))
+        for item in summary.vouchers_expiring:
+            options.append(
+                Option(
+                    f"  {format_date(item['valid_until']):>10}  {item['number']} · {_name(item)}",
+                    id=f"client:{item['client_id']}:{item['number']}",
+                )
+            )
+        options.append(_header(t("today.exit_checks"), len(summary.exit_checks)))
+        for item in summary.exit_checks:
+            options.append(
+                Option(
+                    f"  {format_date(item['due_on']):>10}  {_name(item)} · "
+                    f"{code('checkpoint', item['checkpoint'])}",
+                    id=f"outcome:{item['id']}:{item['client_id']}",
+                )
+            )
+        option_list = self.query_one("#today-list", OptionList)
+        highlighted = option_list.highlighted
+        option_list.set_options(options)
+        first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
+        if highlighted is not None and highlighted < option_list.option_count:
+            option_list.highlighted = highlighted
+        elif first is not None:
+            option_list.highlighted = first
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option.id)
+
+    def action_open(self) -> None:
+        option_list = self.query_one("#today-list", OptionList)
+        if option_list.highlighted is not None:
+            self._open(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def _open(self, option_id: str | None) -> None:
+        if not option_id:
+            return
+        kind, record_id, *_rest = option_id.split(":")
+        if kind == "client":
+            from kenttä.ui.screens.client_card import ClientCardScreen
+
+            self.app.push_screen(ClientCardScreen(record_id))
+        elif kind == "employer":
+            from kenttä.ui.screens.employer_card import EmployerCardScreen
+
+            self.app.push_screen(EmployerCardScreen(record_id))
+        elif kind == "outcome":
+            from kenttä.ui.modals.forms import OutcomeCheckModal
+
+            self.app.push_screen(OutcomeCheckModal(record_id))

@@ -1,0 +1,195 @@
+"""Vouchers: a list filtered by status; lifecycle actions on the selected voucher."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Select, Static
+
+from kenttä.domain.codes import VoucherStatus
+from kenttä.i18n import code, t
+from kenttä.services import clients as client_service
+from kenttä.ui.base import BaseScreen
+from kenttä.ui.modals.form import FormError, FormModal
+from kenttä.ui.parsing import format_date, format_euros
+from kenttä.ui.widgets.paged_table import PagedTable
+
+
+def _vouchers() -> Any:
+    from kenttä.services import vouchers
+
+    return vouchers
+
+
+@dataclass(frozen=True)
+class VoucherRow:
+    voucher: Any
+    service: str
+    client: str
+
+    @property
+    def number(self) -> str:
+        return self.voucher.number
+
+
+def fetch_rows(ws: Any, *, status: str | None, after: Any = None, limit: int = 50) -> list:
+    """A page of vouchers with the service's and the client's names."""
+    vouchers = _vouchers().list_vouchers(ws, status=status, after=after, limit=limit)
+    services = {s.code: s.name for s in _vouchers().list_services(ws)}
+    names = client_service.names_of(ws, [v.client_id for v in vouchers])
+    return [
+        VoucherRow(v, services.get(v.service_code, v.service_code), names.get(v.client_id, ""))
+        for v in vouchers
+    ]
+
+
+def render_voucher(row: VoucherRow) -> tuple[str, ...]:
+    v = row.voucher
+    return (
+        v.number,
+        row.client,
+        row.service,
+        format_euros(v.value_cents),
+        format_date(v.valid_until),
+        code("voucher", v.status),
+    )
+
+
+class ProviderModal(FormModal):
+    TITLE_KEY = "vouchers.provider_title"
+
+    def __init__(self, voucher: Any) -> None:
+        super().__init__()
+        self.voucher = voucher
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.label("vouchers.provider")
+        yield Select[str]([], prompt=t("exit_form.choose"), id="provider")
+
+    def reload(self) -> None:
+        self.db(
+            lambda ws: _vouchers().providers_for(ws, self.voucher.service_code),
+            done=lambda providers: self.query_one("#provider", Select).set_options(
+                [(p.name, p.id) for p in providers]
+            ),
+        )
+
+    def submit(self) -> None:
+        provider = self.value("provider")
+        if not provider:
+            raise FormError("provider", t("validation.required"))
+        self.db(
+            lambda ws: _vouchers().transition(
+                ws,
+                self.voucher.number,
+                VoucherStatus.PROVIDER_CHOSEN.value,
+                provider_id=provider,
+                today=self.kapp.today,
+            ),
+            done=lambda _: self.dismiss(True),
+            failed=self.failed,
+        )
+
+
+class VouchersScreen(BaseScreen):
+    TITLE_KEY = "vouchers.title"
+    RELOAD_ON_RESUME = True
+    DEFAULT_CSS = """
+    VouchersScreen #voucher-status { margin: 0 1; width: 40; }
+    VouchersScreen #voucher-table { height: 1fr; }
+    VouchersScreen #voucher-count { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("p", "provider", "keys.provider"),
+        Binding("u", "move('used')", "keys.used"),
+        Binding("i", "move('invoiced')", "keys.invoiced"),
+        Binding("m", "move('paid')", "keys.paid"),
+        Binding("x", "cancel_voucher", "keys.cancel_voucher"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select[str](
+            [(code("voucher", s.value), s.value) for s in VoucherStatus],
+            prompt=t("vouchers.all_statuses"),
+            compact=True,
+            id="voucher-status",
+        )
+        yield PagedTable(
+            [
+                t("vouchers.col_number"),
+                t("vouchers.col_client"),
+                t("vouchers.col_service"),
+                t("vouchers.col_value"),
+                t("vouchers.col_valid"),
+                t("vouchers.col_status"),
+            ],
+            render_voucher,
+            key=lambda v: v.number,
+            row_id=lambda v: v.number,
+            id="voucher-table",
+        )
+        yield Static(id="voucher-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#voucher-table", PagedTable).focus()
+
+    def reload(self) -> None:
+        value = self.query_one("#voucher-status", Select).value
+        status = None if value is Select.NULL else str(value)
+
+        self.query_one("#voucher-table", PagedTable).restart(partial(fetch_rows, status=status))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.reload()
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        key = "vouchers.count_more" if event.more else "vouchers.count"
+        self.query_one("#voucher-count", Static).update(t(key, count=event.count))
+
+    def _selected(self) -> Any | None:
+        row = self.query_one("#voucher-table", PagedTable).selected()
+        if row is None:
+            self.notify(t("vouchers.none_selected"), severity="warning")
+            return None
+        return row.voucher
+
+    def action_provider(self) -> None:
+        voucher = self._selected()
+        if voucher is not None:
+            self.app.push_screen(ProviderModal(voucher))
+
+    def action_move(self, status: str) -> None:
+        voucher = self._selected()
+        if voucher is None:
+            return
+        self.db(
+            lambda ws: _vouchers().transition(ws, voucher.number, status, today=self.kapp.today),
+            done=lambda v: (self.notify(t("vouchers.moved", number=v.number)), self.reload()),
+        )
+
+    def action_cancel_voucher(self) -> None:
+        voucher = self._selected()
+        if voucher is None:
+            return
+        from kenttä.ui.modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.db(
+                    lambda ws: _vouchers().cancel_voucher(ws, voucher.number),
+                    done=lambda v: (
+                        self.notify(t("vouchers.cancelled", number=v.number)),
+                        self.reload(),
+                    ),
+                )
+
+        self.app.push_screen(ConfirmModal(t("vouchers.cancel_q", number=voucher.number)), answer)

@@ -1,0 +1,421 @@
+"""The central store: merged state, the central change log, devices, scopes and cursors.
+
+One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DDL differs.
+
+* `_changes` is the central log: every accepted change once, in `seq` order (the order pulls
+  follow), with the scope of its row so a pull filters by scope in SQL. Changes are
+  deduplicated by each device's `acked_seq` (under the push lock), so the log needs no
+  unique index on change_id (one index less to maintain per change). Pushes are
+  serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock), so `seq`
+  order is commit order and a reader never skips a change committed late.
+* `_devices`: enrolled devices, their scopes, `acked_seq` (every change of theirs up to it
+  has been processed: applied, or refused and reported) and `cursor` (the last cursor the
+  device reported committed).
+* A push is processed whole in one database transaction, transaction by transaction: a
+  transaction with any refused change (unknown table or row, out of scope, immutable
+  column, clock implausibly far ahead, a merge from a device) is refused whole and reported;
+  the others are applied by the engine. Natural-key duplicates are then merged: within a
+  table (and scope), live rows with the same natural key become the one with the lowest
+  (insert stamp, id); each loser gets a merge change written by the central store. This
+  check runs before every transaction that erases, too, so a duplicate is joined to its
+  twin before the erasure blanks the key. A duplicate that reaches the central store only
+  after its twin was erased is not matched: the key it would match is gone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, Op, row_to_change
+from kenttä_sync.db import Db, PostgresDb, SqliteDb
+from kenttä_sync.engine import Engine
+from kenttä_sync.hlc import ClockError, HybridLogicalClock, _wall_ms
+from kenttä_sync.ids import uuid7
+from kenttä_sync.schema import SyncSchema
+
+CENTRAL_DEVICE = "central"
+_LOG_BODY = """
+  change_id TEXT NOT NULL, device_id TEXT NOT NULL, device_seq BIGINT NOT NULL,
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT, op TEXT NOT NULL, value TEXT,
+  stamp TEXT NOT NULL, prev_stamp TEXT, tx_id TEXT NOT NULL, author TEXT NOT NULL, scope TEXT
+"""
+_COMMON_DDL = """
+CREATE INDEX IF NOT EXISTS _changes_row ON _changes (tbl, row_id);
+CREATE TABLE IF NOT EXISTS _sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS _devices (
+  device_id TEXT PRIMARY KEY, name TEXT, scopes TEXT NOT NULL,
+  acked_seq BIGINT NOT NULL DEFAULT 0, cursor BIGINT NOT NULL DEFAULT 0
+)
+"""
+SQLITE_LOG_DDL = f"CREATE TABLE IF NOT EXISTS _changes (seq INTEGER PRIMARY KEY, {_LOG_BODY});"
+POSTGRES_LOG_DDL = (
+    "CREATE TABLE IF NOT EXISTS _changes "
+    f"(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {_LOG_BODY});"
+)
+
+
+class NotEnrolled(PermissionError):
+    """A device the central store does not know."""
+
+
+class SequenceGap(ValueError):
+    """A push that starts after the device's acknowledged sequence + 1."""
+
+
+@dataclass
+class Device:
+    device_id: str
+    name: str | None
+    scopes: tuple[str, ...]
+    acked_seq: int
+    cursor: int
+
+
+@dataclass
+class PushResult:
+    acked_seq: int
+    applied: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (change, tx, reason)
+
+
+class CentralStore:
+    """The central store over SQLite or PostgreSQL (see `open_sqlite`, `open_postgres`)."""
+
+    def __init__(self, db: Db, schema: SyncSchema, wall: Callable[[], int] | None = None) -> None:
+        self.db = db
+        self.schema = schema
+        self._wall = wall
+        self.engine = Engine(db, schema, central=True)
+        self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
+        self._states: dict = {}
+        self._limit = ""
+
+    # -- set-up -----------------------------------------------------------------------------
+    def install(self) -> None:
+        ddl = SQLITE_LOG_DDL if self.db.kind == "sqlite" else POSTGRES_LOG_DDL
+        tables = ";\n".join(
+            t.sqlite_ddl() if self.db.kind == "sqlite" else t.postgres_ddl()
+            for t in self.schema.tables
+        )
+        with self.db.transaction():
+            self.db.script(ddl + _COMMON_DDL + ";\n" + tables)
+            self.engine.install()
+
+    def _state(self, key: str) -> str | None:
+        rows = self.db.execute("SELECT value FROM _sync_state WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def _set_state(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO _sync_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def _clock(self) -> HybridLogicalClock:
+        kwargs = {"wall": self._wall} if self._wall else {}
+        return HybridLogicalClock(CENTRAL_DEVICE, last=self._state("hlc"), **kwargs)
+
+    # -- devices ----------------------------------------------------------------------------
+    def register_device(
+        self, device_id: str, scopes: Iterable[str], name: str | None = None
+    ) -> None:
+        """Enrol a device (or change its scopes)."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO _devices (device_id, name, scopes) VALUES (?, ?, ?)"
+                " ON CONFLICT (device_id) DO UPDATE SET scopes = excluded.scopes,"
+                " name = excluded.name",
+                (device_id, name, json.dumps(sorted(set(scopes)))),
+            )
+
+    def device(self, device_id: str) -> Device | None:
+        rows = self.db.execute(
+            "SELECT device_id, name, scopes, acked_seq, cursor FROM _devices WHERE device_id = ?",
+            (device_id,),
+        )
+        if not rows:
+            return None
+        d, name, scopes, acked, cursor = rows[0]
+        return Device(d, name, tuple(json.loads(scopes)), int(acked), int(cursor))
+
+    def _enrolled(self, device_id: str) -> Device:
+        dev = self.device(device_id)
+        if dev is None:
+            raise NotEnrolled(f"device {device_id} is not enrolled with this central store")
+        return dev
+
+    # -- push -------------------------------------------------------------------------------
+    def push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
+        """Apply a device's changes (whole transactions, in device_seq order)."""
+        with self.db.transaction():
+            if self.db.kind == "postgres":
+                self.db.execute("SELECT pg_advisory_xact_lock(727472)")
+            dev = self._enrolled(device_id)
+            todo = sorted(
+                (c for c in changes if c.device_seq > dev.acked_seq), key=lambda c: c.device_seq
+            )
+            if not todo:
+                return PushResult(dev.acked_seq)
+            for expected, change in enumerate(todo, start=dev.acked_seq + 1):
+                if change.device_id != device_id or change.device_seq != expected:
+                    raise SequenceGap(
+                        f"expected change {expected} of device {device_id}; "
+                        f"resend from {dev.acked_seq + 1}"
+                    )
+            clock = self._clock()
+            self.engine.clock = clock
+            accepted, rejected = self._validate(dev, todo, clock)
+            applied: list[Change] = []
+            for i, segment in enumerate(_segments(accepted)):
+                done = self.engine.apply(segment, self._states if i == 0 else None)
+                applied += done
+                merges = self._natural_key_merges(done, clock)
+                if merges:
+                    self.engine.apply(merges)
+            if rejected:
+                self.db.executemany(
+                    "INSERT INTO _rejected (change_id, tx_id, reason) VALUES (?, ?, ?)"
+                    " ON CONFLICT (change_id) DO NOTHING",
+                    [(c.change_id, c.tx_id, reason) for c, reason in rejected],
+                )
+            acked = todo[-1].device_seq
+            self.db.execute(
+                "UPDATE _devices SET acked_seq = ? WHERE device_id = ?", (acked, device_id)
+            )
+            self._set_state("hlc", clock.last.encode())
+            self.engine.clock = None
+            return PushResult(acked, len(applied), [(c.change_id, c.tx_id, r) for c, r in rejected])
+
+    def _validate(
+        self, dev: Device, changes: list[Change], clock: HybridLogicalClock
+    ) -> tuple[list[Change], list[tuple[Change, str]]]:
+        txs: dict[str, list[Change]] = defaultdict(list)
+        for change in changes:
+            txs[change.tx_id].append(change)
+        scopes = set(dev.scopes)
+        known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope, for rows of this push
+        by_table: dict[str, set[str]] = defaultdict(set)
+        for change in changes:
+            if change.op != Op.INSERT and change.table in self.engine.specs:
+                by_table[change.table].add(change.row_id)
+        self._states = {}
+        for table, ids in by_table.items():
+            state = self.engine.load_state(table, list(ids))  # reused by the engine
+            self._states[table] = state
+            for row_id, row in state.items():
+                known[(table, row_id)] = row.scope
+        accepted: list[Change] = []
+        rejected: list[tuple[Change, str]] = []
+        wall = self._wall() if self._wall else _wall_ms()
+        self._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # stamps above: too far ahead
+        for tx in txs.values():
+            reason = None
+            for change in tx:
+                reason = self._check(change, scopes, known, clock)
+                if reason:
+                    break
+                if change.op == Op.INSERT and isinstance(change.value, dict):
+                    spec = self.engine.specs[change.table]
+                    known[(change.table, change.row_id)] = (
+                        change.value.get(spec.scope_column) if spec.scope_column else None
+                    )
+            if reason:
+                for change in tx:
+                    if change.op == Op.INSERT:
+                        known.pop((change.table, change.row_id), None)
+                rejected += [(c, reason) for c in tx]
+            else:
+                accepted += tx
+        return accepted, rejected
+
+    def _check(
+        self, change: Change, scopes: set[str], known: dict, clock: HybridLogicalClock
+    ) -> str | None:
+        spec = self.engine.specs.get(change.table)
+        if spec is None:
+            return f"unknown table {change.table!r}"
+        text = change.stamp
+        if len(text) < 24 or text[16] != "-" or text[22] != "-" or text > self._limit:
+            try:  # malformed or too far ahead: let the clock word the reason
+                clock.observe(text)
+            except ClockError as exc:
+                return str(exc)
+        op = change.op
+        if op == "update" and spec.kind == "lww":  # the common case, checked quickly
+            row = (change.table, change.row_id)
+            if row in known and change.column in spec.columns:
+                scope = known[row]
+                if (not spec.scope_column or str(scope) in scopes) and change.column not in (
+                    spec.scope_column,
+                    spec.erase_with,
+                ):
+                    return None
+        if op == Op.MERGE:
+            return "merges are made only by the central store"
+        if op == Op.INSERT:
+            if not isinstance(change.value, dict):
+                return "an insert must carry the row"
+            scope = change.value.get(spec.scope_column) if spec.scope_column else None
+        else:
+            if (change.table, change.row_id) not in known:
+                return f"unknown {change.table} row {change.row_id}"
+            scope = known[(change.table, change.row_id)]
+        if spec.scope_column and str(scope) not in scopes:
+            return f"{change.table} row {change.row_id} is outside this device's scopes"
+        if change.op in (Op.UPDATE, Op.RESOLVE):
+            if change.column not in spec.columns:
+                return f"{change.table} has no column {change.column!r}"
+            if change.column in (spec.scope_column, spec.erase_with):
+                return f"{change.table}.{change.column} cannot change after insert"
+        if spec.kind == "append_only" and change.op in (Op.UPDATE, Op.DELETE):
+            return f"{change.table} is append-only"
+        return None
+
+    def _natural_key_merges(self, applied: list[Change], clock: HybridLogicalClock) -> list[Change]:
+        merges: list[Change] = []
+        for spec in self.schema.tables:
+            nk = spec.natural_key
+            if nk is None:
+                continue
+            ids = [
+                c.row_id
+                for c in applied
+                if c.table == spec.name and (c.op == Op.INSERT or c.column == nk)
+            ]
+            if not ids:
+                continue
+            live = f"_deleted IS NULL AND _erased IS NULL AND {nk} IS NOT NULL"
+            keys = {
+                r[0]
+                for r in self.db.select_in(
+                    f"SELECT {nk} FROM {spec.name} WHERE {live} AND id IN ({{in}})", ids
+                )
+            }
+            scope = spec.scope_column or "NULL"
+            groups: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+            for row_id, key, sc, stamp in self.db.select_in(
+                f"SELECT id, {nk}, {scope}, _stamp FROM {spec.name} WHERE {live} AND {nk} IN ({{in}})",
+                sorted(keys, key=str),
+            ):
+                groups[(sc, key)].append((stamp, row_id))
+            for members in groups.values():
+                if len(members) < 2:
+                    continue
+                members.sort()
+                winner = members[0][1]
+                for _, loser in members[1:]:
+                    merges.append(self._central_change(spec.name, loser, {"into": winner}, clock))
+        return merges
+
+    def _central_change(
+        self, table: str, row_id: str, value: Any, clock: HybridLogicalClock
+    ) -> Change:
+        seq = int(self._state("device_seq") or 0) + 1
+        self._set_state("device_seq", str(seq))
+        return Change(
+            change_id=Change.make_id(CENTRAL_DEVICE, seq),
+            device_id=CENTRAL_DEVICE,
+            device_seq=seq,
+            table=table,
+            row_id=row_id,
+            column=None,
+            op=Op.MERGE,
+            value=value,
+            stamp=clock.now().encode(),
+            tx_id=uuid7(),
+            author="sync",
+        )
+
+    # -- pull -------------------------------------------------------------------------------
+    def pull(
+        self, device_id: str, cursor: int, limit: int = 1000
+    ) -> tuple[list[Change], int, bool]:
+        """Changes after `cursor` within the device's scopes, not made by it, whole
+        transactions; returns (changes, new cursor, more)."""
+        with self.db.transaction():
+            dev = self._enrolled(device_id)
+            self.db.execute(
+                "UPDATE _devices SET cursor = ? WHERE device_id = ? AND cursor < ?",
+                (cursor, device_id, cursor),
+            )
+        head = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM _changes")[0][0]
+        scopes = list(dev.scopes)
+        scope_sql = (
+            f"(scope IS NULL OR scope IN ({', '.join('?' * len(scopes))}))"
+            if scopes
+            else "scope IS NULL"
+        )
+        cols = ", ".join(CHANGE_LOG_COLUMNS)
+        where = f"seq > ? AND seq <= ? AND device_id <> ? AND {scope_sql}"
+        rows = self.db.execute(
+            f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
+            (cursor, head, device_id, *scopes, limit),
+        )
+        if len(rows) < limit:
+            return [row_to_change(r[1:]) for r in rows], max(head, cursor), False
+        last_tx = rows[-1][11]
+        while True:  # finish the last transaction: its changes are contiguous in the log
+            more = self.db.execute(
+                f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
+                (rows[-1][0], head, device_id, *scopes, limit),
+            )
+            same = list(itertools.takewhile(lambda r: r[11] == last_tx, more))
+            rows += same
+            if len(same) < len(more) or len(more) < limit:
+                break
+        return [row_to_change(r[1:]) for r in rows], rows[-1][0], True
+
+    # -- reading ----------------------------------------------------------------------------
+    def log(self) -> list[Change]:
+        cols = ", ".join(CHANGE_LOG_COLUMNS)
+        return [
+            row_to_change(r) for r in self.db.execute(f"SELECT {cols} FROM _changes ORDER BY seq")
+        ]
+
+    def close(self) -> None:
+        self.db.conn.close()  # type: ignore[attr-defined]
+
+
+def _segments(changes: list[Change]) -> list[list[Change]]:
+    """Split before each transaction that erases, so natural-key duplicates are merged
+    before an erasure that follows them (the erased key cannot be matched afterwards)."""
+    out: list[list[Change]] = [[]]
+    erasing = {c.tx_id for c in changes if c.op == Op.ERASE}
+    last_tx = None
+    for change in changes:
+        if change.tx_id != last_tx and change.tx_id in erasing and out[-1]:
+            out.append([])
+        last_tx = change.tx_id
+        out[-1].append(change)
+    return out
+
+
+def open_sqlite(
+    path: str, schema: SyncSchema, wall: Callable[[], int] | None = None
+) -> CentralStore:
+    """A central store in an SQLite file (WAL), installed if new."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-262144")
+    store = CentralStore(SqliteDb(conn), schema, wall)
+    store.install()
+    return store
+
+
+def open_postgres(
+    conninfo: str, schema: SyncSchema, wall: Callable[[], int] | None = None
+) -> CentralStore:
+    """A central store in a PostgreSQL database (psycopg 3), installed if new."""
+    import psycopg
+
+    store = CentralStore(PostgresDb(psycopg.connect(conninfo)), schema, wall)
+    store.install()
+    return store

@@ -1,0 +1,294 @@
+"""The office server: a stateless FastAPI app over a central store.
+
+Routes (the OpenAPI spec is served at /openapi.json):
+
+* `POST /v1/enroll` (JSON): exchange a one-time code for a device secret. 401 for a code
+  that is unknown, used or expired; 409 for a device on another protocol/schema version.
+* `POST /v1/sync`: the body is one `kenttä_sync.protocol` request (JSON bytes, optionally
+  `Content-Encoding: gzip`), answered by `protocol.handle`; the answer is gzip-compressed
+  when the client accepts it. Protocol errors keep their protocol body with a status:
+  400 bad request, 409 version or sequence gap, 403 not enrolled.
+* `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
+  and the server's protocol/schema versions and log head.
+
+Every route but enrolment needs `Authorization: Bearer <device id>.<secret>`: 401 when
+missing, malformed or wrong, 403 when the device is revoked or a request names another
+device. Nothing is kept in the process between requests (enrolment, secrets, cursors and
+revocation live in the store), so several servers may share one PostgreSQL store.
+Administration (codes, revocation, bundles) is done with the CLI on the store, never
+over HTTP. Errors never echo request content (it may hold personal data).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import sqlite3
+import time
+import zlib
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from kenttä_sync import protocol
+from kenttä_sync.central import CentralStore
+from kenttä_sync.changes import PROTOCOL_VERSION
+from kenttä_sync.schema import SyncSchema
+from kenttä_sync.server import enrolment
+from kenttä_sync.server.stores import StorePool
+
+logger = logging.getLogger("kenttä_sync.server")
+MAX_COMPRESSED = 32 * 1024 * 1024
+MAX_BODY = 128 * 1024 * 1024
+_STATUS = {"bad_request": 400, "version": 409, "sequence_gap": 409, "not_enrolled": 403}
+_bearer = HTTPBearer(auto_error=False, description="<device id>.<secret> from enrolment")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+class EnrollRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str | None = Field(default=None, max_length=100)
+    protocol_version: int
+    schema_name: str = Field(max_length=100)
+    schema_version: int
+
+
+class EnrollResponse(BaseModel):
+    device_id: str
+    secret: str
+    role: str
+    scopes: list[str]
+    protocol_version: int
+    schema_name: str
+    schema_version: int
+
+
+class StatusResponse(BaseModel):
+    device_id: str
+    role: str
+    scopes: list[str]
+    acked_seq: int
+    cursor: int
+    head: int
+    protocol_version: int
+    schema_name: str
+    schema_version: int
+    server_time: int
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or invalid credentials"},
+    403: {"model": ErrorBody, "description": "revoked device or another device's data"},
+}
+
+
+def _authorization(creds: HTTPAuthorizationCredentials | None) -> str | None:
+    return None if creds is None else f"Bearer {creds.credentials}"
+
+
+def _authenticate(central: CentralStore, creds: HTTPAuthorizationCredentials | None):
+    try:
+        return enrolment.authenticate(central, _authorization(creds))
+    except enrolment.Revoked as exc:
+        raise HttpError(403, str(exc)) from None
+    except enrolment.Unauthenticated as exc:
+        raise HttpError(401, str(exc)) from None
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding != "gzip":
+        raise HttpError(415, "unsupported content encoding (use gzip or none)")
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, MAX_BODY)
+        if inflater.unconsumed_tail:
+            raise HttpError(413, "request body too large once decompressed")
+        data += inflater.flush()
+    except zlib.error:
+        raise HttpError(400, "the body is not valid gzip") from None
+    if not inflater.eof:
+        raise HttpError(400, "the gzip body is truncated")
+    return data
+
+
+def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None) -> FastAPI:
+    """The server app over the central store at `store_url` (created/installed if new)."""
+    pool = StorePool(store_url, schema, pool_size)
+    app = FastAPI(
+        title="kenttä office sync server",
+        version=f"protocol {PROTOCOL_VERSION}",
+        docs_url=None,
+        redoc_url=None,
+        max_body_size=MAX_COMPRESSED,
+        telemetry={"tracing": False, "metrics": False, "logs": False,
+                   "operation_spans": False, "auto_configure": False},
+    )  # fmt: skip
+    app.state.pool = pool
+
+    @app.exception_handler(HttpError)
+    async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # never echo the input back (it may hold personal data, or bytes that are not UTF-8)
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type", "")),
+             "msg": str(e.get("msg", ""))[:200]}
+            for e in exc.errors()[:20]
+        ]  # fmt: skip
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.post(
+        "/v1/enroll",
+        response_model=EnrollResponse,
+        responses={**_ERRORS, 409: {"model": ErrorBody, "description": "version mismatch"}},
+    )
+    async def enroll(body: EnrollRequest) -> EnrollResponse:
+        """Exchange a one-time enrolment code for this device's secret."""
+        if body.protocol_version != PROTOCOL_VERSION or (body.schema_name, body.schema_version) != (
+            schema.name, schema.version,
+        ):  # fmt: skip
+            raise HttpError(
+                409,
+                f"this server needs sync protocol version {PROTOCOL_VERSION} and schema "
+                f"{schema.name} version {schema.version}; the device has protocol "
+                f"{body.protocol_version}, schema {body.schema_name} version "
+                f"{body.schema_version}",
+            )
+
+        def work() -> EnrollResponse:
+            with pool.store() as central:
+                try:
+                    secret, dev = enrolment.redeem(central, body.code, body.device_id, body.name)
+                except enrolment.EnrolmentError as exc:
+                    raise HttpError(401, str(exc)) from None
+            return EnrollResponse(
+                device_id=dev.device_id, secret=secret, role=dev.role, scopes=list(dev.scopes),
+                protocol_version=PROTOCOL_VERSION, schema_name=schema.name,
+                schema_version=schema.version,
+            )  # fmt: skip
+
+        return await run_in_threadpool(work)
+
+    @app.get("/v1/status", response_model=StatusResponse, responses=_ERRORS)
+    async def status(creds: Credentials) -> StatusResponse:
+        """The authenticated device's enrolment and sync position."""
+
+        def work() -> StatusResponse:
+            with pool.store() as central:
+                dev = _authenticate(central, creds)
+                head = central.db.execute("SELECT COALESCE(MAX(seq), 0) FROM _changes")[0][0]
+            return StatusResponse(
+                device_id=dev.device_id, role=dev.role, scopes=list(dev.scopes),
+                acked_seq=dev.acked_seq, cursor=dev.cursor, head=int(head),
+                protocol_version=PROTOCOL_VERSION, schema_name=schema.name,
+                schema_version=schema.version, server_time=int(time.time()),
+            )  # fmt: skip
+
+        return await run_in_threadpool(work)
+
+    @app.post(
+        "/v1/sync",
+        response_class=Response,
+        responses={
+            **_ERRORS,
+            200: {"content": {"application/json": {}}, "description": "a protocol response"},
+            400: {"content": {"application/json": {}}, "description": "malformed request"},
+            409: {"content": {"application/json": {}}, "description": "version or sequence"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        },
+    )
+    async def sync(request: Request, creds: Credentials) -> Response:
+        """One push or pull request of the sync protocol (kenttä_sync.protocol)."""
+        raw = await request.body()
+        gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
+        encoding = request.headers.get("content-encoding", "")
+
+        def work() -> tuple[int, bytes, dict[str, str]]:
+            code, answer = answer_of()
+            if gzip_ok and len(answer) > 512:  # compressed here, off the event loop
+                return code, gzip.compress(answer, compresslevel=5), {"Content-Encoding": "gzip"}
+            return code, answer, {}
+
+        def answer_of() -> tuple[int, bytes]:
+            with pool.store() as central:
+                dev = _authenticate(central, creds)
+                data = _decompress(raw, encoding)
+                try:
+                    claimed = json.loads(data).get("device_id")
+                except (ValueError, AttributeError, RecursionError):
+                    claimed = None
+                if isinstance(claimed, str) and claimed != dev.device_id:
+                    raise HttpError(403, "the request names another device")
+                try:
+                    answer = protocol.handle(central, data)
+                except Exception as exc:  # see _failure
+                    return _failure(central, exc)
+            return _status_of(answer), answer
+
+        code, answer, headers = await run_in_threadpool(work)
+        return Response(answer, status_code=code, media_type="application/json", headers=headers)
+
+    return app
+
+
+def _failure(central: CentralStore, exc: Exception) -> tuple[int, bytes]:
+    """A request the store could not process. A busy or lost database is 503 (the client
+    retries); anything else (e.g. a value of the wrong type for its column, which the
+    central store does not refuse per change yet) is a 400 protocol error. The database
+    transaction was rolled back either way; the message names only the exception type."""
+    name = type(exc).__name__
+    if name == "OperationalError" or isinstance(exc, sqlite3.OperationalError):
+        logger.warning("sync request failed: database unavailable (%s)", name)
+        return 503, b'{"detail": "the database is busy or unavailable; try again"}'
+    logger.warning("sync request refused: the store could not apply it (%s)", name)
+    schema = central.schema
+    body = protocol.ErrorResponse(
+        schema_name=schema.name, schema_version=schema.version, code="bad_request",
+        message=f"the office could not apply this request ({name}); nothing was applied",
+    )  # fmt: skip
+    return 400, body.model_dump_json().encode()
+
+
+def _status_of(answer: bytes) -> int:
+    """The HTTP status of a protocol answer (an error answer is small; others are 200)."""
+    if len(answer) > 8192:
+        return 200
+    try:
+        parsed = json.loads(answer)
+    except ValueError:
+        return 200
+    if parsed.get("kind") != "error":
+        return 200
+    return _STATUS.get(parsed.get("code"), 400)

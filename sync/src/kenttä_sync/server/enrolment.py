@@ -1,0 +1,258 @@
+"""Enrolment, device credentials, roles, revocation and bundle bookkeeping, kept in the
+central store (the server holds no state of its own between requests).
+
+Tables (created here with this module's own DDL over the central store's `Db`):
+
+* `_enrol_codes`: one-time enrolment codes. Only a SHA-256 hash of the code is stored, with
+  the scopes and role it grants and its expiry; redeeming it is one conditional UPDATE, so
+  two devices racing for one code cannot both win.
+* `_device_auth`: per device, a hash of its secret (`secret_hash`; the secret itself is
+  never stored centrally), the bundle key derived from the secret (HKDF; bundles are
+  symmetric, so the office must hold the key: anyone with the central database can make
+  bundles for the device, but cannot authenticate as it over HTTP), role, enrolment and
+  revocation times.
+* `_bundles_seen`: ids of imported bundles (replay detection), with the device and range.
+
+Secrets are 32 random bytes, URL-safe base64. A device authenticates with
+`Authorization: Bearer <device id>.<secret>` (use TLS outside the office LAN).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kenttä_sync.central import CentralStore
+
+ROLES = ("coach", "coordinator", "supervisor")
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_TTL_SECONDS = 7 * 24 * 3600
+
+DDL = """
+CREATE TABLE IF NOT EXISTS _enrol_codes (
+  code_hash TEXT PRIMARY KEY, scopes TEXT NOT NULL, role TEXT NOT NULL,
+  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+  used_at BIGINT, device_id TEXT
+);
+CREATE TABLE IF NOT EXISTS _device_auth (
+  device_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, bundle_key TEXT NOT NULL,
+  role TEXT NOT NULL, name TEXT, enrolled_at BIGINT NOT NULL, revoked_at BIGINT
+);
+CREATE TABLE IF NOT EXISTS _bundles_seen (
+  bundle_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq_from BIGINT NOT NULL,
+  seq_to BIGINT NOT NULL, imported_at BIGINT NOT NULL
+)
+"""
+
+
+class EnrolmentError(PermissionError):
+    """A code that is unknown, used or expired (one message for all three)."""
+
+
+class Unauthenticated(PermissionError):
+    """No credentials, malformed ones, an unknown device or a wrong secret (HTTP 401)."""
+
+
+class Revoked(PermissionError):
+    """A device whose enrolment was revoked (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class DeviceAuth:
+    device_id: str
+    role: str
+    scopes: tuple[str, ...]
+    name: str | None
+    enrolled_at: int
+    revoked_at: int | None
+    acked_seq: int = 0
+    cursor: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "role": self.role,
+            "scopes": list(self.scopes),
+            "name": self.name,
+            "enrolled_at": self.enrolled_at,
+            "revoked_at": self.revoked_at,
+            "acked_seq": self.acked_seq,
+            "cursor": self.cursor,
+        }
+
+
+def install(central: CentralStore) -> None:
+    with central.db.transaction():
+        central.db.script(DDL)
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def secret_hash(secret: str) -> str:
+    return _hash("kenttä-sync auth v1\x1f" + secret)
+
+
+def bundle_key(secret: str, device_id: str) -> bytes:
+    """The AES-256 key for this device's bundles, derived from its secret (HKDF-SHA256)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt="kenttä-sync bundle v1".encode(),
+        info=device_id.encode(),
+    ).derive(secret.encode())  # fmt: skip
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_code(
+    central: CentralStore, scopes: Iterable[str], role: str, ttl: int = CODE_TTL_SECONDS
+) -> str:
+    """A one-time enrolment code granting `scopes` and `role` (shown once, stored hashed)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+    wanted = sorted({s.strip() for s in scopes if s.strip()})
+    if not wanted:
+        raise ValueError("give at least one scope")
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(15))
+    now = _now()
+    with central.db.transaction():
+        central.db.execute(
+            "INSERT INTO _enrol_codes (code_hash, scopes, role, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (_hash(raw), json.dumps(wanted), role, now, now + ttl),
+        )
+    return "-".join(raw[i : i + 5] for i in range(0, 15, 5))
+
+
+def redeem(
+    central: CentralStore, code: str, device_id: str, name: str | None = None
+) -> tuple[str, DeviceAuth]:
+    """Exchange a code for a new device secret; registers the device's scopes."""
+    if not device_id or len(device_id) > 64 or not device_id.isascii() or "." in device_id:
+        raise EnrolmentError("invalid device id")
+    now = _now()
+    secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    with central.db.transaction():
+        rows = central.db.execute(
+            "UPDATE _enrol_codes SET used_at = ?, device_id = ?"
+            " WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?"
+            " RETURNING scopes, role",
+            (now, device_id, _hash(normalise_code(code)), now),
+        )
+        if not rows:
+            raise EnrolmentError("the enrolment code is unknown, already used or expired")
+        scopes, role = json.loads(rows[0][0]), rows[0][1]
+        central.db.execute(
+            "INSERT INTO _device_auth (device_id, secret_hash, bundle_key, role, name,"
+            " enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
+            " secret_hash = excluded.secret_hash, bundle_key = excluded.bundle_key,"
+            " role = excluded.role, name = excluded.name, enrolled_at = excluded.enrolled_at,"
+            " revoked_at = NULL",
+            (device_id, secret_hash(secret), bundle_key(secret, device_id).hex(), role, name, now),
+        )
+        central.register_device(device_id, scopes, name)
+    auth = device(central, device_id)
+    assert auth is not None
+    return secret, auth
+
+
+def device(central: CentralStore, device_id: str) -> DeviceAuth | None:
+    rows = central.db.execute(
+        "SELECT a.device_id, a.role, d.scopes, a.name, a.enrolled_at, a.revoked_at,"
+        " d.acked_seq, d.cursor FROM _device_auth a JOIN _devices d"
+        " ON d.device_id = a.device_id WHERE a.device_id = ?",
+        (device_id,),
+    )
+    return _device_row(rows[0]) if rows else None
+
+
+def _device_row(row: tuple) -> DeviceAuth:
+    d, role, scopes, name, enrolled, revoked, acked, cursor = row
+    return DeviceAuth(
+        d, role, tuple(json.loads(scopes)), name, int(enrolled),
+        None if revoked is None else int(revoked), int(acked), int(cursor),
+    )  # fmt: skip
+
+
+def devices(central: CentralStore) -> list[DeviceAuth]:
+    rows = central.db.execute(
+        "SELECT a.device_id, a.role, d.scopes, a.name, a.enrolled_at, a.revoked_at,"
+        " d.acked_seq, d.cursor FROM _device_auth a JOIN _devices d"
+        " ON d.device_id = a.device_id"
+    )
+    return sorted((_device_row(r) for r in rows), key=lambda d: (d.enrolled_at, d.device_id))
+
+
+def revoke(central: CentralStore, device_id: str) -> bool:
+    """Refuse the device from now on (what it already sent stays); False if unknown."""
+    with central.db.transaction():
+        rows = central.db.execute(
+            "UPDATE _device_auth SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL"
+            " RETURNING device_id",
+            (_now(), device_id),
+        )
+        if rows:
+            return True
+        return bool(
+            central.db.execute("SELECT 1 FROM _device_auth WHERE device_id = ?", (device_id,))
+        )
+
+
+def authenticate(central: CentralStore, authorization: str | None) -> DeviceAuth:
+    """The device an `Authorization: Bearer <device>.<secret>` header proves to be."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise Unauthenticated("missing bearer credentials")
+    token = authorization[len("Bearer ") :].strip()
+    device_id, _, secret = token.partition(".")
+    if not device_id or not secret or len(token) > 200:
+        raise Unauthenticated("malformed credentials")
+    rows = central.db.execute(
+        "SELECT secret_hash, revoked_at FROM _device_auth WHERE device_id = ?", (device_id,)
+    )
+    expected = rows[0][0] if rows else secret_hash("")
+    if not hmac.compare_digest(expected, secret_hash(secret)) or not rows:
+        raise Unauthenticated("unknown device or wrong secret")
+    if rows[0][1] is not None:
+        raise Revoked("this device's enrolment was revoked: ask the office to enrol it again")
+    found = device(central, device_id)
+    if found is None:
+        raise Unauthenticated("unknown device or wrong secret")
+    return found
+
+
+def stored_bundle_key(central: CentralStore, device_id: str) -> bytes | None:
+    rows = central.db.execute(
+        "SELECT bundle_key FROM _device_auth WHERE device_id = ?", (device_id,)
+    )
+    return bytes.fromhex(rows[0][0]) if rows else None
+
+
+def bundle_seen(central: CentralStore, bundle_id: str) -> bool:
+    return bool(central.db.execute("SELECT 1 FROM _bundles_seen WHERE bundle_id = ?", (bundle_id,)))
+
+
+def remember_bundle(
+    central: CentralStore, bundle_id: str, device_id: str, seq_from: int, seq_to: int
+) -> None:
+    """Record an imported bundle (call inside the transaction that applies it)."""
+    central.db.execute(
+        "INSERT INTO _bundles_seen (bundle_id, device_id, seq_from, seq_to, imported_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (bundle_id, device_id, seq_from, seq_to, _now()),
+    )

@@ -1,0 +1,150 @@
+"""The command line: `--help`, seed, import, export, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kenttä.cli import COMMANDS, main
+from kenttä.services.data.synthetic import henkilotunnus
+
+KENTTA = str(Path(sys.executable).with_name("kenttä"))
+HETU = henkilotunnus(date(1984, 4, 4), 915)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [KENTTA, *args], capture_output=True, env={**os.environ, **(env or {})}, timeout=120
+    )
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    for name in ("seed", "import", "export", "demo"):
+        assert name in text
+    assert set(COMMANDS) >= {"open", "demo", "seed", "import", "export"}
+
+
+@pytest.mark.parametrize("command", ["seed", "import", "export"])
+def test_every_data_command_has_help(capsys, command: str) -> None:
+    code, out, _ = call(capsys, command, "--help")
+    assert code == 0 and "Usage" in out
+
+
+def test_unknown_command_exits_non_zero() -> None:
+    result = run("no-such-command")
+    assert result.returncode != 0
+    assert b"Traceback" not in result.stderr
+
+
+def test_seed(capsys, db: str) -> None:
+    code, out, _ = call(capsys, "--db", db, "seed", "--clients", "20", "--notes-per-client", "2",
+                        "--json")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["clients"] == 20 and json.loads(out)["notes"] == 40
+
+
+def test_seed_rejects_negative_counts(capsys, db: str) -> None:
+    code, _, err = call(capsys, "--db", db, "seed", "--clients", "-1")
+    assert code == 2 and "clients" in err
+
+
+def test_import_reports_bad_lines_and_summary(capsys, db: str, tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text(
+        f"hetu;etunimi;sukunimi;kunta\n{HETU};Väinö;Mäkelä;Kuopio\n;Aino;Ärjä;Atlantis\n",
+        encoding="utf-8-sig",
+    )
+    code, out, err = call(capsys, "--db", db, "import", "clients", str(csv))
+    assert code == 0
+    assert out.strip() == "imported 1, updated 0, unchanged 0, rejected 1"
+    assert err.strip().splitlines() == ["line 3: municipality: unknown municipality name"]
+    code, out, _ = call(capsys, "--db", db, "import", "clients", str(csv), "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "imported": 0, "updated": 0, "unchanged": 1, "rejected": 1,
+        "errors": [{"line": 3, "reason": "municipality: unknown municipality name"}],
+    }  # fmt: skip
+
+
+def test_import_dry_run(capsys, db: str, tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text("nimi\nSavon Metalli Oy\n", encoding="utf-8")
+    code, out, _ = call(capsys, "--db", db, "import", "employers", str(csv), "--dry-run")
+    assert code == 0 and out.startswith("dry run: imported 1")
+    code, out, _ = call(capsys, "--db", db, "import", "employers", str(csv), "--json")
+    assert json.loads(out)["imported"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["import", "clients", "missing.csv"], "no file"),
+        (["import", "vouchers", "x.csv"], "vouchers"),
+        (["import", "clients", "{noheader}"], "last_name"),
+        (["import", "clients", "{binary}"], "UTF-8"),
+    ],
+)
+def test_import_errors_are_one_line(capsys, db: str, tmp_path: Path, args, needle) -> None:
+    (tmp_path / "noheader.csv").write_text("etunimi\nAino\n", encoding="utf-8")
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x01\x02")
+    args = [a.replace("{noheader}", str(tmp_path / "noheader.csv"))
+             .replace("{binary}", str(tmp_path / "binary.csv")) for a in args]  # fmt: skip
+    code, _, err = call(capsys, "--db", db, *args)
+    assert needle in err
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and err.startswith("kenttä: ")
+    assert "Traceback" not in err
+
+
+def test_export_to_stdout_is_canonical_bytes(tmp_path: Path) -> None:
+    db = str(tmp_path / "e.db")
+    csv = tmp_path / "a.csv"
+    csv.write_text(f"hetu,etunimi,sukunimi\n{HETU},Säde,Hyvönen\n", encoding="utf-8")
+    assert run("--db", db, "import", "clients", str(csv)).returncode == 0
+    first = run("--db", db, "export", "clients", "--format", "jsonl")
+    assert first.returncode == 0
+    line = first.stdout.decode("utf-8")
+    assert line.endswith("}\n") and "Hyvönen" in line and "\r" not in line
+    out = tmp_path / "clients.csv"
+    result = run("--db", db, "export", "clients", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0
+    assert out.read_bytes().startswith(b"id,scope,henkilotunnus,")
+    assert b"\r\n" not in out.read_bytes()
+
+
+def test_export_errors(capsys, db: str, tmp_path: Path) -> None:
+    code, _, err = call(capsys, "--db", db, "export", "nonsense")
+    assert code == 1 and err.startswith("kenttä: unknown table")
+    code, _, err = call(capsys, "--db", str(tmp_path / "none.db"), "export", "clients")
+    assert code == 1 and "no database" in err
+    code, _, err = call(capsys, "--db", db, "export", "clients", "--format", "xml")
+    assert code == 2
+
+
+def test_demo_without_ui_builds_and_prints_the_path(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+    code, out, _ = call(capsys, "demo", "--no-ui", "--path", str(target))
+    assert code == 0 and out.strip() == str(target)
+    code, out, _ = call(capsys, "--db", str(target), "export", "clients", "--format", "csv")
+    assert code == 0 and out.count("\n") == 151  # header and 150 clients

@@ -1,0 +1,87 @@
+"""Opening and upgrading the local database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kenttä.store.db import LATEST_VERSION, StoreError, open_store, schema_version
+from kenttä.store.fts import search_notes
+
+
+def _note(client_id: str, body: str) -> dict:
+    return {
+        "client_id": client_id,
+        "author": "testi",
+        "written_at": "2026-11-20T09:00:00+00:00",
+        "kind": "meeting",
+        "body": body,
+        "scope": "kuopio",
+    }
+
+
+def test_upgrade_from_the_first_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = open_store(path, target_version=1)
+    assert schema_version(old.conn) == 1
+    assert old.conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'notes_fts'"
+    ).fetchone() == (0,)
+    with old.replica.transaction("testi") as tx:
+        client = tx.insert("clients", {"first_name": "Väinö", "last_name": "Pölönen"})
+        tx.insert("notes", _note(client, "Tämä tapaaminen sujui hyvin, työkokeilu alkaa."))
+        tx.insert("notes", _note(client, "Puhelu: hygieniapassi on suoritettu."))
+    changes_before = old.conn.execute("SELECT count(*) FROM _changes").fetchone()[0]
+    device = old.device_id
+    old.close()
+
+    new = open_store(path)
+    assert schema_version(new.conn) == LATEST_VERSION
+    assert new.device_id == device
+    assert new.conn.execute("SELECT count(*) FROM notes").fetchone() == (2,)
+    assert new.conn.execute("SELECT count(*) FROM _changes").fetchone()[0] == changes_before
+    assert len(search_notes(new.conn, "työkokeilu")) == 1
+    assert len(search_notes(new.conn, "hygieniapassi")) == 1
+    found = new.conn.execute(
+        "SELECT rowid FROM clients_fts WHERE clients_fts MATCH 'pölönen'"
+    ).fetchall()
+    assert len(found) == 1
+    # and the upgraded database keeps working: new notes are indexed by the triggers
+    with new.replica.transaction("testi") as tx:
+        tx.insert("notes", _note(client, "Uusi merkintä: työhönvalmennus."))
+    assert len(search_notes(new.conn, "työhönvalmennus")) == 1
+    new.close()
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    open_store(path).close()
+    again = open_store(path)
+    assert schema_version(again.conn) == LATEST_VERSION
+    again.close()
+
+
+def test_a_database_from_a_newer_kenttä_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert "newer kenttä" in str(info.value)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_without_create(tmp_path: Path) -> None:
+    with pytest.raises(StoreError):
+        open_store(tmp_path / "nope.db", create=False)
+    assert not (tmp_path / "nope.db").exists()
