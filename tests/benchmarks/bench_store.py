@@ -144,7 +144,7 @@ def bench_search(path: Path, notes: int, queries: int = 300) -> list[dict[str, A
         ("two whole words", whole, lambda t: search_notes(store.conn, t, limit=50),
          "store.fts.search_notes"),
         ("last word half typed", typing, lambda t: search_notes(store.conn, t, limit=50),
-         "store.fts.search_notes, prefix query"),
+         "store.fts.search_notes: 3-letter indexed prefix, candidates checked"),
     ]  # fmt: skip
     try:
         from kenttä.services import search as app_search

@@ -256,3 +256,29 @@ def test_a_big_import_indexes_names_once(workspace: Workspace, tmp_path) -> None
     assert conn.execute(
         "SELECT count(*) FROM clients_fts WHERE clients_fts MATCH 'äijälä2499'"
     ).fetchone() == (1,)
+
+
+def test_exit_without_outcome_then_corrected(workspace: Workspace, tmp_path) -> None:
+    first = f"hetu;etunimi;sukunimi;tila;lopetuspäivä\n{HETU_3};Aino;Ärjä;päättynyt;1.10.2026\n"
+    import_csv(workspace, "clients", write(tmp_path, first, "a.csv"))
+
+    def outcomes() -> list[tuple]:
+        return workspace.store.conn.execute(
+            "SELECT checkpoint, due_on, checked_on, outcome FROM outcomes ORDER BY due_on"
+        ).fetchall()
+
+    assert outcomes() == [
+        ("exit", "2026-10-01", None, None),  # not checked until the outcome is known
+        ("days_28", "2026-10-29", None, None),
+        ("months_6", "2027-04-01", None, None),
+    ]
+    fixed = f"hetu;etunimi;sukunimi;lopetuspäivä;tulos\n{HETU_3};Aino;Ärjä;3.10.2026;palkkatuki\n"
+    result = import_csv(workspace, "clients", write(tmp_path, fixed, "b.csv"))
+    assert result.updated == 1
+    assert outcomes() == [
+        ("exit", "2026-10-03", "2026-10-03", "wage_subsidised_job"),
+        ("days_28", "2026-10-31", None, None),
+        ("months_6", "2027-04-03", None, None),
+    ]
+    again = import_csv(workspace, "clients", write(tmp_path, fixed, "b.csv"))
+    assert (again.updated, again.unchanged) == (0, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -55,8 +56,6 @@ def test_every_row_validates_against_its_model(demo: Store) -> None:
             for key in ("assessors", "ratings", "recommended_services", "visitors",
                         "labour_needs", "openings", "follow_ups", "services"):  # fmt: skip
                 if isinstance(row.get(key), str):
-                    import json
-
                     row[key] = json.loads(row[key])
             model.model_validate(row)
 

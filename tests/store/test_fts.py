@@ -106,3 +106,32 @@ def test_suspended_in_transaction_rolls_back_with_it(store: Store) -> None:
     assert found == (1,)
     with pytest.raises(RuntimeError), fts.suspended_in_transaction(store.conn, ["clients_fts"]):
         pass  # outside a transaction it refuses
+
+
+def test_opening_during_a_live_bulk_load_leaves_it_alone(tmp_path) -> None:
+    path = tmp_path / "k.db"
+    loader = open_store(path)
+    with fts.suspended_triggers(loader.conn, ["notes_fts"]):
+        other = open_store(path)  # e.g. the app opened while `kenttä seed` runs
+        assert fts.missing_triggers(other.conn) == ["notes_fts"]
+        other.close()
+        ids = add_notes(loader, "Ladataan isoa määrää.")
+    assert fts.missing_triggers(loader.conn) == []
+    assert fts.search_notes(loader.conn, "määrää") == ids
+    assert loader.conn.execute("SELECT count(*) FROM _fts_bulk").fetchone() == (0,)
+    loader.close()
+
+
+def test_long_prefixes_are_checked_against_the_text(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = add_notes(
+        store,
+        "Työkokeilu alkaa.",  # matches työko…
+        "Työnhaku jatkuu.",  # shares only the indexed prefix työ…
+        "Asiakas_työkokeilusta kertoi.",  # an underscore splits words, as FTS5 does
+    )
+    assert set(fts.search_notes(store.conn, "työko")) == {ids[0], ids[2]}
+    assert fts.search_notes(store.conn, "työn") == [ids[1]]
+    monkeypatch.setattr(fts, "PREFIX_CANDIDATES", 1)  # too many candidates: the slow path
+    assert set(fts.search_notes(store.conn, "työko")) == {ids[0], ids[2]}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from kenttä_sync.export import canonical_export
 from kenttä_sync.protocol import in_process, push_once, sync
-
-import pytest
-
 from kenttä_sync.replica import WriteError
+
 from tests.sync.sync_helpers import SCHEMA, new_replica
 
 BASE = 1_790_000_000_000

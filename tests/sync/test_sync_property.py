@@ -207,6 +207,7 @@ def do_sync(data: st.DataObject, sim: Sim, central: CentralStore, dev: Dev) -> N
                 "cut_pull",
                 "replay",
                 "dup_pull",
+                "stale_pull",
             ]
         )
     )
@@ -247,6 +248,12 @@ def do_sync(data: st.DataObject, sim: Sim, central: CentralStore, dev: Dev) -> N
         changes, new_cursor, _ = central.pull(replica.device_id, start, limit)
         device_side.apply_pull(replica, changes, new_cursor, start)
         device_side.apply_pull(replica, changes, new_cursor, start)
+    elif mode == "stale_pull":  # an old response arrives after a newer one: ignored
+        start = device_side.cursor(replica)
+        old = central.pull(replica.device_id, start, limit)
+        pull_once(replica, send, limit)
+        pull_once(replica, send, limit)
+        device_side.apply_pull(replica, old[0], old[1], start)
 
 
 def final_sync(central: CentralStore, devs: list[Dev]) -> None:

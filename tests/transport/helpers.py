@@ -133,18 +133,20 @@ def workspace(path: Path, user: str = "testi.valmentaja", scope: str = "kuopio")
     return Workspace(open_store(path), Config(user=user, scope=scope))
 
 
-def bulk_clients(path: Path, scope: str, clients: int, notes_per_client: int) -> int:
+def bulk_clients(
+    path: Path, scope: str, clients: int, notes_per_client: int, tx_clients: int = 100
+) -> int:
     """Synthetic clients and notes in `scope` (no henkilötunnus), in one transaction each
-    100 clients; returns the number of changes written."""
+    `tx_clients` clients; returns the number of changes written."""
     from kenttä_sync.ids import uuid7
 
     ws = workspace(path, scope=scope)
     written = 0
     try:
-        for start in range(0, clients, 100):
+        for start in range(0, clients, tx_clients):
             with ws.store.replica.transaction("seed") as tx:
                 rows, notes = [], []
-                for i in range(start, min(clients, start + 100)):
+                for i in range(start, min(clients, start + tx_clients)):
                     cid = uuid7()
                     rows.append({"id": cid, "first_name": f"Testi{i}", "last_name": "Asiakas",
                                  "scope": scope, "status": "met", "language": "fi",

@@ -98,6 +98,8 @@ async def test_a_draft_survives_leaving_and_comes_back(make_app):
         await pilot.press(*"Kesken jäänyt")
         await pilot.press("escape")
         await settle(pilot)
+        summary = str(app.screen.query_one("#summary-text").render())
+        assert "Keskeneräinen merkintä odottaa" in summary
         await pilot.press("n")
         await settle(pilot)
         assert app.screen.query_one(TextArea).text == "Kesken jäänyt"
@@ -294,3 +296,38 @@ async def test_voucher_lifecycle_from_the_list(make_app):
         await pilot.press("y")
         await settle(pilot)
         assert vouchers.get_voucher(app.ws, issued.number).status == "cancelled"
+
+
+async def test_new_employer_names_the_wrong_y_tunnus_check_digit(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        app.screen.query_one("#employer-table").focus()
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Rautalammin Rakennus Oy", "tab", *"0171450-8")
+        await settle(pilot)
+        message = str(app.screen.query_one("#form-error").render())
+        assert "pitäisi olla 7" in message
+        await pilot.press("backspace", "7", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EmployerCardScreen"
+        assert (
+            app.ws.store.conn.execute(
+                "SELECT count(*) FROM employers WHERE y_tunnus = '0171450-7'"
+            ).fetchone()[0]
+            == 1
+        )
+
+
+async def test_sync_now_says_in_words_when_not_enrolled(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        text = str(app.screen.query_one("#sync-phase").render())
+        assert "kenttä enroll" in text
+        assert not app.screen.syncing

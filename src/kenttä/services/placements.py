@@ -107,12 +107,15 @@ def for_employer(ws: Workspace, employer_id: str) -> list[dict[str, Any]]:
     return _dicts(rows)
 
 
-def follow_ups_due(ws: Workspace, *, today: date, every_days: int = 30) -> list[dict[str, Any]]:
+def follow_ups_due(
+    ws: Workspace, *, today: date, every_days: int = 30, owner: str | None = None
+) -> list[dict[str, Any]]:
     """Ongoing placements with no follow-up (or start) within `every_days`."""
     rows = ws.store.conn.execute(
         f"{_SELECT} WHERE p._deleted IS NULL AND p._erased IS NULL AND p.start_date <= ?"
-        " AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date",
-        (today.isoformat(), today.isoformat()),
+        " AND (p.end_date IS NULL OR p.end_date >= ?) AND (? IS NULL OR c.owner = ?)"
+        " ORDER BY p.start_date",
+        (today.isoformat(), today.isoformat(), owner, owner),
     ).fetchall()
     due = []
     for item in _dicts(rows):

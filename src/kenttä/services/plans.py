@@ -107,15 +107,18 @@ def next_status(status: str) -> str:
     return STATUS_CYCLE[(index + 1) % len(STATUS_CYCLE)]
 
 
-def due_steps(ws: Workspace, *, until: date, limit: int = 50) -> list[dict[str, Any]]:
-    """Open steps due on or before `until`, with the client's name."""
+def due_steps(
+    ws: Workspace, *, until: date, owner: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Open steps due on or before `until`, with the client's name (one owner's, or all)."""
     rows = ws.store.conn.execute(
         "SELECT s.id, s.client_id, c.first_name, c.last_name, s.description, s.due_date,"
         " s.status FROM plan_steps s JOIN clients c ON c.id = s.client_id"
         " AND c._deleted IS NULL AND c._erased IS NULL"
         " WHERE s.status IN ('planned', 'in_progress') AND s.due_date <= ?"
-        " AND s._deleted IS NULL AND s._erased IS NULL ORDER BY s.due_date, s.id LIMIT ?",
-        (until.isoformat(), limit),
+        " AND s._deleted IS NULL AND s._erased IS NULL AND (? IS NULL OR c.owner = ?)"
+        " ORDER BY s.due_date, s.id LIMIT ?",
+        (until.isoformat(), owner, owner, limit),
     ).fetchall()
     keys = ("id", "client_id", "first_name", "last_name", "description", "due_date", "status")
     return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -117,6 +117,18 @@ def enroll(
     return found
 
 
+# Until kenttä_sync's change-log DDL has it: what `device.pending()` and the unsynced count
+# look up ("this device's changes above the acknowledged sequence"); without it every push
+# batch scans the whole log, which makes a large initial sync quadratic.
+_PENDING_INDEX = (
+    "CREATE INDEX IF NOT EXISTS _changes_device_seq ON _changes (device_id, device_seq)"
+)
+
+
+def ensure_indexes(ws: Workspace) -> None:
+    ws.store.conn.execute(_PENDING_INDEX)
+
+
 def _verify(ca_pem: str | None) -> ssl.SSLContext | bool:
     if not ca_pem:
         return True
@@ -132,6 +144,7 @@ def sync(
 ) -> SyncSummary:
     """Push and pull with the enrolled server; records the outcome in `_sync_state`."""
     enrolled = require_enrolment(ws)
+    ensure_indexes(ws)
     transport_options.setdefault("verify", _verify(_state(ws, "server_ca_pem")))
     try:
         with transport(
@@ -155,8 +168,14 @@ def sync(
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:300]
+    """One line for `last_error`: our own messages (no personal data), else the type."""
+    from kenttä_sync.client import AuthError, ServerUnreachable
+    from kenttä_sync.protocol import SyncError, VersionMismatch
+
+    known = (AuthError, ServerUnreachable, SyncError, VersionMismatch, NotEnrolledHere)
+    if isinstance(exc, known) and str(exc):
+        return str(exc).splitlines()[0][:300]
+    return f"sync failed ({type(exc).__name__})"
 
 
 def describe(summary: SyncSummary) -> str:
@@ -185,6 +204,7 @@ def _bundle_key(ws: Workspace) -> bytes:
 
 def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
     """Write every unacknowledged change to `path` as an encrypted bundle (atomically)."""
+    ensure_indexes(ws)
     header, data = bundles.export_bundle(ws.store.replica, _bundle_key(ws))
     partial = path.with_name(path.name + ".part")
     with partial.open("wb") as f:

@@ -25,20 +25,25 @@ class TodaySummary:
     last_sync: str | None = None
 
 
-def exit_checks_due(ws: Workspace, *, until: date, limit: int = 50) -> list[dict[str, Any]]:
+def exit_checks_due(
+    ws: Workspace, *, until: date, owner: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
     """Outcome checks (28 days, 6 months after exit) due and not yet made."""
     rows = ws.store.conn.execute(
         "SELECT o.id, o.client_id, c.first_name, c.last_name, o.checkpoint, o.due_on"
         " FROM outcomes o JOIN clients c ON c.id = o.client_id AND c._deleted IS NULL"
         " AND c._erased IS NULL WHERE o.checked_on IS NULL AND o.checkpoint != 'exit'"
-        " AND o.due_on <= ? AND o._deleted IS NULL ORDER BY o.due_on, o.id LIMIT ?",
-        (until.isoformat(), limit),
+        " AND o.due_on <= ? AND o._deleted IS NULL AND (? IS NULL OR c.owner = ?)"
+        " ORDER BY o.due_on, o.id LIMIT ?",
+        (until.isoformat(), owner, owner, limit),
     ).fetchall()
     keys = ("id", "client_id", "first_name", "last_name", "checkpoint", "due_on")
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def vouchers_expiring(ws: Workspace, *, today: date, within_days: int) -> list[dict[str, Any]]:
+def vouchers_expiring(
+    ws: Workspace, *, today: date, within_days: int, owner: str | None = None
+) -> list[dict[str, Any]]:
     """Open vouchers whose validity ends within `within_days` (the voucher service's rule)."""
     try:
         from kenttä.services import vouchers
@@ -63,28 +68,31 @@ def vouchers_expiring(ws: Workspace, *, today: date, within_days: int) -> list[d
         keys = ("number", "client_id", "service_code", "valid_until", "status")
         items = [dict(zip(keys, r, strict=True)) for r in rows]
     ids = sorted({i["client_id"] for i in items})
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, tuple[str, str, str | None]] = {}
     if ids:
         marks = ",".join("?" * len(ids))
-        for cid, first, last in ws.store.conn.execute(
-            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", ids
+        for cid, first, last, client_owner in ws.store.conn.execute(
+            f"SELECT id, first_name, last_name, owner FROM clients WHERE id IN ({marks})", ids
         ):
-            names[cid] = (first, last)
+            names[cid] = (first, last, client_owner)
     for item in items:
-        item["first_name"], item["last_name"] = names.get(item["client_id"], ("", ""))
-    return items
+        item["first_name"], item["last_name"], item["owner"] = names.get(
+            item["client_id"], ("", "", None)
+        )
+    return [i for i in items if owner is None or i["owner"] == owner]
 
 
-def today_summary(ws: Workspace, *, today: date) -> TodaySummary:
+def today_summary(ws: Workspace, *, today: date, owner: str | None = None) -> TodaySummary:
+    """What is due within a week (vouchers: two); `owner` keeps one person's clients only."""
     until = today + timedelta(days=HORIZON_DAYS)
     state = sync_status.status(ws)
     return TodaySummary(
         today=today,
-        steps_due=plans.due_steps(ws, until=until),
-        follow_ups=placements.follow_ups_due(ws, today=today)[:50],
+        steps_due=plans.due_steps(ws, until=until, owner=owner),
+        follow_ups=placements.follow_ups_due(ws, today=today, owner=owner)[:50],
         visits_due=visits.visits_due(ws, until=until),
-        vouchers_expiring=vouchers_expiring(ws, today=today, within_days=VOUCHER_DAYS),
-        exit_checks=exit_checks_due(ws, until=until),
+        vouchers_expiring=vouchers_expiring(ws, today=today, within_days=VOUCHER_DAYS, owner=owner),
+        exit_checks=exit_checks_due(ws, until=until, owner=owner),
         unsynced=state.unsynced,
         last_sync=state.last_sync,
     )

@@ -11,7 +11,9 @@ syntax errors from `-`, `"` or `:`), the last one a prefix, ä and ö kept disti
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -75,16 +77,46 @@ def create_triggers(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
             conn.execute(statement)
 
 
+# Local only: which process is bulk-loading with the triggers dropped, so that another
+# process opening the database meanwhile does not "repair" (and rebuild) under its feet.
+_BULK_DDL = "CREATE TABLE IF NOT EXISTS _fts_bulk (pid INTEGER NOT NULL, host TEXT NOT NULL)"
+
+
+def _host() -> str:
+    return socket.gethostname()
+
+
+def _bulk_load_running(conn: sqlite3.Connection) -> bool:
+    if "_fts_bulk" not in _existing(conn, "table"):
+        return False
+    for pid, host in conn.execute("SELECT pid, host FROM _fts_bulk").fetchall():
+        if host != _host():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue  # died: its triggers need repair
+        except PermissionError:
+            pass
+        return True
+    return False
+
+
 def repair(conn: sqlite3.Connection) -> list[str]:
     """Re-create missing triggers and rebuild those indexes; returns the FTS tables repaired."""
     if not installed(conn):
         return []
     broken = missing_triggers(conn)
-    if broken:
-        conn.execute("BEGIN IMMEDIATE")
+    if broken and not _bulk_load_running(conn):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return []  # busy: a bulk load in another process holds the lock and rebuilds itself
         try:
             create_triggers(conn, broken)
             rebuild(conn, broken)
+            if "_fts_bulk" in _existing(conn, "table"):
+                conn.execute("DELETE FROM _fts_bulk")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -104,6 +136,8 @@ def suspended_triggers(
     """
     names = list(tables or FTS_TABLES)
     conn.execute("BEGIN IMMEDIATE")
+    conn.execute(_BULK_DDL)
+    conn.execute("INSERT INTO _fts_bulk (pid, host) VALUES (?, ?)", (os.getpid(), _host()))
     drop_triggers(conn, names)
     conn.execute("COMMIT")
     try:
@@ -115,6 +149,7 @@ def suspended_triggers(
         try:
             create_triggers(conn, names)
             rebuild(conn, names)
+            conn.execute("DELETE FROM _fts_bulk WHERE pid = ? AND host = ?", (os.getpid(), _host()))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -137,12 +172,12 @@ def suspended_in_transaction(conn: sqlite3.Connection, tables: Iterable[str]) ->
     rebuild(conn, names)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # as unicode61 splits: letters and digits
 
 
 def match_query(text: str, *, prefix_last: bool = True) -> str | None:
     """An FTS5 MATCH expression for typed text: all words required; None if no words."""
-    words = _WORD.findall(text.casefold())
+    words = _TOKEN.findall(text.casefold())
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
@@ -160,20 +195,52 @@ def _note_ids(conn: sqlite3.Connection, query: str, limit: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+INDEXED_PREFIX = 3  # the longest prefix notes_fts indexes (prefix='2 3')
+PREFIX_CANDIDATES = 2000
+
+
+def _prefix_ids(conn: sqlite3.Connection, words: list[str], limit: int) -> list[str]:
+    """Notes with the whole words and a word starting with the last one, newest first.
+
+    A long prefix (`työko*`) makes FTS5 merge every term that starts with it, which is slow
+    for common stems over a million notes. The indexed short prefix (`työ*`) is cheap, so
+    its newest candidates are read and checked here; only when they run out does the exact
+    prefix query run.
+    """
+    *whole, last = words
+    if len(last) <= INDEXED_PREFIX:
+        return _note_ids(conn, " ".join([*(f'"{w}"' for w in whole), f'"{last}"*']), limit)
+    query = " ".join([*(f'"{w}"' for w in whole), f'"{last[:INDEXED_PREFIX]}"*'])
+    rows = conn.execute(
+        "SELECT n.id, n.body FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid"
+        " WHERE notes_fts MATCH ? AND n._erased IS NULL ORDER BY notes_fts.rowid DESC LIMIT ?",
+        (query, PREFIX_CANDIDATES),
+    )
+    found, read = [], 0
+    for row_id, body in rows:
+        read += 1
+        if any(w.startswith(last) for w in _TOKEN.findall((body or "").casefold())):
+            found.append(row_id)
+            if len(found) == limit:
+                return found
+    if read < PREFIX_CANDIDATES:
+        return found  # every candidate was checked
+    return _note_ids(conn, " ".join([*(f'"{w}"' for w in whole), f'"{last}"*']), limit)
+
+
 def search_notes(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[str]:
     """Ids of notes with every word of `text`, newest first; the last word also as a prefix.
 
     Whole-word matches come first: they are cheap even for common words over a million
-    notes. Only when they do not fill `limit` does the prefix query (a word being typed, or
-    an inflected form: `työkokeilu` → `työkokeilusta`) add more, which costs more because
-    FTS5 merges every term with that prefix.
+    notes. Only when they do not fill `limit` do prefix matches (a word being typed, or an
+    inflected form: `työkokeilu` → `työkokeilusta`) add more.
     """
-    exact = match_query(text, prefix_last=False)
-    if exact is None:
+    words = _TOKEN.findall(text.casefold())
+    if not words:
         return []
-    ids = _note_ids(conn, exact, limit)
+    ids = _note_ids(conn, " ".join(f'"{w}"' for w in words), limit)
     if len(ids) < limit:
         seen = set(ids)
-        more = _note_ids(conn, match_query(text) or exact, limit)
+        more = _prefix_ids(conn, words, limit)
         ids += [i for i in more if i not in seen][: limit - len(ids)]
     return ids

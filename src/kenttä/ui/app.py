@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -156,6 +157,29 @@ class KenttaApp(App[None]):
             )
 
     # -- errors ------------------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception naming only its type and code line.
+
+        Textual's own report prints local variables, which hold personal data (names,
+        henkilötunnus, note text); this one does not, nor the exception's message.
+        """
+        import sys
+        import traceback
+
+        from rich.segment import Segments
+        from rich.text import Text
+
+        self.bell()
+        exc_type, _exc, tb = sys.exc_info()
+        where = ""
+        if tb is not None:
+            frame = traceback.extract_tb(tb)[-1]
+            where = f" ({Path(frame.filename).name}:{frame.lineno})"
+        name = exc_type.__name__ if exc_type else "error"
+        message = Text(f"kenttä: {t('app.crashed', error=name)}{where}\n", style="bold red")
+        self._exit_renderables.append(Segments(self.console.render(message, self.console.options)))
+        self._close_messages_no_wait()
+
     def show_error(self, exc: Exception) -> None:
         self.notify(error_text(exc), title=t("app.error"), severity="error", timeout=8)
 
@@ -185,5 +209,8 @@ class KenttaApp(App[None]):
 
 
 def run_app(ws: Workspace, today: date | None = None) -> None:
-    """Run the app in the terminal until the person quits."""
-    KenttaApp(ws, today=today).run()
+    """Run the app in the terminal until the person quits (exit status 1 after a crash)."""
+    app = KenttaApp(ws, today=today)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)

@@ -56,7 +56,10 @@ def run_db(
                 app.call_from_thread(failed or app.show_error, exc)
             return
         if done is not None and not worker.is_cancelled:
-            app.call_from_thread(done, result)
+            try:
+                app.call_from_thread(done, result)
+            except Exception as exc:  # a bug in showing the result: say so, keep running
+                app.call_from_thread(app.show_error, exc)
 
     node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 

@@ -37,6 +37,7 @@ from kenttä_sync.db import Db, PostgresDb, SqliteDb
 from kenttä_sync.engine import Engine
 from kenttä_sync.hlc import ClockError, HybridLogicalClock, _wall_ms
 from kenttä_sync.ids import uuid7
+from kenttä_sync.naturalkeys import duplicates, segments
 from kenttä_sync.schema import SyncSchema
 
 CENTRAL_DEVICE = "central"
@@ -173,7 +174,7 @@ class CentralStore:
             self.engine.clock = clock
             accepted, rejected = self._validate(dev, todo, clock)
             applied: list[Change] = []
-            for i, segment in enumerate(_segments(accepted)):
+            for i, segment in enumerate(segments(accepted)):
                 done = self.engine.apply(segment, self._states if i == 0 else None)
                 applied += done
                 merges = self._natural_key_merges(done, clock)
@@ -279,40 +280,10 @@ class CentralStore:
         return None
 
     def _natural_key_merges(self, applied: list[Change], clock: HybridLogicalClock) -> list[Change]:
-        merges: list[Change] = []
-        for spec in self.schema.tables:
-            nk = spec.natural_key
-            if nk is None:
-                continue
-            ids = [
-                c.row_id
-                for c in applied
-                if c.table == spec.name and (c.op == Op.INSERT or c.column == nk)
-            ]
-            if not ids:
-                continue
-            live = f"_deleted IS NULL AND _erased IS NULL AND {nk} IS NOT NULL"
-            keys = {
-                r[0]
-                for r in self.db.select_in(
-                    f"SELECT {nk} FROM {spec.name} WHERE {live} AND id IN ({{in}})", ids
-                )
-            }
-            scope = spec.scope_column or "NULL"
-            groups: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-            for row_id, key, sc, stamp in self.db.select_in(
-                f"SELECT id, {nk}, {scope}, _stamp FROM {spec.name} WHERE {live} AND {nk} IN ({{in}})",
-                sorted(keys, key=str),
-            ):
-                groups[(sc, key)].append((stamp, row_id))
-            for members in groups.values():
-                if len(members) < 2:
-                    continue
-                members.sort()
-                winner = members[0][1]
-                for _, loser in members[1:]:
-                    merges.append(self._central_change(spec.name, loser, {"into": winner}, clock))
-        return merges
+        return [
+            self._central_change(table, loser, {"into": winner}, clock)
+            for table, loser, winner in duplicates(self.db, self.schema, applied)
+        ]
 
     def _central_change(
         self, table: str, row_id: str, value: Any, clock: HybridLogicalClock
@@ -381,20 +352,6 @@ class CentralStore:
 
     def close(self) -> None:
         self.db.conn.close()  # type: ignore[attr-defined]
-
-
-def _segments(changes: list[Change]) -> list[list[Change]]:
-    """Split before each transaction that erases, so natural-key duplicates are merged
-    before an erasure that follows them (the erased key cannot be matched afterwards)."""
-    out: list[list[Change]] = [[]]
-    erasing = {c.tx_id for c in changes if c.op == Op.ERASE}
-    last_tx = None
-    for change in changes:
-        if change.tx_id != last_tx and change.tx_id in erasing and out[-1]:
-            out.append([])
-        last_tx = change.tx_id
-        out[-1].append(change)
-    return out
 
 
 def open_sqlite(

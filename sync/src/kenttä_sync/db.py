@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 CHUNK = 500
+_CAST = {"text": str, "bigint": int, "float8": float}
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -123,6 +124,43 @@ class PostgresDb(Db):
             return
         with self.conn.cursor() as cur:
             cur.executemany(self._sql(sql), rows)
+
+    def select_in(
+        self, sql: str, ids: Sequence[Any], before: Sequence[Any] = (), after: Sequence[Any] = ()
+    ) -> list[tuple]:
+        """One statement whatever the number of ids: `IN ({in})` becomes `= ANY(array)`."""
+        ids = list(ids)
+        if not ids:
+            return []
+        return self.execute(sql.replace("IN ({in})", "= ANY(?)"), (*before, ids, *after))
+
+    def write_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        types: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        update: bool,
+    ) -> None:
+        """Insert (ON CONFLICT (id) DO NOTHING) or update by id many rows in one statement,
+        passing each column as an array (the last column is the id for updates)."""
+        if not rows:
+            return
+        arrays = [
+            [None if v is None else _CAST[t](v) for v in col]  # arrays must be of one type
+            for col, t in zip(zip(*rows, strict=True), types, strict=True)
+        ]
+        names = ", ".join(columns)
+        source = ", ".join(f"?::{t}[]" for t in types)
+        if update:
+            sets = ", ".join(f"{c} = v.{c}" for c in columns[:-1])
+            sql = (
+                f"UPDATE {table} SET {sets} FROM unnest({source}) AS v({names})"
+                f" WHERE {table}.id = v.id"
+            )
+        else:
+            sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({source}) ON CONFLICT (id) DO NOTHING"
+        self.execute(sql, arrays)
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """COPY rows in (the fast path for appending to the change log)."""

@@ -18,8 +18,10 @@ Rules (every one is order-independent, which is what makes replicas converge):
 * **Erase**, **merge** and **resolve** are handled in `special.py`.
 
 Apply is batched: the metadata of every touched row is loaded with one query per table and
-chunk, decisions are made in Python, and rows, metadata and the change log are written
-with executemany (COPY on PostgreSQL). The caller owns the database transaction.
+chunk (one `= ANY(array)` query on PostgreSQL), decisions are made in Python, and rows,
+metadata and the change log are written with executemany on SQLite; on PostgreSQL rows go in
+one `unnest(arrays)` statement per batch and the log by COPY. The caller owns the database
+transaction.
 """
 
 from __future__ import annotations
@@ -31,13 +33,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, Op, dumps_value
+from kenttä_sync.conflicts import conflict_rows, write_conflicts
 from kenttä_sync.db import Db
 from kenttä_sync.hlc import HybridLogicalClock
-from kenttä_sync.meta import CONFLICT_COLUMNS, META_DDL, conflict_id, index_ddl
+from kenttä_sync.meta import META_DDL, index_ddl
 from kenttä_sync.schema import SyncSchema, TableSpec
 
-WRITE_OPS = (Op.UPDATE.value, Op.RESOLVE.value)
 _BATCHED = frozenset(("insert", "update", "delete"))
+_PG_ARRAY = {  # column kind -> PostgreSQL array element type (see schema.POSTGRES_TYPES)
+    "text": "text",
+    "integer": "bigint",
+    "real": "float8",
+    "boolean": "bigint",
+    "date": "text",
+    "json": "text",
+}
 
 
 @dataclass(slots=True)
@@ -52,13 +62,6 @@ class RowState:
 
     def col_stamp(self, col: str) -> str:
         return self.clock.get(col, self.stamp)
-
-
-def written_value(change: Change) -> Any:
-    """The stored column value a write (update or resolve) sets."""
-    if change.op == Op.RESOLVE:
-        return (change.value or {}).get("value")
-    return change.value
 
 
 class Engine:
@@ -200,60 +203,6 @@ class Engine:
         else:
             self.db.executemany(self.log_sql, rows)
 
-    def siblings(
-        self, change: Change, pending: dict[tuple, list[Change]]
-    ) -> list[tuple[str, str, str, str, Any]]:
-        """Writes of the same field that replaced the same stamp: (stamp, change_id, author,
-        op, value) from the log and from this batch."""
-        rows = self.db.execute(
-            "SELECT stamp, change_id, author, op, value FROM _changes"
-            " WHERE tbl = ? AND row_id = ? AND col = ? AND prev_stamp = ? AND op IN (?, ?)",
-            (change.table, change.row_id, change.column, change.prev_stamp, *WRITE_OPS),
-        )
-        out = [(s, cid, a, op, None if v is None else json.loads(v)) for s, cid, a, op, v in rows]
-        key = (change.table, change.row_id, change.column, change.prev_stamp)
-        for other in pending.get(key, ()):
-            out.append((other.stamp, other.change_id, other.author, other.op.value, other.value))
-        return [s for s in out if s[1] != change.change_id]
-
-    def conflict_rows(self, change: Change, pending: dict[tuple, list[Change]]) -> list[tuple]:
-        rows = []
-        mine = (change.stamp, change.author, change.change_id, written_value(change))
-        for stamp, cid, author, op, value in self.siblings(change, pending):
-            if op == Op.RESOLVE.value:
-                value = (value or {}).get("value")
-            other = (stamp, author, cid, value)
-            a, b = sorted((mine, other), key=lambda w: w[0])
-            rows.append(
-                (
-                    conflict_id(change.table, change.row_id, change.column or "", a[0], b[0]),
-                    change.table,
-                    change.row_id,
-                    change.column,
-                    a[0],
-                    dumps_value(a[3]),
-                    a[1],
-                    a[2],
-                    b[0],
-                    dumps_value(b[3]),
-                    b[1],
-                    b[2],
-                    None,
-                    None,
-                    None,
-                )
-            )
-        return rows
-
-    def write_conflicts(self, rows: list[tuple]) -> None:
-        if rows:
-            cols = ", ".join(CONFLICT_COLUMNS)
-            self.db.executemany(
-                f"INSERT INTO _conflicts ({cols}) VALUES ({', '.join('?' * len(CONFLICT_COLUMNS))})"
-                " ON CONFLICT (id) DO NOTHING",
-                rows,
-            )
-
     # -- the batched path -------------------------------------------------------------------
     def _flush(self, batch: list[Change]) -> None:
         if not batch:
@@ -306,7 +255,7 @@ class Engine:
                 if current is not None or not isinstance(change.value, dict):
                     log.append(self.log_row(change, change.value, scope))
                     continue
-                row = {col: change.value.get(col) for col in spec.columns}
+                row = dict(zip(spec.columns, map(change.value.get, spec.columns), strict=True))
                 for col in spec.references:
                     mapping = ref_maps.get((change.table, col))
                     if mapping and row[col] in mapping:
@@ -353,7 +302,7 @@ class Engine:
                 cur = current.clock.get(col, current.stamp)
                 prev = change.prev_stamp
                 if prev != cur and not current.erased:
-                    conflicts.extend(self.conflict_rows(change, pending))
+                    conflicts.extend(conflict_rows(self, change, pending))
                 pending[(change.table, change.row_id, col, prev)].append(change)
                 if change.stamp > cur:
                     current.clock[col] = change.stamp
@@ -375,15 +324,20 @@ class Engine:
                 )
                 log.append((*row, None if scope is None else str(scope)) if central else row)
         self._write(inserts, states)
-        self.write_conflicts(conflicts)
+        write_conflicts(self, conflicts)
         self.write_log(log)
 
     def _write(
         self, inserts: dict[str, list[tuple]], states: dict[str, dict[str, RowState]]
     ) -> None:
+        bulk = getattr(self.db, "write_rows", None)  # PostgreSQL: one statement per batch
         for table, rows in inserts.items():
             spec = self.specs[table]
             cols = ["id", *spec.columns, "_stamp", "_erased"]
+            if bulk is not None:
+                types = ["text", *(_PG_ARRAY[k] for k in spec.columns.values()), "text", "text"]
+                bulk(table, cols, types, rows, update=False)
+                continue
             self.db.executemany(
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                 " ON CONFLICT (id) DO NOTHING",
@@ -399,5 +353,10 @@ class Engine:
                 groups[cols].append((*(st.dirty_cols[c] for c in cols), clock, st.deleted, row_id))
                 st.dirty, st.dirty_cols = False, {}
             for cols, rows in groups.items():
+                if bulk is not None:
+                    kinds = self.specs[table].columns
+                    types = [*(_PG_ARRAY[kinds[c]] for c in cols), "text", "text", "text"]
+                    bulk(table, [*cols, "_clock", "_deleted", "id"], types, rows, update=True)
+                    continue
                 sets = ", ".join([*(f"{c} = ?" for c in cols), "_clock = ?", "_deleted = ?"])
                 self.db.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", rows)

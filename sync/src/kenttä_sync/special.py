@@ -27,6 +27,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kenttä_sync.changes import Change, Op, dumps_value
+from kenttä_sync.conflicts import conflict_rows, write_conflicts
 
 if TYPE_CHECKING:
     from kenttä_sync.engine import Engine
@@ -165,7 +166,7 @@ def apply_resolve(engine: Engine, change: Change) -> None:
     if state is not None and col in spec.columns and not strip:
         cur = state.col_stamp(col)
         if change.prev_stamp != cur and not state.erased:
-            engine.write_conflicts(engine.conflict_rows(change, {}))
+            write_conflicts(engine, conflict_rows(engine, change, {}))
         if change.stamp > cur:
             state.clock[col] = change.stamp
             db.execute(

@@ -101,7 +101,19 @@ class FormModal(BaseModal):
             with suppress(Exception):
                 self.query_one(f"#{field_id}").focus()
 
+    _busy = False
+
+    def db(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """A save (it reports failures to the form) runs once: a second Ctrl+S waits."""
+        if kwargs.get("failed") == self.failed:
+            if self._busy:
+                return
+            self._busy = True
+        super().db(fn, *args, **kwargs)
+
     def action_submit(self) -> None:
+        if self._busy:
+            return
         try:
             self.submit()
         except FormError as exc:
@@ -113,6 +125,7 @@ class FormModal(BaseModal):
     def failed(self, exc: Exception) -> None:
         from kenttä.ui.app import error_text
 
+        self._busy = False
         self.show_reason(error_text(exc))
 
     def action_cancel(self) -> None:

@@ -70,6 +70,8 @@ def summary_text(card: ClientCard) -> Text:
             f"{format_euros(v['value_cents'])} · {code('voucher', v['status'])}"
             f" · {t('card.valid_until')} {format_date(v['valid_until'])}\n"
         )
+    if card.has_draft:
+        out.append(f"\n{t('card.draft_waiting')}\n", style="bold yellow")
     out.append(f"\n{t('card.latest_notes')}: ", style="bold")
     out.append("–\n" if not card.notes else "\n")
     for n in card.notes:
@@ -137,6 +139,7 @@ class ClientCardScreen(BaseScreen):
         super().__init__()
         self.client_id = client_id
         self.card: ClientCard | None = None
+        self._viewed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -156,7 +159,13 @@ class ClientCardScreen(BaseScreen):
         yield Footer()
 
     def reload(self) -> None:
-        self.db(client_service.client_card, self.client_id, today=self.kapp.today, done=self.show)
+        self.db(
+            client_service.client_card,
+            self.client_id,
+            today=self.kapp.today,
+            view=not self._viewed,  # one audited view per opening of the card
+            done=self.show,
+        )
         client_id = self.client_id
 
         def fetch(ws: Any, *, after: Any = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -166,6 +175,7 @@ class ClientCardScreen(BaseScreen):
 
     def show(self, card: ClientCard) -> None:
         self.card = card
+        self._viewed = True
         self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
         self.query_one("#summary-text", Static).update(summary_text(card))
 

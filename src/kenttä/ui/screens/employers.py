@@ -41,6 +41,7 @@ class EmployersScreen(BaseScreen):
         Binding("enter", "open", "keys.open", show=False),
         Binding("ctrl+o", "toggle_sponsors", "keys.sponsors_only"),
         Binding("v", "log_visit", "keys.log_visit"),
+        Binding("n", "new_employer", "keys.new_employer"),
     ]
 
     def __init__(self) -> None:
@@ -121,7 +122,19 @@ class EmployersScreen(BaseScreen):
 
             self.app.push_screen(VisitForm(row.id, row.name))
 
+    def action_new_employer(self) -> None:
+        from kenttä.ui.modals.employer_form import EmployerFormModal
+
+        self.app.push_screen(EmployerFormModal(), self._created)
+
+    def _created(self, employer_id: str | None) -> None:
+        if employer_id:
+            from kenttä.ui.screens.employer_card import EmployerCardScreen
+
+            self.reload()
+            self.app.push_screen(EmployerCardScreen(employer_id))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "log_visit" and isinstance(self.focused, Input):
+        if action in {"log_visit", "new_employer"} and isinstance(self.focused, Input):
             return None
         return True

@@ -104,6 +104,8 @@ class NoteEditorScreen(BaseScreen):
             self.query_one("#note-draft-state", Static).update(t("note.draft_saved"))
 
     def action_save(self) -> None:
+        if self._saved:
+            return  # already saving: a second Ctrl+S must not write the note twice
         body = self.query_one("#note-body", TextArea).text
         if not body.strip():
             self.notify(t("note.empty"), severity="warning")
@@ -133,11 +135,33 @@ class NoteEditorScreen(BaseScreen):
         self.kapp.show_error(exc)
 
     def action_leave(self) -> None:
-        if self._dirty and not self._saved:
-            self._autosave()
-        if self.query_one("#note-body", TextArea).text.strip():
-            self.app.notify(t("note.draft_kept"))
-        self.dismiss(False)
+        """Leave the editor; the draft is saved first (the card then shows it waiting)."""
+        if self._saved:
+            return
+        body = self.query_one("#note-body", TextArea).text
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._saved = True  # no more autosaves from this editor
+
+        def left(_: object = None) -> None:
+            if body.strip():
+                self.app.notify(t("note.draft_kept"))
+            if self.app.screen is self:
+                self.dismiss(False)
+
+        if self._ready:  # always: an autosave may still be on its way
+            run_db(
+                self.app,
+                drafts.save_draft,
+                self.draft_key,
+                body,
+                done=left,
+                failed=self._save_failed,
+                group="draft-leave",
+            )
+        else:
+            left()
 
     def action_discard(self) -> None:
         from kenttä.ui.modals.confirm import ConfirmModal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -94,19 +95,23 @@ class SyncScreen(BaseScreen):
     SyncScreen #sync-status { height: auto; padding: 0 1; }
     SyncScreen #sync-progress { margin: 0 1; display: none; }
     SyncScreen #sync-progress.-running { display: block; }
+    SyncScreen #sync-phase { height: auto; padding: 0 1; }
     SyncScreen .section { padding: 0 1; text-style: bold; color: $accent; }
     SyncScreen #conflict-table { height: 1fr; }
     """
     BINDINGS: ClassVar = [
+        Binding("s", "sync_now", "keys.sync_now"),
         Binding("r", "refresh", "keys.refresh"),
         Binding("enter", "open_conflict", "keys.resolve", show=False),
     ]
+    syncing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
             yield Static(id="sync-status")
             yield ProgressBar(id="sync-progress", show_eta=False)
+            yield Static(id="sync-phase")
             yield Static(t("sync.conflicts"), classes="section", id="conflict-title")
             yield DataTable(id="conflict-table", cursor_type="row")
         yield Footer()
@@ -145,11 +150,67 @@ class SyncScreen(BaseScreen):
         text.append(t("sync.how"), style="italic")
         self.query_one("#sync-status", Static).update(text)
 
-    def set_progress(self, done: int, total: int) -> None:
-        """Progress of a running sync (called from the sync worker through call_from_thread)."""
+    def set_progress(self, phase: str, done: int, total: int) -> None:
+        """Progress of a running sync (from the sync worker, through call_from_thread)."""
         bar = self.query_one("#sync-progress", ProgressBar)
-        bar.set_class(done < total, "-running")
-        bar.update(total=total, progress=done)
+        bar.add_class("-running")
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#sync-phase", Static).update(
+            t(f"sync.phase_{phase}", done=done, total=total)
+        )
+
+    def action_sync_now(self) -> None:
+        """Push and pull with the office in a thread; the screen stays usable meanwhile."""
+        if self.syncing:
+            return
+        self.syncing = True
+        self.query_one("#sync-phase", Static).update(t("sync.starting"))
+        self.run_worker(self._sync_job, thread=True, group="sync", exit_on_error=False)
+
+    def _sync_job(self) -> None:
+        from kenttä.services import sync_client
+
+        app = self.kapp
+        lock = app.db_lock
+
+        def progress(phase: str, done: int, total: int) -> None:
+            app.call_from_thread(self.set_progress, phase, done, total)
+            lock.release()  # between batches: let the screens read meanwhile
+            time.sleep(0.01)
+            lock.acquire()
+
+        try:
+            with lock:
+                if sync_client.enrolment(app.ws) is None:
+                    raise sync_client.NotEnrolledHere("not enrolled")
+                summary = sync_client.sync(app.ws, progress=progress)
+        except Exception as exc:
+            app.call_from_thread(self._sync_finished, None, exc)
+        else:
+            app.call_from_thread(self._sync_finished, summary, None)
+
+    def _sync_finished(self, summary: Any, exc: Exception | None) -> None:
+        self.syncing = False
+        self.query_one("#sync-progress", ProgressBar).remove_class("-running")
+        phase = self.query_one("#sync-phase", Static)
+        if exc is not None:
+            if type(exc).__name__ == "NotEnrolledHere":
+                message = t("sync.not_enrolled")
+            else:
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+                message = t("sync.failed", reason=reason)
+            phase.update(message)
+            self.notify(message, severity="error", timeout=8)
+        else:
+            message = t(
+                "sync.done",
+                pushed=summary.pushed,
+                pulled=summary.pulled,
+                conflicts=summary.conflicts,
+            )
+            phase.update(message)
+            self.notify(message)
+        self.reload()
 
     def show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
@@ -171,4 +232,7 @@ class SyncScreen(BaseScreen):
             self.app.push_screen(ConflictModal(self.conflicts[table.cursor_row]))
 
     def screen_commands(self) -> list[tuple[str, str, Any]]:
-        return [(t("command.refresh"), t("command.refresh_help"), self.action_refresh)]
+        return [
+            (t("command.sync_now"), t("command.sync_now_help"), self.action_sync_now),
+            (t("command.refresh"), t("command.refresh_help"), self.action_refresh),
+        ]

@@ -31,7 +31,14 @@ class TodayScreen(BaseScreen):
     BINDINGS: ClassVar = [
         Binding("enter", "open", "keys.open", show=False),
         Binding("r", "refresh", "keys.refresh"),
+        Binding("m", "mine", "keys.mine"),
     ]
+    SECTION_LIMIT = 10  # items per section; the rest are counted in a line of their own
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A coach's day is their own clients; coordinators and supervisors see everyone's.
+        self.mine_only = self.kapp.ws.role == "coach"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -40,7 +47,19 @@ class TodayScreen(BaseScreen):
         yield Footer()
 
     def reload(self) -> None:
-        self.db(today_service.today_summary, today=self.kapp.today, done=self.show, group="today")
+        owner = self.kapp.ws.user if self.mine_only else None
+        self.db(
+            today_service.today_summary,
+            today=self.kapp.today,
+            owner=owner,
+            done=self.show,
+            group="today",
+        )
+
+    def action_mine(self) -> None:
+        self.mine_only = not self.mine_only
+        self.notify(t("today.mine_on" if self.mine_only else "today.mine_off"))
+        self.reload()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -48,52 +67,24 @@ class TodayScreen(BaseScreen):
     def show(self, summary: TodaySummary) -> None:
         day = format_date(summary.today)
         last = format_date(summary.last_sync) if summary.last_sync else t("today.never")
+        whose = t("today.scope_mine" if self.mine_only else "today.scope_all")
         self.query_one("#today-status", Static).update(
-            t("today.status", day=day, unsynced=summary.unsynced, last_sync=last)
+            f"{whose} · " + t("today.status", day=day, unsynced=summary.unsynced, last_sync=last)
         )
         options: list[Option | None] = []
-        options.append(_header(t("today.steps_due"), len(summary.steps_due)))
-        for step in summary.steps_due:
-            options.append(
-                Option(
-                    f"  {format_date(step['due_date']):>10}  {_name(step)}: {step['description']}",
-                    id=f"client:{step['client_id']}:{step['id']}",
-                )
-            )
-        options.append(_header(t("today.follow_ups"), len(summary.follow_ups)))
-        for item in summary.follow_ups:
-            options.append(
-                Option(
-                    f"  {format_date(item['last_contact']):>10}  {_name(item)} · "
-                    f"{code('placement', item['kind'])} · {item['employer'] or ''}",
-                    id=f"client:{item['client_id']}:{item['id']}",
-                )
-            )
-        options.append(_header(t("today.visits_due"), len(summary.visits_due)))
-        for item in summary.visits_due:
-            options.append(
-                Option(
-                    f"  {format_date(item['due']):>10}  {item['name']}",
-                    id=f"employer:{item['employer_id']}",
-                )
-            )
-        options.append(_header(t("today.vouchers_expiring"), len(summary.vouchers_expiring)))
-        for item in summary.vouchers_expiring:
-            options.append(
-                Option(
-                    f"  {format_date(item['valid_until']):>10}  {item['number']} · {_name(item)}",
-                    id=f"client:{item['client_id']}:{item['number']}",
-                )
-            )
-        options.append(_header(t("today.exit_checks"), len(summary.exit_checks)))
-        for item in summary.exit_checks:
-            options.append(
-                Option(
-                    f"  {format_date(item['due_on']):>10}  {_name(item)} · "
-                    f"{code('checkpoint', item['checkpoint'])}",
-                    id=f"outcome:{item['id']}:{item['client_id']}",
-                )
-            )
+        sections = [
+            ("today.steps_due", summary.steps_due, self._step),
+            ("today.follow_ups", summary.follow_ups, self._follow_up),
+            ("today.visits_due", summary.visits_due, self._visit),
+            ("today.vouchers_expiring", summary.vouchers_expiring, self._voucher),
+            ("today.exit_checks", summary.exit_checks, self._exit_check),
+        ]
+        for key, items, make in sections:
+            options.append(_header(t(key), len(items)))
+            options += [make(item) for item in items[: self.SECTION_LIMIT]]
+            if len(items) > self.SECTION_LIMIT:
+                more = t("today.more", count=len(items) - self.SECTION_LIMIT)
+                options.append(Option(Text(f"  {more}", style="italic"), disabled=True))
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
         option_list.set_options(options)
@@ -103,6 +94,43 @@ class TodayScreen(BaseScreen):
         elif first is not None:
             option_list.highlighted = first
         option_list.focus()
+
+    @staticmethod
+    def _step(step: dict) -> Option:
+        return Option(
+            f"  {format_date(step['due_date']):>10}  {_name(step)}: {step['description']}",
+            id=f"client:{step['client_id']}:{step['id']}",
+        )
+
+    @staticmethod
+    def _follow_up(item: dict) -> Option:
+        return Option(
+            f"  {format_date(item['last_contact']):>10}  {_name(item)} · "
+            f"{code('placement', item['kind'])} · {item['employer'] or ''}",
+            id=f"client:{item['client_id']}:{item['id']}",
+        )
+
+    @staticmethod
+    def _visit(item: dict) -> Option:
+        return Option(
+            f"  {format_date(item['due']):>10}  {item['name']}",
+            id=f"employer:{item['employer_id']}",
+        )
+
+    @staticmethod
+    def _voucher(item: dict) -> Option:
+        return Option(
+            f"  {format_date(item['valid_until']):>10}  {item['number']} · {_name(item)}",
+            id=f"client:{item['client_id']}:{item['number']}",
+        )
+
+    @staticmethod
+    def _exit_check(item: dict) -> Option:
+        return Option(
+            f"  {format_date(item['due_on']):>10}  {_name(item)} · "
+            f"{code('checkpoint', item['checkpoint'])}",
+            id=f"outcome:{item['id']}:{item['client_id']}",
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)

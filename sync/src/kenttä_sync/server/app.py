@@ -24,7 +24,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import sqlite3
 import time
 import zlib
 from typing import Annotated, Any
@@ -180,7 +179,7 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
             )
 
         def work() -> EnrollResponse:
-            with pool.store() as central:
+            with pool.store(keep=(HttpError,)) as central:
                 try:
                     secret, dev = enrolment.redeem(central, body.code, body.device_id, body.name)
                 except enrolment.EnrolmentError as exc:
@@ -198,7 +197,7 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
         """The authenticated device's enrolment and sync position."""
 
         def work() -> StatusResponse:
-            with pool.store() as central:
+            with pool.store(keep=(HttpError,)) as central:
                 dev = _authenticate(central, creds)
                 head = central.db.execute("SELECT COALESCE(MAX(seq), 0) FROM _changes")[0][0]
             return StatusResponse(
@@ -242,19 +241,21 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
             return code, answer, {}
 
         def answer_of() -> tuple[int, bytes]:
-            with pool.store() as central:
-                dev = _authenticate(central, creds)
-                data = _decompress(raw, encoding)
-                try:
-                    claimed = json.loads(data).get("device_id")
-                except (ValueError, AttributeError, RecursionError):
-                    claimed = None
-                if isinstance(claimed, str) and claimed != dev.device_id:
-                    raise HttpError(403, "the request names another device")
-                try:
+            try:
+                with pool.store(keep=(HttpError,)) as central:
+                    dev = _authenticate(central, creds)
+                    data = _decompress(raw, encoding)
+                    try:
+                        claimed = json.loads(data).get("device_id")
+                    except (ValueError, AttributeError, RecursionError):
+                        claimed = None
+                    if isinstance(claimed, str) and claimed != dev.device_id:
+                        raise HttpError(403, "the request names another device")
                     answer = protocol.handle(central, data)
-                except Exception as exc:  # see _failure
-                    return _failure(central, exc)
+            except HttpError:
+                raise
+            except Exception as exc:  # the connection was retired by the pool
+                return _failure(schema, exc)
             return _status_of(answer), answer
 
         code, answer, headers = await run_in_threadpool(work)
@@ -263,17 +264,17 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
     return app
 
 
-def _failure(central: CentralStore, exc: Exception) -> tuple[int, bytes]:
+def _failure(schema: SyncSchema, exc: Exception) -> tuple[int, bytes]:
     """A request the store could not process. A busy or lost database is 503 (the client
     retries); anything else (e.g. a value of the wrong type for its column, which the
     central store does not refuse per change yet) is a 400 protocol error. The database
     transaction was rolled back either way; the message names only the exception type."""
     name = type(exc).__name__
-    if name == "OperationalError" or isinstance(exc, sqlite3.OperationalError):
+    # OperationalError of sqlite3 or psycopg (deadlock, serialisation, lost connection …)
+    if any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
         logger.warning("sync request failed: database unavailable (%s)", name)
         return 503, b'{"detail": "the database is busy or unavailable; try again"}'
     logger.warning("sync request refused: the store could not apply it (%s)", name)
-    schema = central.schema
     body = protocol.ErrorResponse(
         schema_name=schema.name, schema_version=schema.version, code="bad_request",
         message=f"the office could not apply this request ({name}); nothing was applied",

@@ -3,17 +3,23 @@
 `sqlite:PATH` (also `sqlite:///PATH`) opens an SQLite file; `postgresql://…` or
 `postgres://…` (any libpq URI) opens PostgreSQL. Each pooled store owns one connection;
 requests borrow one for their whole database work, so a connection is never used by two
-threads at once. SQLite connections wait up to a minute for the single writer.
+threads at once. Only the first connection installs the schema (DDL such as CREATE INDEX
+IF NOT EXISTS takes table locks on PostgreSQL, which would deadlock with pushes under
+load); later ones just connect. A connection that raised a database error is closed and
+replaced, so a restarted database or a broken socket heals itself. SQLite connections wait
+up to a minute for the single writer.
 """
 
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from kenttä_sync.central import CentralStore, open_postgres, open_sqlite
+from kenttä_sync.central import CentralStore
+from kenttä_sync.db import PostgresDb, SqliteDb
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
 
@@ -36,20 +42,45 @@ def parse_store_url(url: str) -> tuple[str, str]:
     raise StoreUrlError("the store must be sqlite:PATH or postgresql://… (a libpq URI)")
 
 
-def open_central(url: str, schema: SyncSchema) -> CentralStore:
-    """A central store with the server's tables installed."""
+def _installed(central: CentralStore) -> bool:
+    if central.db.kind == "postgres":
+        return central.db.execute("SELECT to_regclass('_bundles_seen')")[0][0] is not None
+    found = central.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_bundles_seen'"
+    )
+    return bool(found)
+
+
+def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -> CentralStore:
+    """A central store over a new connection. `install`: True creates (or upgrades) the
+    tables, False never, None only when the store is new (administration commands, so they
+    take no table locks on a busy store)."""
     kind, where = parse_store_url(url)
     if kind == "postgres":
-        central = open_postgres(where, schema)
+        import psycopg
+
+        central = CentralStore(PostgresDb(psycopg.connect(where)), schema)
     else:
-        central = open_sqlite(where, schema)
-        central.db.execute("PRAGMA busy_timeout = 60000")
-    enrolment.install(central)
+        conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144",
+                       "busy_timeout=60000"):  # fmt: skip
+            conn.execute(f"PRAGMA {pragma}")
+        central = CentralStore(SqliteDb(conn), schema)
+    if install is None:
+        install = not _installed(central)
+    if install:
+        central.install()
+        enrolment.install(central)
     return central
 
 
+def open_central(url: str, schema: SyncSchema, install: bool | None = None) -> CentralStore:
+    """A central store with the server's tables (created if the store is new)."""
+    return connect_central(url, schema, install=install)
+
+
 class StorePool:
-    """Up to `size` central stores over one database, opened lazily, borrowed per request."""
+    """Up to `size` central stores over one database, borrowed per request."""
 
     def __init__(self, url: str, schema: SyncSchema, size: int | None = None) -> None:
         self.url = url
@@ -57,28 +88,32 @@ class StorePool:
         kind, _ = parse_store_url(url)
         self.size = size or (2 if kind == "sqlite" else 8)
         self._idle: queue.LifoQueue[CentralStore] = queue.LifoQueue()
-        self._made = 0
         self._lock = threading.Lock()
-        self._all: list[CentralStore] = []
-        first = open_central(url, schema)  # fail at start-up, not at the first request
-        self._all.append(first)
-        self._idle.put(first)
+        self._all = [open_central(url, schema, install=True)]  # fail at start-up, not later
+        self._idle.put(self._all[0])
         self._made = 1
 
     @contextmanager
-    def store(self) -> Iterator[CentralStore]:
+    def store(self, keep: tuple[type[BaseException], ...] = ()) -> Iterator[CentralStore]:
+        """Borrow a store; an exception not in `keep` retires its connection."""
         try:
             central = self._idle.get_nowait()
         except queue.Empty:
             central = self._grow() or self._idle.get()
         try:
             yield central
-        except BaseException:
-            if central.db.in_transaction():  # never hand on a connection mid-transaction
-                self._discard(central)
-                raise
-            self._idle.put(central)
+        except keep:
+            self._release(central)
             raise
+        except BaseException:
+            self._discard(central)
+            raise
+        else:
+            self._release(central)
+
+    def _release(self, central: CentralStore) -> None:
+        if central.db.in_transaction():  # never hand on a connection mid-transaction
+            self._discard(central)
         else:
             self._idle.put(central)
 
@@ -88,7 +123,7 @@ class StorePool:
                 return None
             self._made += 1
         try:
-            central = open_central(self.url, self.schema)
+            central = connect_central(self.url, self.schema, install=False)
         except BaseException:
             with self._lock:
                 self._made -= 1
@@ -100,7 +135,8 @@ class StorePool:
     def _discard(self, central: CentralStore) -> None:
         with self._lock:
             self._made -= 1
-            self._all.remove(central)
+            if central in self._all:
+                self._all.remove(central)
         with suppress(Exception):  # already broken
             central.close()
 
