@@ -210,7 +210,7 @@ def _row(benchmark: str, figure: str, value: float, unit: str, note: str) -> dic
 
 def run(quick: bool) -> list[dict]:
     clients, notes = (10_000, 10) if quick else (100_000, 10)
-    scale = f"{clients:,} clients, {clients * notes:,} notes".replace(",", " ")
+    scale = f"{clients:_} clients, {clients * notes:_} notes".replace("_", "\u202f")
     db = seeded_database(clients, notes)
     rows = search_rows(db, scale)
     rows += startup_rows(db, 3 if quick else 5, scale)

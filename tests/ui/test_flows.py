@@ -331,3 +331,41 @@ async def test_sync_now_says_in_words_when_not_enrolled(make_app):
         text = str(app.screen.query_one("#sync-phase").render())
         assert "kenttä enroll" in text
         assert not app.screen.syncing
+
+
+async def test_today_shows_the_rest_of_a_long_section_on_enter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        option_list = app.screen.query_one("#today-list")
+        before = option_list.option_count
+        await pilot.press(*["down"] * 10, "enter")
+        await settle(pilot)
+        assert option_list.option_count == before + 1  # two more steps instead of "… ja 2"
+        assert type(app.screen).__name__ == "TodayScreen"
+
+
+async def test_placement_follow_up_from_today(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        option_list = app.screen.query_one("#today-list")
+        follow_up = next(
+            i
+            for i in range(option_list.option_count)
+            if (option_list.get_option_at_index(i).id or "").startswith("client:")
+            and "Työkokeilu" in str(option_list.get_option_at_index(i).prompt)
+        )
+        option_list.highlighted = follow_up
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientCardScreen"
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not [
+            i
+            for i in range(option_list.option_count)
+            if "Työkokeilu" in str(option_list.get_option_at_index(i).prompt)
+        ]

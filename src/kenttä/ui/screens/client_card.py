@@ -131,6 +131,7 @@ class ClientCardScreen(BaseScreen):
         Binding("s", "status", "keys.status", show=False),
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
+        Binding("o", "follow_up", "keys.follow_up", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -236,6 +237,26 @@ class ClientCardScreen(BaseScreen):
         from kenttä.ui.modals.placement_form import PlacementForm
 
         self.app.push_screen(PlacementForm(self.client_id))
+
+    def action_follow_up(self) -> None:
+        """Record today's follow-up contact for the client's ongoing placement."""
+        from kenttä.services import placements
+
+        today = self.kapp.today.isoformat()
+        ongoing = [
+            p
+            for p in (self.card.placements if self.card else [])
+            if p["start_date"] <= today and (p["end_date"] is None or p["end_date"] >= today)
+        ]
+        if not ongoing:
+            self.notify(t("card.no_placement"), severity="warning")
+            return
+        self.db(
+            placements.add_follow_up,
+            ongoing[0]["id"],
+            self.kapp.today,
+            done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
+        )
 
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal

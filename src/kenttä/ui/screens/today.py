@@ -39,6 +39,8 @@ class TodayScreen(BaseScreen):
         super().__init__()
         # A coach's day is their own clients; coordinators and supervisors see everyone's.
         self.mine_only = self.kapp.ws.role == "coach"
+        self.expanded: set[str] = set()
+        self.summary: TodaySummary | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +67,7 @@ class TodayScreen(BaseScreen):
         self.reload()
 
     def show(self, summary: TodaySummary) -> None:
+        self.summary = summary
         day = format_date(summary.today)
         last = format_date(summary.last_sync) if summary.last_sync else t("today.never")
         whose = t("today.scope_mine" if self.mine_only else "today.scope_all")
@@ -81,10 +84,11 @@ class TodayScreen(BaseScreen):
         ]
         for key, items, make in sections:
             options.append(_header(t(key), len(items)))
-            options += [make(item) for item in items[: self.SECTION_LIMIT]]
-            if len(items) > self.SECTION_LIMIT:
-                more = t("today.more", count=len(items) - self.SECTION_LIMIT)
-                options.append(Option(Text(f"  {more}", style="italic"), disabled=True))
+            limit = len(items) if key in self.expanded else self.SECTION_LIMIT
+            options += [make(item) for item in items[:limit]]
+            if len(items) > limit:
+                more = t("today.more", count=len(items) - limit)
+                options.append(Option(Text(f"  {more}", style="italic"), id=f"more:{key}"))
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
         option_list.set_options(options)
@@ -144,7 +148,10 @@ class TodayScreen(BaseScreen):
         if not option_id:
             return
         kind, record_id, *_rest = option_id.split(":")
-        if kind == "client":
+        if kind == "more" and self.summary is not None:
+            self.expanded.add(record_id)
+            self.show(self.summary)
+        elif kind == "client":
             from kenttä.ui.screens.client_card import ClientCardScreen
 
             self.app.push_screen(ClientCardScreen(record_id))
