@@ -211,3 +211,35 @@ def test_cli_reports_a_bad_bundle_in_one_line(tmp_path: Path, central, device) -
         f"kenttä: cut.bundle: refused: truncated: {len(data) - 7 - bundles.read_header(data).size}"
         f" of {bundles.read_header(data).length} encrypted bytes present"
     ]
+
+
+def test_bad_replies_change_nothing_on_the_device(tmp_path: Path, central, device) -> None:
+    from kenttä.services import sync_client
+
+    other = workspace(tmp_path / "other.db")
+    enrol(other, central)
+    add_client(other, "Toinen")
+    bundles.import_bundle(central, export(other, tmp_path / "o.bundle"))
+    other.close()
+    add_client(device)
+    result = bundles.import_bundle(central, export(device, tmp_path / "d.bundle"), reply=True)
+    assert result.reply is not None
+    good = result.reply
+    flipped = bytearray(good)
+    flipped[-20] ^= 0x80
+    header_size = bundles.read_header(good).size
+    cases = {"truncated": good[:-3], "tampered": bytes(flipped),
+             "truncated: the header": good[: header_size - 1]}  # fmt: skip
+    state = device.store.conn.execute("SELECT key, value FROM _sync_state ORDER BY key").fetchall()
+    before = (canonical_export(device.store.replica.db, central.schema), state)
+    for reason, data in cases.items():
+        (tmp_path / "bad.reply").write_bytes(data)
+        with pytest.raises(bundles.BundleError, match=reason):
+            sync_client.import_reply(device, tmp_path / "bad.reply")
+        state = device.store.conn.execute("SELECT key, value FROM _sync_state ORDER BY key")
+        assert (
+            canonical_export(device.store.replica.db, central.schema),
+            state.fetchall(),
+        ) == before
+    (tmp_path / "good.reply").write_bytes(good)
+    assert sync_client.import_reply(device, tmp_path / "good.reply").pulled > 0

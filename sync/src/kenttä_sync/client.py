@@ -19,7 +19,7 @@ import gzip
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -169,7 +169,6 @@ class SyncSummary:
     bytes_sent: int = 0
     bytes_received: int = 0
     seconds: float = 0.0
-    refused_reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -26,7 +26,8 @@ import json
 import logging
 import time
 import zlib
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -43,6 +44,7 @@ from kenttä_sync.server import enrolment
 from kenttä_sync.server.stores import StorePool
 
 logger = logging.getLogger("kenttä_sync.server")
+T = TypeVar("T")
 MAX_COMPRESSED = 32 * 1024 * 1024
 MAX_BODY = 128 * 1024 * 1024
 _STATUS = {"bad_request": 400, "version": 409, "sequence_gap": 409, "not_enrolled": 403}
@@ -190,7 +192,7 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
                 schema_version=schema.version,
             )  # fmt: skip
 
-        return await run_in_threadpool(work)
+        return await run_in_threadpool(_guarded, work)
 
     @app.get("/v1/status", response_model=StatusResponse, responses=_ERRORS)
     async def status(creds: Credentials) -> StatusResponse:
@@ -207,7 +209,7 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
                 schema_version=schema.version, server_time=int(time.time()),
             )  # fmt: skip
 
-        return await run_in_threadpool(work)
+        return await run_in_threadpool(_guarded, work)
 
     @app.post(
         "/v1/sync",
@@ -262,6 +264,19 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
     return app
+
+
+def _guarded(work: Callable[[], T]) -> T:
+    """Run `work`; a database that is busy or gone becomes a 503 (the client retries)."""
+    try:
+        return work()
+    except HttpError:
+        raise
+    except Exception as exc:
+        if any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
+            logger.warning("request failed: database unavailable (%s)", type(exc).__name__)
+            raise HttpError(503, "the database is busy or unavailable; try again") from None
+        raise
 
 
 def _failure(schema: SyncSchema, exc: Exception) -> tuple[int, bytes]:
