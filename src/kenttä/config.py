@@ -70,6 +70,35 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
 
 
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def save_settings(changes: dict[str, object], path: Path | None = None) -> Config:
+    """Write changed settings into config.toml, keeping the other keys; returns the result.
+
+    Only the keys the file already has, plus the changed ones, are written (no defaults),
+    and the file is replaced atomically.
+    """
+    path = path or config_path()
+    data: dict[str, object] = {}
+    if path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    config = Config.model_validate(data)
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items() if value is not None]
+    ensure_parent(path)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return config
+
+
 def ensure_parent(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

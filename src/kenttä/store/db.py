@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-import sqlite_utils
 from kenttä_sync.replica import LocalReplica
 
 from kenttä.config import ensure_parent
@@ -103,8 +103,17 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         self.replica = LocalReplica(conn, SCHEMA)
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        """sqlite-utils over the same connection, imported on first use (start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @property
     def device_id(self) -> str:

@@ -106,6 +106,7 @@ class KenttaApp(App[None]):
         for mode, (module, name) in SCREENS.items():
             self.add_mode(mode, self._lazy(module, name))
         self.switch_mode("today")
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
 
     def action_go(self, mode: str) -> None:
         """Switch to a view; pressing its key again returns to the view's first screen."""
@@ -140,6 +141,20 @@ class KenttaApp(App[None]):
         translate_bindings(self)
         self.run_worker(self._retranslate_all(), group="language", exclusive=True)
         self.notify(t("app.language_changed"))
+        self._remember(language=language)
+
+    def _remember(self, **settings: object) -> None:
+        """Keep a choice made in the app (language, theme) in config.toml for next time."""
+        from kenttä.config import ConfigError, save_settings
+
+        try:
+            self.ws.config = save_settings(settings)
+        except (ConfigError, OSError) as exc:
+            self.notify(str(exc), title=t("app.error"), severity="warning")
+
+    def _on_theme_changed(self, theme: Any) -> None:
+        if theme.name != getattr(self.ws.config, "theme", None):
+            self._remember(theme=theme.name)
 
     async def _retranslate_all(self) -> None:
         for stack in list(self._screen_stacks.values()):
