@@ -12,7 +12,8 @@ server binaries are absent):
   (edits land anywhere), against the same raw upsert of the N rows (full rows, newer
   stamps, same order) into the N-row table.
 
-The merge figure includes everything the central store does per push: deduplication,
+Raw and merge batches alternate, so both see the same machine load. The merge figure
+includes everything the central store does per push: deduplication,
 validation (scope, clock), the per-column merge, the central change log (with its indexes)
 and the device's acknowledgement. Building the Change objects (the protocol layer's work)
 is not timed. The goal is at least 0.4 of the raw rate.
@@ -105,22 +106,6 @@ def change_batches(n: int, phase: str, seq0: int) -> Iterator[list[Change]]:
         yield batch
 
 
-def merge_rate(central: CentralStore, n: int) -> tuple[float, float]:
-    central.register_device(DEVICE, ["s1"])
-    rates = []
-    seq0 = 0
-    for phase in ("insert", "update"):
-        spent = 0.0
-        for batch in change_batches(n, phase, seq0):
-            t0 = time.perf_counter()
-            result = central.push(DEVICE, batch)
-            spent += time.perf_counter() - t0
-            assert not result.rejected, result.rejected[:1]
-        seq0 += n
-        rates.append(n / spent)
-    return rates[0], rates[1]
-
-
 RAW_SQL = (
     "INSERT INTO raw (id, scope, title, body, amount, stamp) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, title = excluded.title,"
@@ -143,22 +128,34 @@ def raw_rows(n: int, phase: str, seq0: int) -> Iterator[list[tuple]]:
         ]
 
 
-def raw_rate(execute_batch: Callable[[list[tuple]], None], n: int) -> tuple[float, float]:
-    rates = []
+def measure(
+    central: CentralStore, raw_batch: Callable[[list[tuple]], None], n: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Merge and raw rates per phase, alternating batch by batch so both see the same
+    machine (load from other processes changes over minutes)."""
+    central.register_device(DEVICE, ["s1"])
+    merged, raw = [], []
     for k, phase in enumerate(("insert", "update")):
-        spent = 0.0
-        for rows in raw_rows(n, phase, k * n):
+        spent_merge = spent_raw = 0.0
+        pairs = zip(change_batches(n, phase, k * n), raw_rows(n, phase, k * n), strict=True)
+        for changes, rows in pairs:
             t0 = time.perf_counter()
-            execute_batch(rows)
-            spent += time.perf_counter() - t0
-        rates.append(n / spent)
-    return rates[0], rates[1]
+            raw_batch(rows)
+            t1 = time.perf_counter()
+            result = central.push(DEVICE, changes)
+            t2 = time.perf_counter()
+            assert not result.rejected, result.rejected[:1]
+            spent_raw += t1 - t0
+            spent_merge += t2 - t1
+        merged.append(n / spent_merge)
+        raw.append(n / spent_raw)
+    return (merged[0], merged[1]), (raw[0], raw[1])
 
 
 def sqlite_figures(n: int, tmp: Path) -> tuple[tuple[float, float], tuple[float, float]]:
     conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144"):
-        conn.execute(f"PRAGMA {pragma}")
+        conn.execute(f"PRAGMA {pragma}")  # as open_sqlite sets them for the central store
     conn.execute(RAW_DDL)
 
     def batch(rows: list[tuple]) -> None:
@@ -166,12 +163,12 @@ def sqlite_figures(n: int, tmp: Path) -> tuple[tuple[float, float], tuple[float,
         conn.executemany(RAW_SQL, rows)
         conn.execute("COMMIT")
 
-    raw = raw_rate(batch, n)
-    conn.close()
     central = open_sqlite(str(tmp / "central.db"), SCHEMA)
-    merged = merge_rate(central, n)
-    central.close()
-    return merged, raw
+    try:
+        return measure(central, batch, n)
+    finally:
+        central.close()
+        conn.close()
 
 
 def postgres_figures(n: int) -> tuple[tuple[float, float], tuple[float, float]] | None:
@@ -182,23 +179,22 @@ def postgres_figures(n: int) -> tuple[tuple[float, float], tuple[float, float]] 
         return None
     import psycopg
 
-    with throwaway_postgres(bindir) as conninfo:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("CREATE SCHEMA rawbench")
-            conn.execute("CREATE SCHEMA central")
-            conn.execute("SET search_path = rawbench")
-            conn.execute(RAW_DDL)
-            sql = RAW_SQL.replace("?", "%s")
+    with throwaway_postgres(bindir) as conninfo, psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA rawbench")
+        conn.execute("CREATE SCHEMA central")
+        conn.execute("SET search_path = rawbench")
+        conn.execute(RAW_DDL)
+        sql = RAW_SQL.replace("?", "%s")
 
-            def batch(rows: list[tuple]) -> None:
-                with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(sql, rows)
+        def batch(rows: list[tuple]) -> None:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(sql, rows)
 
-            raw = raw_rate(batch, n)
         central = open_postgres(f"{conninfo} options=-csearch_path=central", SCHEMA)
-        merged = merge_rate(central, n)
-        central.close()
-    return merged, raw
+        try:
+            return measure(central, batch, n)
+        finally:
+            central.close()
 
 
 def run(quick: bool, n: int | None = None) -> list[dict[str, Any]]:

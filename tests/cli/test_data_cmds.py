@@ -117,7 +117,13 @@ def test_import_errors_are_one_line(capsys, db: str, tmp_path: Path, args, needl
     assert "Traceback" not in err
 
 
+def supervisor_config(tmp_path: Path) -> None:
+    """Whole-table export is a supervisor's (roles.py); KENTTA_CONFIG points here."""
+    (tmp_path / "config.toml").write_text('role = "supervisor"\n', encoding="utf-8")
+
+
 def test_export_to_stdout_is_canonical_bytes(tmp_path: Path) -> None:
+    supervisor_config(tmp_path)
     db = str(tmp_path / "e.db")
     csv = tmp_path / "a.csv"
     csv.write_text(f"hetu,etunimi,sukunimi\n{HETU},Säde,Hyvönen\n", encoding="utf-8")
@@ -146,5 +152,6 @@ def test_demo_without_ui_builds_and_prints_the_path(capsys, tmp_path: Path) -> N
     target = tmp_path / "demo.db"
     code, out, _ = call(capsys, "demo", "--no-ui", "--path", str(target))
     assert code == 0 and out.strip() == str(target)
+    supervisor_config(tmp_path)
     code, out, _ = call(capsys, "--db", str(target), "export", "clients", "--format", "csv")
     assert code == 0 and out.count("\n") == 151  # header and 150 clients

@@ -63,6 +63,8 @@ def test_unknown_action_is_a_programming_error(store) -> None:  # type: ignore[n
 
 
 def test_scope(store) -> None:  # type: ignore[no-untyped-def]
+    # scopes bind once the office has enrolled the laptop (see tests/roles for standalone use)
+    store.replica.set_state("enrolled_scopes", '["kuopio"]')
     require_scope(_ws(store, "coach"), "kuopio")
     require_scope(_ws(store, "coach"), None)
     with pytest.raises(PermissionDenied):

@@ -282,3 +282,15 @@ def test_exit_without_outcome_then_corrected(workspace: Workspace, tmp_path) -> 
     ]
     again = import_csv(workspace, "clients", write(tmp_path, fixed, "b.csv"))
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_employer_update_by_y_tunnus(workspace: Workspace, tmp_path) -> None:
+    import_csv(workspace, "employers", write(tmp_path, EMPLOYERS, "e1.csv"))
+    before = count(workspace, "SELECT max(seq) FROM _changes")
+    text = "y_tunnus,name,industry,sponsor\n171450-7,Kuopion kaupunki,84110,0\n"
+    result = import_csv(workspace, "employers", write(tmp_path, text, "e2.csv"))
+    assert (result.imported, result.updated, result.unchanged) == (0, 1, 0)
+    logged = workspace.store.conn.execute(
+        "SELECT col, value FROM _changes WHERE seq > ?", (before,)
+    ).fetchall()
+    assert logged == [("sponsor", "0")]

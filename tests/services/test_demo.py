@@ -11,7 +11,6 @@ import pytest
 from kenttä.domain import models as m
 from kenttä.domain.identifiers import municipalities, parse_henkilotunnus, validate_y_tunnus
 from kenttä.services.demo import DEMO_USER, build_demo, ensure_demo_database
-from kenttä.services.export import export_text
 from kenttä.store.db import Store, open_store
 from kenttä.store.fts import search_notes
 from kenttä.store.schema import MODELS
@@ -166,5 +165,5 @@ def test_ensure_demo_database_builds_once(tmp_path: Path) -> None:
 def test_default_path_is_in_the_data_dir(tmp_path: Path) -> None:
     ws = ensure_demo_database(today=TODAY)
     assert ws.store.path == tmp_path / "data" / "demo.db"
-    assert export_text(ws, "services").count("\n") == 6
+    assert one(ws.store, "SELECT count(*) FROM services") == 6
     ws.close()

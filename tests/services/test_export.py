@@ -33,13 +33,26 @@ def copy_rows(source: Workspace, target: Workspace) -> None:
 
 
 @pytest.fixture
-def demo_ws(workspace: Workspace) -> Workspace:
-    build_demo(workspace.store, seed=5, today=TODAY, clients=30)
-    return workspace
+def supervisor(store) -> Workspace:
+    """Whole-table export is a supervisor's (services.roles)."""
+    return Workspace(store, Config(user="testi.esihenkilo", role="supervisor", scope="kuopio"))
+
+
+@pytest.fixture
+def demo_ws(supervisor: Workspace) -> Workspace:
+    build_demo(supervisor.store, seed=5, today=TODAY, clients=30)
+    return supervisor
+
+
+def test_a_coach_exports_no_whole_tables(workspace: Workspace) -> None:
+    from kenttä.services.roles import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        export_text(workspace, "clients")
 
 
 def test_two_replicas_in_the_same_state_export_identical_bytes(demo_ws, tmp_path: Path) -> None:
-    other = Workspace(open_store(tmp_path / "other.db"), Config(user="toinen"))
+    other = Workspace(open_store(tmp_path / "other.db"), Config(user="toinen", role="supervisor"))
     copy_rows(demo_ws, other)
     for table in ("clients", "notes", "visits", "assessments", "vouchers", "services"):
         for fmt in ("jsonl", "csv"):
@@ -100,8 +113,8 @@ def test_exporting_personal_data_is_audited(demo_ws) -> None:
     assert exports() == [("clients", "csv, 30 rows", demo_ws.user)]
 
 
-def test_unknown_table_or_format(workspace: Workspace) -> None:
+def test_unknown_table_or_format(supervisor: Workspace) -> None:
     with pytest.raises(ExportError):
-        export_text(workspace, "_changes")
+        export_text(supervisor, "_changes")
     with pytest.raises(ExportError):
-        export_text(workspace, "clients", format="xml")
+        export_text(supervisor, "clients", format="xml")

@@ -82,7 +82,10 @@ def new_replica(
 
 # -- PostgreSQL -----------------------------------------------------------------------------
 def pg_bindir() -> Path | None:
-    """Where initdb and pg_ctl are, or None."""
+    """Where initdb and pg_ctl are, or None (also when KENTTA_TEST_NO_POSTGRES=1 pretends
+    they are absent, to check the skip path)."""
+    if os.environ.get("KENTTA_TEST_NO_POSTGRES") == "1":
+        return None
     for d in PG_DIRS:
         if (d / "initdb").exists() and (d / "pg_ctl").exists():
             return d
@@ -161,11 +164,16 @@ def throwaway_postgres(bindir: Path) -> Iterator[str]:
 _schemas = itertools.count()
 
 
-def pg_store(conninfo: str, schema: SyncSchema = SCHEMA, wall=None) -> CentralStore:
-    """A central store in a fresh PostgreSQL schema (namespace) of the cluster."""
+def pg_namespace(conninfo: str) -> str:
+    """A conninfo for a fresh PostgreSQL schema (namespace) of the cluster."""
     import psycopg
 
     name = f"t{os.getpid()}_{next(_schemas)}"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {name}")
-    return open_postgres(f"{conninfo} options=-csearch_path={name}", schema, wall)
+    return f"{conninfo} options=-csearch_path={name}"
+
+
+def pg_store(conninfo: str, schema: SyncSchema = SCHEMA, wall=None) -> CentralStore:
+    """A central store in a fresh PostgreSQL schema (namespace) of the cluster."""
+    return open_postgres(pg_namespace(conninfo), schema, wall)

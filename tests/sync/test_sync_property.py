@@ -318,12 +318,20 @@ def run(data: st.DataObject, central: CentralStore, sim: Sim) -> None:
     devs: list[Dev] = []
     for i in range(n):
         skew = [data.draw(st.sampled_from([-48 * HOUR, 0, 48 * HOUR, 3 * HOUR]), label="skew")]
-        scopes = data.draw(
-            st.sampled_from([["s1"], ["s2"], ["s1", "s2"], ["s1", "s2"]]), label="scopes"
+        scopes = (
+            ["s1", "s2"]
+            if i < 2
+            else data.draw(st.sampled_from([["s1"], ["s2"], ["s1", "s2"]]), label="scopes")
         )
         replica = new_replica(device_id=f"d{i}", wall=lambda s=skew: sim.now + s[0])
         central.register_device(replica.device_id, scopes)
         devs.append(Dev(replica, scopes, skew))
+    if data.draw(st.booleans(), label="shared start"):  # rows every device has: edits collide
+        with devs[0].replica.transaction("user") as tx:
+            for scope in SCOPES:
+                row = uuid7()
+                tx.insert("party", {"id": row, "scope": scope, "name": sim.token("party", row)})
+        final_sync(central, devs)
     steps = data.draw(st.integers(5, 60), label="steps")
     for _ in range(steps):
         sim.now += data.draw(st.integers(0, 2000))

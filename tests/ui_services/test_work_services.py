@@ -16,6 +16,7 @@ from kenttä.services import (
     today,
     visits,
 )
+from kenttä.services.roles import PermissionDenied
 from tests.ui.caseload import TODAY
 
 
@@ -142,6 +143,9 @@ def test_conflicts_are_read_and_resolved(ws) -> None:
     found = sync_status.conflicts(ws)
     assert len(found) == 1 and found[0].column == "phone"
     assert {v["value"] for v in found[0].values} == {"040 1", "050 2"}
+    with pytest.raises(PermissionDenied):  # resolving is a supervisor's (roles.py)
+        sync_status.resolve(ws, found[0].id, value="045 3")
+    ws.config.role = "supervisor"
     sync_status.resolve(ws, found[0].id, value="045 3")
     assert sync_status.conflicts(ws) == []
     phone = ws.store.conn.execute(

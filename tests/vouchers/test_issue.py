@@ -273,6 +273,8 @@ def test_roles_and_scopes(ws):
     with pytest.raises(PermissionDenied, match="issue or cancel vouchers"):
         issue_voucher(ws, client_id=client, service_code="hygiene_passport", today=TODAY)
     ws.config.role = "coach"
+    # scopes bind once the office has enrolled the laptop (roles.own_scopes)
+    ws.store.replica.set_state("enrolled_scopes", '["kuopio"]')
     elsewhere = add_client(ws, scope="inari")
     with pytest.raises(PermissionDenied):
         issue_voucher(ws, client_id=elsewhere, service_code="hygiene_passport", today=TODAY)

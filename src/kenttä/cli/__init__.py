@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "passphrase": ("kenttä.cli.privacy_cmds:passphrase_group", "Encrypt or re-key the database."),
     "enroll": ("kenttä.cli.sync_cmds:enroll", "Join this laptop to an office server."),
     "sync": ("kenttä.cli.sync_cmds:sync", "Sync with the office server, or by bundle files."),
+    "conflicts": ("kenttä.cli.conflict_cmds:conflicts", "List and resolve sync conflicts."),
     "server": ("kenttä.cli.server_cmds:server", "The office server and its central store."),
 }
 

@@ -316,3 +316,8 @@ def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
             f"{row['author_a']} ({row['stamp_a']}) vs {row['author_b']} ({row['stamp_b']})"
         )
     click.echo(f"{len(rows)} open conflicts" if not show_all else f"{len(rows)} conflicts")
+
+
+from kenttä.cli.budget_cmds import budget  # noqa: E402  (it uses _central and _store_option)
+
+server.add_command(budget)

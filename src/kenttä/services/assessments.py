@@ -10,6 +10,7 @@ from kenttä.domain.codes import AssessmentArea
 from kenttä.domain.models import Assessment
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require, require_scope
 
 AREAS = [a.value for a in AssessmentArea]
 COLUMNS = (
@@ -36,12 +37,14 @@ def save_assessment(
     recommended_services: list[str] | None = None,
 ) -> Assessment:
     """Validate (ratings 1–5) and store a new assessment; audited."""
+    require(ws, "write_note")
     row = ws.store.conn.execute(
         "SELECT scope FROM clients WHERE id = ? AND _deleted IS NULL AND _erased IS NULL",
         (client_id,),
     ).fetchone()
     if row is None:
         raise ValueError("no such client")
+    require_scope(ws, row[0])
     assessment = Assessment(
         client_id=client_id,
         assessed_on=assessed_on,
@@ -60,6 +63,7 @@ def save_assessment(
 
 def latest(ws: Workspace, client_id: str) -> dict[str, Any] | None:
     """The newest assessment, with JSON columns decoded and the areas sorted into highlights."""
+    require(ws, "view_notes")
     row = ws.store.conn.execute(
         f"SELECT {', '.join(COLUMNS)} FROM assessments WHERE client_id = ?"
         " AND _deleted IS NULL AND _erased IS NULL ORDER BY assessed_on DESC, id DESC LIMIT 1",

@@ -17,6 +17,7 @@ from kenttä.domain.eligibility import Eligibility, age_on, evaluate, months_bet
 from kenttä.domain.models import Client
 from kenttä.services.audit import audit, audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import may, require, require_scope
 from kenttä.services.search import (
     NOTE_MATCH_LIMIT,
     fts_prefix_query,
@@ -95,7 +96,11 @@ def list_clients(
     after: tuple[str, str, str] | None = None,
     limit: int = 50,
 ) -> list[ClientRow]:
-    """One page of clients matching the search and filters, in name order."""
+    """One page of clients matching the search and filters, in name order.
+
+    Words match note text only for a role that may read notes (a coordinator's search
+    must not reveal what the notes say)."""
+    require(ws, "view_client")
     where, params = _filter_sql(filters)
     where.insert(0, "c._deleted IS NULL AND c._erased IS NULL")
     text = query.strip()
@@ -110,7 +115,7 @@ def list_clients(
                 return []
             matches = "SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?"
             match_params: list[Any] = [fts]
-            notes_fts = note_query(text)
+            notes_fts = note_query(text) if may(ws, "view_notes") else None
             if notes_fts is not None:
                 matches += (
                     " UNION SELECT c2.rowid FROM clients c2 WHERE c2.id IN ("
@@ -170,9 +175,12 @@ def _row_dict(ws: Workspace, table: str, row_id: str) -> dict[str, Any] | None:
 
 
 def get_client(ws: Workspace, client_id: str) -> Client:
+    """One client (view_client, and the client's scope must be the device's)."""
+    require(ws, "view_client")
     row = _row_dict(ws, "clients", client_id)
     if row is None:
         raise ClientError("not_found", "no such client")
+    require_scope(ws, row.get("scope"))
     row["consent"] = bool(row.get("consent"))
     return Client.model_validate(row)
 
@@ -186,8 +194,10 @@ def find_by_henkilotunnus(ws: Workspace, henkilotunnus: str) -> str | None:
 
 def create_client(ws: Workspace, **fields: Any) -> Client:
     """Validate and insert a client (a henkilötunnus must be unique); audited."""
+    require(ws, "edit_client")
     fields.setdefault("scope", ws.config.scope)
     client = Client.model_validate(fields)
+    require_scope(ws, client.scope)
     if client.henkilotunnus and find_by_henkilotunnus(ws, client.henkilotunnus):
         raise ClientError("duplicate_hetu", "a client with this henkilötunnus exists")
     with ws.store.replica.transaction(ws.user) as tx:
@@ -198,6 +208,7 @@ def create_client(ws: Workspace, **fields: Any) -> Client:
 
 def update_client(ws: Workspace, client_id: str, **changes: Any) -> Client:
     """Change fields of a client; the whole record is validated again; audited by column."""
+    require(ws, "edit_client")
     current = get_client(ws, client_id)
     merged = current.model_dump(mode="json") | changes
     updated = Client.model_validate(merged)
@@ -233,6 +244,8 @@ def add_months(day: date, months: int) -> date:
 
 def record_exit(ws: Workspace, client_id: str, *, exit_date: date, outcome: str) -> Client:
     """Exit with an outcome: the client is finished; checks at 28 days and 6 months are due."""
+    require(ws, "edit_client")
+    require(ws, "record_outcome")
     outcome = Outcome(outcome).value
     current = get_client(ws, client_id)
     if current.entry_date and exit_date < current.entry_date:
@@ -275,16 +288,19 @@ def record_exit(ws: Workspace, client_id: str, *, exit_date: date, outcome: str)
 
 def record_outcome_check(ws: Workspace, outcome_id: str, *, outcome: str, checked_on: date) -> None:
     """The outcome found at a follow-up check (28 days or 6 months after exit)."""
+    require(ws, "record_outcome")
     outcome = Outcome(outcome).value
     row = _row_dict(ws, "outcomes", outcome_id)
     if row is None:
         raise ClientError("not_found", "no such outcome check")
+    require_scope(ws, row.get("scope"))
     with ws.store.replica.transaction(ws.user) as tx:
         tx.update("outcomes", outcome_id, {"outcome": outcome, "checked_on": checked_on})
         audit_in(tx, ws, "change", "clients", row["client_id"], "outcome", row["scope"])
 
 
 def outcomes_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
+    require(ws, "view_client")
     rows = ws.store.conn.execute(
         f"SELECT id, checkpoint, due_on, checked_on, outcome FROM outcomes"
         f" WHERE client_id = ? AND {LIVE} ORDER BY due_on",
@@ -334,10 +350,14 @@ def vouchers_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
 
 
 def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True) -> ClientCard:
-    """The card's data; a view is audited (the card shows personal data)."""
+    """The card's data; a view is audited (the card shows personal data).
+
+    A role that may not read notes (a coordinator) gets the card without notes, plan,
+    assessment or draft: the summary and placements are what a placement follow-up needs."""
     from kenttä.services import assessments, drafts, notes, placements, plans
 
     client = get_client(ws, client_id)
+    casework = may(ws, "view_notes")
     eligibility = evaluate(
         client.programme,
         birth_date=client.birth_date,
@@ -345,7 +365,7 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
         benefit_days=client.benefit_days,
         on=today,
     )
-    plan, steps = plans.plan_of(ws, client_id)
+    plan, steps = plans.plan_of(ws, client_id) if casework else (None, [])
     card = ClientCard(
         client=client,
         eligibility=eligibility,
@@ -356,11 +376,11 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
         plan=plan,
         steps=steps,
         vouchers=vouchers_of(ws, client_id),
-        notes=notes.list_notes(ws, client_id, limit=3),
-        assessment=assessments.latest(ws, client_id),
+        notes=notes.list_notes(ws, client_id, limit=3) if casework else [],
+        assessment=assessments.latest(ws, client_id) if casework else None,
         placements=placements.for_client(ws, client_id),
         outcomes=outcomes_of(ws, client_id),
-        has_draft=drafts.load_draft(ws, drafts.note_key(client_id)) is not None,
+        has_draft=casework and drafts.load_draft(ws, drafts.note_key(client_id)) is not None,
     )
     if view:
         audit(ws, "view", "clients", client_id, "card", client.scope)

@@ -40,6 +40,7 @@ from kenttä.services.data.csv_columns import (
     normalise_header,
 )
 from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
+from kenttä.services.roles import may, own_scopes, require
 from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
 
@@ -136,6 +137,8 @@ class _Importer:
         self.fmt = fmt
         self.spec = SCHEMA.table(fmt.table)
         self.conn = ws.store.conn
+        # rows of another scope are refused line by line (the office would refuse them too)
+        self.scopes = None if may(ws, "view_all_scopes") else own_scopes(ws)
         # SQLite's lower() folds only ASCII: Ä and Ö need Python's casefold
         self.conn.create_function("kentta_casefold", 1, self._fold, deterministic=True)
 
@@ -166,6 +169,9 @@ class _Importer:
                 continue
             except ValueError as exc:
                 result.errors.append(LineError(line, str(exc)))
+                continue
+            if self.scopes is not None and values["scope"] not in self.scopes:
+                result.errors.append(LineError(line, "scope: outside this device's scopes"))
                 continue
             key = self.match_key(record)
             if key in seen:
@@ -241,6 +247,7 @@ def import_csv(
     """Import a CSV file (path or bytes) into `clients` or `employers`."""
     if table not in TABLES:
         raise CsvImportError(f"cannot import {table!r}: use clients or employers")
+    require(ws, f"import_{table}")
     if isinstance(source, bytes):
         data = source
     else:

@@ -9,6 +9,7 @@ from kenttä.domain.models import Employer
 from kenttä.services import placements, visits
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require, require_scope
 from kenttä.services.search import fts_prefix_query, prefix_range
 
 LIVE = "_deleted IS NULL AND _erased IS NULL"
@@ -88,8 +89,10 @@ def get_employer(ws: Workspace, employer_id: str) -> Employer:
 
 
 def create_employer(ws: Workspace, **fields: Any) -> Employer:
+    require(ws, "edit_employer")
     fields.setdefault("scope", ws.config.scope)
     employer = Employer.model_validate(fields)
+    require_scope(ws, employer.scope)
     if (
         employer.y_tunnus
         and ws.store.conn.execute(
@@ -104,7 +107,9 @@ def create_employer(ws: Workspace, **fields: Any) -> Employer:
 
 
 def update_employer(ws: Workspace, employer_id: str, **changes: Any) -> Employer:
+    require(ws, "edit_employer")
     current = get_employer(ws, employer_id)
+    require_scope(ws, current.scope)
     updated = Employer.model_validate(current.model_dump(mode="json") | changes)
     new_row, old_row = updated.to_row(), current.to_row()
     diff = {k: v for k, v in new_row.items() if v != old_row.get(k) and k != "id"}

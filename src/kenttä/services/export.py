@@ -23,6 +23,7 @@ from kenttä_sync.schema import META_COLUMNS, TableSpec
 
 from kenttä.services.audit import audit
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require
 from kenttä.store.schema import SCHEMA
 
 Format = Literal["jsonl", "csv"]
@@ -63,7 +64,10 @@ def _canonical_json(value: Any) -> str:
 def rows(
     ws: Workspace, table: str, *, include_meta: bool = False, include_deleted: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """The table's rows in canonical form (values decoded by column kind), sorted by id."""
+    """The table's rows in canonical form (values decoded by column kind), sorted by id.
+
+    Whole tables leave the device only in a supervisor's hands (export_table)."""
+    require(ws, "export_table")
     spec = table_spec(table)
     cols = columns(spec, include_meta)
     kinds = {"id": "text", **spec.columns}
@@ -106,6 +110,7 @@ def write(
     include_deleted: bool = False,
 ) -> ExportResult:
     """Write the canonical export to a text stream (open it with newline="")."""
+    require(ws, "export_table")
     if format not in FORMATS:
         raise ExportError(f"unknown format {format!r} (formats: jsonl, csv)")
     spec = table_spec(table)

@@ -10,6 +10,7 @@ from kenttä.domain.models import Note
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.drafts import note_key
+from kenttä.services.roles import require, require_scope
 
 NOTE_COLUMNS = ("id", "client_id", "author", "written_at", "kind", "body", "corrects")
 
@@ -32,6 +33,7 @@ def list_notes(
     limit: int = 50,
 ) -> list[dict[str, Any]]:
     """A client's notes, newest first, paged by (written_at, id); each says if corrected."""
+    require(ws, "view_notes")
     sql = (
         f"SELECT {', '.join('n.' + c for c in NOTE_COLUMNS)} FROM notes n"
         " WHERE n.client_id = ? AND n._erased IS NULL"
@@ -58,6 +60,7 @@ def list_notes(
 
 
 def get_note(ws: Workspace, note_id: str) -> dict[str, Any]:
+    require(ws, "view_notes")
     row = ws.store.conn.execute(
         f"SELECT {', '.join(NOTE_COLUMNS)} FROM notes WHERE id = ? AND _erased IS NULL",
         (note_id,),
@@ -77,6 +80,7 @@ def add_note(
     now: datetime | None = None,
 ) -> Note:
     """Save a note (and clear its draft) in one transaction; audited."""
+    require(ws, "write_note")
     if not body.strip():
         raise NoteError("empty", "a note needs some text")
     scope_row = ws.store.conn.execute(
@@ -85,6 +89,7 @@ def add_note(
     ).fetchone()
     if scope_row is None:
         raise NoteError("no_client", "no such client")
+    require_scope(ws, scope_row[0])
     if corrects is not None:
         original = get_note(ws, corrects)
         if original["client_id"] != client_id:

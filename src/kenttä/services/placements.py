@@ -9,6 +9,7 @@ from typing import Any
 from kenttä.domain.models import Placement
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require, require_scope
 
 LIVE = "_deleted IS NULL AND _erased IS NULL"
 _SELECT = (
@@ -49,11 +50,13 @@ def add_placement(
     start_date: date,
     end_date: date | None = None,
 ) -> Placement:
+    require(ws, "record_placement")
     row = ws.store.conn.execute(
         f"SELECT scope FROM clients WHERE id = ? AND {LIVE}", (client_id,)
     ).fetchone()
     if row is None:
         raise ValueError("no such client")
+    require_scope(ws, row[0])
     if (
         ws.store.conn.execute(
             f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (employer_id,)
@@ -78,11 +81,13 @@ def add_placement(
 
 
 def add_follow_up(ws: Workspace, placement_id: str, on: date) -> None:
+    require(ws, "record_placement")
     row = ws.store.conn.execute(
         f"SELECT follow_ups, scope FROM placements WHERE id = ? AND {LIVE}", (placement_id,)
     ).fetchone()
     if row is None:
         raise ValueError("no such placement")
+    require_scope(ws, row[1])
     dates = sorted({*(json.loads(row[0]) if row[0] else []), on.isoformat()})
     with ws.store.replica.transaction(ws.user) as tx:
         tx.update("placements", placement_id, {"follow_ups": dates})

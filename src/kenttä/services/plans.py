@@ -9,6 +9,7 @@ from kenttä.domain.codes import StepStatus
 from kenttä.domain.models import Plan, PlanStep
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import may, require, require_scope
 
 STEP_COLUMNS = ("id", "plan_id", "client_id", "description", "service_code", "due_date", "status")
 LIVE = "_deleted IS NULL AND _erased IS NULL"
@@ -27,11 +28,13 @@ def _client_scope(ws: Workspace, client_id: str) -> str:
     ).fetchone()
     if row is None:
         raise PlanError("no_client", "no such client")
+    require_scope(ws, row[0])
     return row[0] or ws.config.scope
 
 
 def plan_of(ws: Workspace, client_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The client's current (latest) plan and its steps, by due date."""
+    require(ws, "view_notes")
     row = ws.store.conn.execute(
         f"SELECT id, goal, created_on, reviewed_on FROM plans WHERE client_id = ? AND {LIVE}"
         " ORDER BY created_on DESC, id DESC LIMIT 1",
@@ -50,6 +53,7 @@ def plan_of(ws: Workspace, client_id: str) -> tuple[dict[str, Any] | None, list[
 
 def save_plan(ws: Workspace, client_id: str, *, goal: str, today: date) -> str:
     """Create the plan, or change the goal of the current one (a review); returns its id."""
+    require(ws, "write_note")
     scope = _client_scope(ws, client_id)
     plan, _ = plan_of(ws, client_id)
     with ws.store.replica.transaction(ws.user) as tx:
@@ -74,6 +78,7 @@ def add_step(
     today: date,
 ) -> PlanStep:
     """Add a step to the client's plan (a plan is created if there is none)."""
+    require(ws, "write_note")
     plan, _ = plan_of(ws, client_id)
     plan_id = plan["id"] if plan else save_plan(ws, client_id, goal="", today=today)
     step = PlanStep(
@@ -91,6 +96,7 @@ def add_step(
 
 
 def set_step_status(ws: Workspace, step_id: str, status: str) -> None:
+    require(ws, "write_note")
     status = StepStatus(status).value
     with ws.store.replica.transaction(ws.user) as tx:
         row = tx.conn.execute(
@@ -110,7 +116,12 @@ def next_status(status: str) -> str:
 def due_steps(
     ws: Workspace, *, until: date, owner: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Open steps due on or before `until`, with the client's name (one owner's, or all)."""
+    """Open steps due on or before `until`, with the client's name (one owner's, or all).
+
+    Plans are casework: for a role that may not read them (a coordinator) the list is empty,
+    so the Today view shows what that role does see."""
+    if not may(ws, "view_notes"):
+        return []
     rows = ws.store.conn.execute(
         "SELECT s.id, s.client_id, c.first_name, c.last_name, s.description, s.due_date,"
         " s.status FROM plan_steps s JOIN clients c ON c.id = s.client_id"

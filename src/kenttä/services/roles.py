@@ -29,12 +29,26 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | erase_client      |       |             |     x      | `kenttä erase client`                     |
 | purge             |       |             |     x      | `kenttä purge` (retention)                |
 
-The role comes from the config on the device; the server checks the role it enrolled the
-device with, so changing the local config gains nothing beyond the device's own data.
+A day in the field decides the table. A coordinator visits companies: they keep employers,
+contacts and visits, record placements and their follow-ups, and open a client's summary
+(name, status, placements) to follow a placement up, but never read or write a client's
+notes, assessment or plan (`client_card` leaves them out for a coordinator, and the client
+search does not look into note text). A coach does casework in their own scope and may work
+with employers too, but exports no whole tables, erases nothing and resolves no conflicts.
+A supervisor may do everything, in every scope.
+
+The role comes from the config on the device, except that once the laptop is enrolled the
+role the office enrolled it with counts (`role_of`): editing the local config gains nothing.
+Records of the config's scope and of every scope the device was enrolled with are its own
+(`require_scope`); before enrolment a standalone laptop's records are all its own. The office server enforces the same line for what reaches the central
+store (kenttä_sync.server.enrolment.ROLE_OPS): a push's resolve and erase changes are
+refused per transaction unless the device was enrolled as a supervisor, and a device pulls
+only its enrolled scopes.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -118,16 +132,53 @@ def actions_for(role: str) -> list[str]:
     return sorted(action for action, roles in PERMISSIONS.items() if role in roles)
 
 
+def role_of(ws: Workspace) -> str:
+    """The role that counts: the enrolled one once the laptop is enrolled, else the config's."""
+    enrolled = _state(ws, "enrolled_role")
+    return enrolled if enrolled in ROLES else ws.role
+
+
+def may(ws: Workspace, action: str) -> bool:
+    """Whether this workspace's user may do `action` (for what a service shows, not refuses)."""
+    return allowed(role_of(ws), action)
+
+
 def require(ws: Workspace, action: str) -> None:
     """Raise PermissionDenied unless the workspace's role may do `action`."""
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action {action!r}")  # a programming error, not a refusal
-    if not allowed(ws.role, action):
-        raise PermissionDenied(action, ws.role)
+    role = role_of(ws)
+    if not allowed(role, action):
+        raise PermissionDenied(action, role)
+
+
+def own_scopes(ws: Workspace) -> set[str] | None:
+    """The device's scopes: the config's and every scope the office enrolled it with. None
+    before enrolment: a standalone laptop (a demo, a seeded or imported caseload) holds only
+    what was made on it, so every scope in it is its own until the office assigns scopes."""
+    text = _state(ws, "enrolled_scopes")
+    if text is None:
+        return None
+    try:
+        listed = json.loads(text)
+    except ValueError:
+        listed = []
+    return {ws.config.scope, *(str(s) for s in listed if isinstance(s, str))}
 
 
 def require_scope(ws: Workspace, scope: str | None) -> None:
     """Raise PermissionDenied unless the record's scope is the device's or the role sees all."""
-    if scope in (None, ws.config.scope) or allowed(ws.role, "view_all_scopes"):
+    if scope is None or scope == ws.config.scope:
         return
-    raise PermissionDenied("view_all_scopes", ws.role)
+    role = role_of(ws)
+    if allowed(role, "view_all_scopes"):
+        return
+    scopes = own_scopes(ws)
+    if scopes is None or scope in scopes:
+        return
+    raise PermissionDenied("view_all_scopes", role)
+
+
+def _state(ws: Workspace, key: str) -> str | None:
+    """A value of the local `_sync_state` (enrolment is kept there by sync_client)."""
+    return ws.store.replica.state(key)

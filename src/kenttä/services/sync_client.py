@@ -29,6 +29,7 @@ from kenttä_sync import bundle as bundles
 from kenttä_sync.client import HttpTransport, Progress, SyncSummary, sync_batches
 from kenttä_sync.server.enrolment import bundle_key
 
+from kenttä.services import budget_sync
 from kenttä.services.context import Workspace
 from kenttä.store.schema import SCHEMA
 
@@ -112,6 +113,8 @@ def enroll(
             "server_ca_pem": ca_pem,
         },
     )
+    if answer.get("device_code"):  # the office's short code for voucher numbers
+        _set_states(ws, {"device_code": str(answer["device_code"])})
     found = enrolment(ws)
     assert found is not None
     return found
@@ -152,6 +155,8 @@ def sync(
         ) as http:
             head = int(http.status().get("head", 0))
             summary = sync_batches(ws.store.replica, http, batch, progress, head)
+            budget = budget_sync.exchange(ws, budget_sync.http_send(http))
+            _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
         _set_states(ws, {"last_error": _reason(exc)})
         raise
@@ -205,7 +210,9 @@ def _bundle_key(ws: Workspace) -> bytes:
 def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
     """Write every unacknowledged change to `path` as an encrypted bundle (atomically)."""
     ensure_indexes(ws)
-    header, data = bundles.export_bundle(ws.store.replica, _bundle_key(ws))
+    header, data = bundles.export_bundle(
+        ws.store.replica, _bundle_key(ws), budget_sync.counter_request(ws.store.conn)
+    )
     partial = path.with_name(path.name + ".part")
     with partial.open("wb") as f:
         f.write(data)
@@ -220,7 +227,10 @@ def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
 
 def import_reply(ws: Workspace, path: Path) -> bundles.ReplyResult:
     """Apply a reply bundle from the office."""
-    result = bundles.import_reply(ws.store.replica, _bundle_key(ws), path.read_bytes())
+    result = bundles.import_reply(
+        ws.store.replica, _bundle_key(ws), path.read_bytes(),
+        lambda answer: budget_sync.apply_answer_in(ws.store.conn, answer),
+    )  # fmt: skip
     summary = {"pushed": 0, "pulled": result.pulled, "conflicts": 0, "refused": result.refused}
     _set_states(
         ws,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,39 @@ def resolve(
     """Resolve a conflict: keep side `a` or `b` (choose=), or write another value.
 
     The resolution is a change like any other (it syncs), made through the replica's
-    transaction; the sync engine decides what a resolve means.
+    transaction; the sync engine decides what a resolve means. Only a supervisor may
+    resolve (the office refuses a resolve from any other device too); the change to the
+    record is audited in the same transaction.
     """
+    from kenttä.services.audit import audit_in
+
+    require(ws, "resolve_conflict")
+    found = ws.store.conn.execute(
+        "SELECT tbl, row_id, col FROM _conflicts WHERE id = ?", (conflict_id,)
+    ).fetchone()
+    if found is None:
+        raise ConflictError("no_conflict", "no conflict with that id")
+    table, row_id, column = found
     with ws.store.replica.transaction(ws.user) as tx:
         tx.resolve(conflict_id, value, choose=choose)
+        if table != "audit_events":
+            scope = _scope_of(ws, table, row_id)
+            audit_in(tx, ws, "change", table, row_id, f"{column} (conflict resolved)", scope)
+
+
+class ConflictError(ValueError):
+    """A conflict that cannot be resolved as asked; the message holds no personal data."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _scope_of(ws: Workspace, table: str, row_id: str) -> str | None:
+    spec = ws.store.replica.schema.table(table)
+    if not spec.scope_column:
+        return None
+    row = ws.store.conn.execute(
+        f"SELECT {spec.scope_column} FROM {table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    return None if row is None else row[0]

@@ -10,6 +10,7 @@ from typing import Any
 from kenttä.domain.models import LabourNeed, Visit
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.roles import require, require_scope
 
 LIVE = "_deleted IS NULL AND _erased IS NULL"
 _NEED = re.compile(r"^(?P<occupation>.*?)(?:\s*[x×*]?\s*(?P<count>\d+))?$")
@@ -57,11 +58,13 @@ def log_visit(
     visitors: list[str] | None = None,
 ) -> Visit:
     """Validate and store a visit; the employer must exist; audited."""
+    require(ws, "edit_employer")
     row = ws.store.conn.execute(
         f"SELECT scope FROM employers WHERE id = ? AND {LIVE}", (employer_id,)
     ).fetchone()
     if row is None:
         raise ValueError("no such employer")
+    require_scope(ws, row[0])
     if next_contact is not None and next_contact < visited_on:
         raise ValueError("next contact is before the visit")
     visit = Visit(

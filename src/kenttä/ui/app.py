@@ -48,8 +48,9 @@ def error_text(exc: Exception) -> str:
             return t(
                 "error.invalid_field", field=t(f"field.{where}") if has(f"field.{where}") else where
             )
-    if type(exc).__name__ == "PermissionDenied":
-        return t("error.permission")
+    if type(exc).__name__ == "PermissionDenied":  # the role may not: say what, in words
+        action = getattr(exc, "action", "")
+        return t(f"permission.{action}") if has(f"permission.{action}") else t("error.permission")
     code = getattr(exc, "code", None)
     if code is not None:
         if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):

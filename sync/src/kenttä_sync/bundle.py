@@ -35,6 +35,7 @@ import struct
 import time
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,6 +70,7 @@ class ReplyBundle(protocol.Message):
     changes: list[Change]
     cursor_from: int
     cursor: int
+    counters: dict | None = None  # kenttä_sync.counters.exchange's answer (grants, requests)
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,12 @@ def _kind_name(kind: int) -> str:
 
 
 # -- the device side ------------------------------------------------------------------------
-def export_bundle(replica: LocalReplica, key: bytes) -> tuple[Header, bytes]:
+def export_bundle(
+    replica: LocalReplica, key: bytes, counters: dict | None = None
+) -> tuple[Header, bytes]:
     """Every unacknowledged change of this device as one bundle (nothing is marked sent:
-    the changes stay pending until a reply or an HTTP sync acknowledges them)."""
+    the changes stay pending until a reply or an HTTP sync acknowledges them). `counters`:
+    the device's counter exchange ({acks, returns}, see kenttä_sync.counters), if any."""
     acked = device_side.acked_seq(replica)
     waiting = replica.conn.execute(
         "SELECT count(*) FROM _changes WHERE device_id = ? AND device_seq > ?",
@@ -178,8 +183,11 @@ def export_bundle(replica: LocalReplica, key: bytes) -> tuple[Header, bytes]:
         device_id=replica.device_id, changes=changes,
     )  # fmt: skip
     seq_to = changes[-1].device_seq if changes else acked
+    payload = request.model_dump_json().encode()
+    if counters is not None:  # an extra key of the push object (the push ignores it)
+        payload = payload[:-1] + b',"counters":' + json.dumps(counters).encode() + b"}"
     _, data = pack(
-        TO_OFFICE, replica.device_id, key, request.model_dump_json().encode(),
+        TO_OFFICE, replica.device_id, key, payload,
         acked + 1, seq_to, device_side.cursor(replica),
     )  # fmt: skip
     return read_header(data), data
@@ -191,10 +199,17 @@ class ReplyResult:
     acked_seq: int
     pulled: int
     refused: int
+    counters: dict | None = None
 
 
-def import_reply(replica: LocalReplica, key: bytes, data: bytes) -> ReplyResult:
-    """Apply an office reply on the device, whole or not at all."""
+def import_reply(
+    replica: LocalReplica,
+    key: bytes,
+    data: bytes,
+    on_counters: Callable[[dict], object] | None = None,
+) -> ReplyResult:
+    """Apply an office reply on the device, whole or not at all. `on_counters` is called
+    with the reply's counter answer inside the same transaction."""
     header = read_header(data)
     if header.kind != TO_DEVICE:
         raise BundleError(f"this is {_kind_name(header.kind)}: import it at the office")
@@ -224,9 +239,11 @@ def import_reply(replica: LocalReplica, key: bytes, data: bytes) -> ReplyResult:
             replica, reply.acked_seq, [(r.change_id, r.tx_id, r.reason) for r in reply.rejected]
         )
         pulled = device_side.apply_pull(replica, reply.changes, reply.cursor)
+        if on_counters is not None and reply.counters is not None:
+            on_counters(reply.counters)
         replica.set_state(_SEEN_KEY, json.dumps([*seen, header.bundle_id][-500:]))
     after = int(replica.conn.execute("SELECT count(*) FROM _rejected").fetchone()[0])
-    return ReplyResult(header.bundle_id, reply.acked_seq, pulled, after - before)
+    return ReplyResult(header.bundle_id, reply.acked_seq, pulled, after - before, reply.counters)
 
 
 # -- the office side ------------------------------------------------------------------------
@@ -240,6 +257,7 @@ class ImportResult:
     rejected: list[protocol.Rejection]
     reply: bytes | None = None
     reply_changes: int = 0
+    counters: dict | None = None
 
 
 def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> ImportResult:
@@ -258,6 +276,7 @@ def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> Im
         content = json.loads(payload)
         claimed, kind = content.get("device_id"), content.get("kind")
         request_changes = len(content.get("changes") or [])
+        counter_request = content.get("counters") or {}
     except (ValueError, AttributeError, TypeError):
         raise BundleError("damaged: the bundle's content is not understood") from None
     del content
@@ -279,13 +298,35 @@ def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> Im
         header.bundle_id, header.device_id, request_changes, answer.applied, answer.acked_seq,
         answer.rejected,
     )  # fmt: skip
+    result.counters = _counter_exchange(central, header.device_id, counter_request)
     if reply:
-        result.reply, result.reply_changes = make_reply(central, header, key, answer)
+        result.reply, result.reply_changes = make_reply(
+            central, header, key, answer, result.counters
+        )
     return result
 
 
+def _counter_exchange(central: CentralStore, device_id: str, request: object) -> dict | None:
+    """The bundle's counter exchange (after its changes; idempotent, so a failure here
+    leaves the changes applied and the counters for the next bundle or sync)."""
+    from kenttä_sync import counters
+
+    if not isinstance(request, dict):
+        return None
+    try:
+        return counters.exchange(
+            central.db, device_id, request, time.strftime("%Y-%m-%d", time.gmtime())
+        )
+    except counters.CounterError:
+        return None
+
+
 def make_reply(
-    central: CentralStore, header: Header, key: bytes, answer: protocol.PushResponse
+    central: CentralStore,
+    header: Header,
+    key: bytes,
+    answer: protocol.PushResponse,
+    counters: dict | None = None,
 ) -> tuple[bytes, int]:
     """Everything the device should receive after `header.cursor`, as a reply bundle."""
     changes: list[Change] = []
@@ -299,7 +340,7 @@ def make_reply(
     reply = ReplyBundle(
         schema_name=schema.name, schema_version=schema.version, device_id=header.device_id,
         in_reply_to=header.bundle_id, acked_seq=answer.acked_seq, rejected=answer.rejected,
-        changes=changes, cursor_from=header.cursor, cursor=cursor,
+        changes=changes, cursor_from=header.cursor, cursor=cursor, counters=counters,
     )  # fmt: skip
     _, data = pack(
         TO_DEVICE, header.device_id, key, reply.model_dump_json().encode(),

@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS _changes (
   author TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS _changes_row ON _changes (tbl, row_id);
+CREATE INDEX IF NOT EXISTS _changes_device_seq ON _changes (device_id, device_seq);
 CREATE TABLE IF NOT EXISTS _sync_state (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

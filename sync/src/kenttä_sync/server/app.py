@@ -10,13 +10,19 @@ Routes (the OpenAPI spec is served at /openapi.json):
   400 bad request, 409 version or sequence gap, 403 not enrolled.
 * `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
   and the server's protocol/schema versions and log head.
+* `POST /v1/counters` (JSON): the device's escrowed counters (`kenttä_sync.counters`):
+  acknowledgements and returns in; acknowledged ids, pending grants and return requests
+  out (rule top-ups are made here). 400 for a malformed exchange.
 
 Every route but enrolment needs `Authorization: Bearer <device id>.<secret>`: 401 when
 missing, malformed or wrong, 403 when the device is revoked or a request names another
-device. Nothing is kept in the process between requests (enrolment, secrets, cursors and
-revocation live in the store), so several servers may share one PostgreSQL store.
-Administration (codes, revocation, bundles) is done with the CLI on the store, never
-over HTTP. Errors never echo request content (it may hold personal data).
+device. A push's resolve and erase changes are refused (per transaction, reported in the
+push result like an out-of-scope write) unless the device was enrolled as a supervisor
+(`enrolment.ROLE_OPS`); a pull carries only the device's enrolled scopes. Nothing is kept
+in the process between requests (enrolment, secrets, cursors and revocation live in the
+store), so several servers may share one PostgreSQL store. Administration (codes,
+revocation, bundles) is done with the CLI on the store, never over HTTP. Errors never
+echo request content (it may hold personal data).
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ class EnrollResponse(BaseModel):
     protocol_version: int
     schema_name: str
     schema_version: int
+    device_code: str | None = None  # short, unique in the store (voucher numbers carry it)
 
 
 class StatusResponse(BaseModel):
@@ -186,10 +193,11 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
                     secret, dev = enrolment.redeem(central, body.code, body.device_id, body.name)
                 except enrolment.EnrolmentError as exc:
                     raise HttpError(401, str(exc)) from None
+                code = enrolment.device_code(central, dev.device_id)
             return EnrollResponse(
                 device_id=dev.device_id, secret=secret, role=dev.role, scopes=list(dev.scopes),
                 protocol_version=PROTOCOL_VERSION, schema_name=schema.name,
-                schema_version=schema.version,
+                schema_version=schema.version, device_code=code,
             )  # fmt: skip
 
         return await run_in_threadpool(_guarded, work)
@@ -253,7 +261,8 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
                         claimed = None
                     if isinstance(claimed, str) and claimed != dev.device_id:
                         raise HttpError(403, "the request names another device")
-                    answer = protocol.handle(central, data)
+                    with enrolment.role_checked(central, dev.role):
+                        answer = protocol.handle(central, data)
             except HttpError:
                 raise
             except Exception as exc:  # the connection was retired by the pool
@@ -262,6 +271,26 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
 
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
+
+    @app.post("/v1/counters", responses=_ERRORS)
+    async def counter_exchange(request: Request, creds: Credentials) -> JSONResponse:
+        """Bounded counters (kenttä_sync.counters): {acks, returns} in, {acked,
+        returns_done, returns_refused, grants, requests} out, for the authenticated device."""
+        raw = await request.body()
+
+        def work() -> JSONResponse:
+            from kenttä_sync import counters
+
+            with pool.store(keep=(HttpError,)) as central:
+                dev = _authenticate(central, creds)
+                today = time.strftime("%Y-%m-%d", time.gmtime())
+                try:
+                    answer = counters.handle(central.db, dev.device_id, raw, today)
+                except counters.CounterError as exc:
+                    raise HttpError(400, str(exc)) from None
+            return JSONResponse(answer)
+
+        return await run_in_threadpool(_guarded, work)
 
     return app
 

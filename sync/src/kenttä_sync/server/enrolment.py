@@ -25,7 +25,8 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,12 @@ CREATE TABLE IF NOT EXISTS _device_auth (
 CREATE TABLE IF NOT EXISTS _bundles_seen (
   bundle_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq_from BIGINT NOT NULL,
   seq_to BIGINT NOT NULL, imported_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS _device_codes (
+  device_id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE
 )
 """
+DEVICE_CODE_LENGTH = 4  # short, readable, unique per store: voucher numbers carry it
 
 
 class EnrolmentError(PermissionError):
@@ -89,8 +94,31 @@ class DeviceAuth:
 
 
 def install(central: CentralStore) -> None:
+    from kenttä_sync import counters
+
     with central.db.transaction():
         central.db.script(DDL)
+    counters.install(central.db)
+
+
+def assign_device_code(central: CentralStore, device_id: str) -> str:
+    """The device's short code (kept across re-enrolment; unique in the store, from
+    CODE_ALPHABET, so no 0/O or 1/I/L). Call inside the enrolment transaction."""
+    for _ in range(1000):  # ON CONFLICT covers both keys: a code already taken tries again
+        found = device_code(central, device_id)
+        if found is not None:
+            return found
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(DEVICE_CODE_LENGTH))
+        central.db.execute(
+            "INSERT INTO _device_codes (device_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (device_id, code),
+        )
+    raise EnrolmentError("no free device code is left in this store")
+
+
+def device_code(central: CentralStore, device_id: str) -> str | None:
+    rows = central.db.execute("SELECT code FROM _device_codes WHERE device_id = ?", (device_id,))
+    return str(rows[0][0]) if rows else None
 
 
 def _now() -> int:
@@ -167,6 +195,7 @@ def redeem(
             (device_id, secret_hash(secret), bundle_key(secret, device_id).hex(), role, name, now),
         )
         central.register_device(device_id, scopes, name)
+        assign_device_code(central, device_id)
     auth = device(central, device_id)
     assert auth is not None
     return secret, auth
@@ -234,6 +263,45 @@ def authenticate(central: CentralStore, authorization: str | None) -> DeviceAuth
     if found is None:
         raise Unauthenticated("unknown device or wrong secret")
     return found
+
+
+# -- what a device's role may push ------------------------------------------------------------
+# Ops only a supervisor's device may push: resolving a conflict (choosing the value everyone
+# keeps) and erasing a person. Every role may insert, update and delete within its scopes.
+ROLE_OPS: dict[str, frozenset[str]] = {
+    "resolve": frozenset({"supervisor"}),
+    "erase": frozenset({"supervisor"}),
+}
+
+
+def role_refusal(role: str, op: str) -> str | None:
+    """Why a device enrolled as `role` may not push a change with `op` (None: it may)."""
+    allowed = ROLE_OPS.get(str(op))
+    if allowed is None or role in allowed:
+        return None
+    return f"a {role}'s device may not push {op} changes (only a supervisor's may)"
+
+
+@contextmanager
+def role_checked(central: CentralStore, role: str) -> Iterator[None]:
+    """Within the block, the store refuses the changes `role` may not push, per transaction
+    and reported like an out-of-scope write (the device's `_rejected`); the rest applies.
+
+    The store's per-change check is wrapped for this borrowed store only and restored after,
+    so a pooled store never keeps another device's role."""
+    if role == "supervisor":
+        yield
+        return
+    base = central._check
+
+    def check(change: Any, *args: Any) -> str | None:
+        return role_refusal(role, change.op) or base(change, *args)
+
+    central._check = check  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del central._check
 
 
 def stored_bundle_key(central: CentralStore, device_id: str) -> bytes | None:

@@ -1,0 +1,215 @@
+"""`kenttä server budget …`: voucher budgets at the central store, escrowed to devices.
+
+    kenttä server budget set --store … --programme TOPI --from 2026-01-01 --to 2026-12-31 \\
+        --amount 50000 [--rule equal|target|on-request] [--per-device 5000]
+    kenttä server budget show --store … [--programme P] [--json]
+    kenttä server budget grant --store … --programme P --device D --amount EUR
+    kenttä server budget move --store … --programme P --from-device A --to-device B --amount EUR
+    kenttä server budget request-return --store … --programme P --device D --amount EUR
+
+Rules (applied to each device at its sync): `equal` tops each device up to the budget split
+evenly among the enrolled devices; `target` up to `--per-device`; `on-request` grants only
+by `budget grant`. A device never holds more than was granted to it, and the central store
+never grants more than the budget, so the sum issued stays within it under any partition.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from kenttä.cli.common import CommandError, echo_json
+from kenttä.cli.server_cmds import _central, _store_option
+
+
+def _cents(text: str, zero: bool = False) -> int:
+    from kenttä.services.voucher_common import VoucherError, eur, parse_eur
+
+    try:
+        cents = parse_eur(text)
+    except VoucherError as exc:
+        raise CommandError(str(exc)) from None
+    if cents <= 0 and not (zero and cents == 0):
+        raise CommandError(f"the amount must be more than {eur(0)}")
+    return cents
+
+
+def _find(central: Any, programme: str, on: date | None) -> Any:
+    from kenttä_sync.counters import CounterError
+
+    from kenttä.services.budget_sync import find_budget
+
+    try:
+        return find_budget(central.db, programme, on)
+    except CounterError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _ready(central: Any) -> None:
+    from kenttä_sync import counters
+
+    counters.install(central.db)  # a store made before budgets existed
+
+
+_programme = click.option("--programme", required=True, help="Programme code, e.g. TOPI.")
+_on = click.option(
+    "--on", type=click.DateTime(["%Y-%m-%d"]), help="Which budget: the one current that day."
+)
+
+
+@click.group("budget")
+def budget() -> None:
+    """Voucher budgets: set them, grant devices shares, move and show them."""
+
+
+@budget.command("set")
+@_store_option
+@_programme
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--amount", required=True, help="The budget in euros, e.g. 50000 or 1 200,50.")
+@click.option("--rule", type=click.Choice(["equal", "target", "on-request"]), help="Share rule.")
+@click.option("--per-device", help="Euros per device, for --rule target.")
+def set_(
+    store_url: str, programme: str, start: Any, end: Any, amount: str, rule: str | None,
+    per_device: str | None,
+) -> None:  # fmt: skip
+    """Set a programme's voucher budget for a period (never below what devices hold)."""
+    from kenttä_sync import counters
+    from kenttä_sync.counters import CounterError
+
+    from kenttä.services.budget_sync import budget_id_for, set_budget
+    from kenttä.services.voucher_common import eur
+
+    first, last = start.date(), end.date()
+    if last < first:
+        raise CommandError("the period ends before it starts")
+    if per_device and rule not in (None, "target"):
+        raise CommandError("--per-device goes with --rule target")
+    rule = rule or ("target" if per_device else None)
+    target = _cents(per_device) if per_device else None
+    cents = _cents(amount, zero=True)
+    with _central(store_url) as central:
+        _ready(central)
+        held = counters.get(central.db, budget_id_for(programme, first, last))
+        if held is not None and cents < held.granted:
+            raise CommandError(
+                f"a budget of {eur(cents)} is below the {eur(held.granted)} already granted to"
+                " devices: ask them to return unused share first (`budget request-return`)"
+            )
+        try:
+            c = set_budget(
+                central.db, budget_id=budget_id_for(programme, first, last), programme=programme,
+                start=first, end=last, cents=cents, rule=rule, target_cents=target,
+            )  # fmt: skip
+        except CounterError as exc:
+            raise CommandError(str(exc)) from None
+    click.echo(
+        f"{programme} {first}…{last}: budget {eur(c.total)}, granted {eur(c.granted)},"
+        f" rule {c.rule} (budget id {c.counter_id})"
+    )
+
+
+@budget.command("show")
+@_store_option
+@click.option("--programme", help="Only this programme.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def show(store_url: str, programme: str | None, as_json: bool) -> None:
+    """Budget, granted, issued, used, invoiced and remaining per programme and device."""
+    from kenttä.services.budget_sync import budget_rows
+    from kenttä.services.voucher_common import eur
+
+    with _central(store_url) as central:
+        _ready(central)
+        rows = budget_rows(central.db, programme)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no voucher budgets: `kenttä server budget set`")
+        return
+    cols = ("budget", "granted", "issued", "used", "invoiced", "remaining")
+    click.echo(f"{'programme / device':<24} {'period':<23}" + "".join(f"{c:>14}" for c in cols))
+    for r in rows:
+        period = f"{r['period_start']}…{r['period_end']}"
+        figures = [r[f"{c}_cents"] for c in cols]
+        click.echo(f"{r['programme']:<24} {period:<23}" + "".join(f"{eur(v):>14}" for v in figures))
+        for d in r["devices"]:
+            figures = [d[f"{c}_cents"] for c in cols[1:]]
+            click.echo(
+                f"  {d['device_id']:<22} {'':<23}{'':>14}"
+                + "".join(f"{eur(v):>14}" for v in figures)
+            )
+        click.echo(f"  unallocated {eur(r['unallocated_cents'])}, rule {r['rule']}")
+
+
+@budget.command("grant")
+@_store_option
+@_programme
+@_on
+@click.option("--device", "device_id", required=True, help="The device's id.")
+@click.option("--amount", required=True, help="Euros.")
+def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) -> None:
+    """Grant a device a share now (it receives it at its next sync)."""
+    from kenttä_sync import counters
+
+    from kenttä.services.voucher_common import eur
+
+    cents = _cents(amount)
+    with _central(store_url) as central:
+        _ready(central)
+        if central.device(device_id) is None:
+            raise CommandError(f"no enrolled device {device_id}")
+        c = _find(central, programme, on.date() if on else None)
+        try:
+            counters.grant(central.db, c.counter_id, device_id, cents)
+        except counters.CounterError:
+            left = counters.get(central.db, c.counter_id).unallocated  # type: ignore[union-attr]
+            raise CommandError(
+                f"a grant of {eur(cents)} exceeds the unallocated budget of {eur(left)}"
+                f" of {programme}"
+            ) from None
+    click.echo(f"granted {eur(cents)} of {programme} to {device_id} (delivered at its next sync)")
+
+
+def _request(
+    store_url: str, programme: str, on: Any, device_id: str, amount: str, move_to: str | None
+) -> str:
+    from kenttä_sync import counters
+
+    cents = _cents(amount)
+    with _central(store_url) as central:
+        _ready(central)
+        c = _find(central, programme, on.date() if on else None)
+        try:
+            return counters.request_return(central.db, c.counter_id, device_id, cents, move_to)
+        except counters.CounterError as exc:
+            raise CommandError(str(exc)) from None
+
+
+@budget.command("request-return")
+@_store_option
+@_programme
+@_on
+@click.option("--device", "device_id", required=True)
+@click.option("--amount", required=True, help="Euros (up to what the device holds).")
+def request_return(store_url: str, programme: str, on: Any, device_id: str, amount: str) -> None:
+    """Ask a device for unused share back at its next sync (what is unspent, up to AMOUNT)."""
+    rid = _request(store_url, programme, on, device_id, amount, None)
+    click.echo(f"return requested ({rid}); the device answers at its next sync")
+
+
+@budget.command("move")
+@_store_option
+@_programme
+@_on
+@click.option("--from-device", "source", required=True)
+@click.option("--to-device", "target", required=True)
+@click.option("--amount", required=True, help="Euros (up to what the source device holds).")
+def move(store_url: str, programme: str, on: Any, source: str, target: str, amount: str) -> None:
+    """Move unused share: the source gives back what is unspent (up to AMOUNT) at its next
+    sync, and that is granted on to the target device."""
+    rid = _request(store_url, programme, on, source, amount, target)
+    click.echo(f"move requested ({rid}); it happens when {source} next syncs")

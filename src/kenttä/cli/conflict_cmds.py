@@ -1,0 +1,156 @@
+"""`kenttä conflicts [--json] [--all]` and `kenttä conflicts resolve ID --keep a|b | --value V`.
+
+The listing is the device's `_conflicts` in the same canonical form as `kenttä server
+conflicts --json` (the sync meta columns, sorted by id, both values decoded from JSON), so a
+script can compare the two. A conflict's `a` is the write with the lower stamp; the value
+kept until someone resolves it is `b`. Resolving needs the supervisor role; the resolution
+is a change like any other and reaches the office and every device at the next sync.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import click
+
+from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.services.context import Workspace
+
+_TRUE = {"true", "1", "yes", "kyllä", "ja"}
+_FALSE = {"false", "0", "no", "ei", "nej"}
+
+
+def conflict_rows(ws: Workspace, *, show_all: bool = False) -> list[dict[str, Any]]:
+    """The device's conflicts (open ones unless `show_all`), canonical, sorted by id."""
+    from kenttä_sync.meta import CONFLICT_COLUMNS
+
+    where = "" if show_all else " WHERE resolved_stamp IS NULL"
+    raw = ws.store.conn.execute(
+        f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM _conflicts{where} ORDER BY id"
+    ).fetchall()
+    rows = []
+    for values in raw:
+        row = dict(zip(CONFLICT_COLUMNS, values, strict=True))
+        for side in ("value_a", "value_b"):
+            if row[side] is not None:
+                with contextlib.suppress(ValueError):
+                    row[side] = json.loads(row[side])
+        rows.append(row)
+    return rows
+
+
+def parse_value(ws: Workspace, conflict_id: str, text: str) -> Any:
+    """A --value in the column's kind: text and dates as given, numbers, booleans, JSON."""
+    found = ws.store.conn.execute(
+        "SELECT tbl, col FROM _conflicts WHERE id = ?", (conflict_id,)
+    ).fetchone()
+    if found is None:
+        raise CommandError("no conflict with that id: `kenttä conflicts` lists them")
+    table, column = found
+    kind = ws.store.replica.schema.table(table).columns.get(column, "text")
+    if text == "":
+        return None
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise CommandError(f"{table}.{column} needs a whole number") from None
+    if kind == "real":
+        try:
+            return float(text)
+        except ValueError:
+            raise CommandError(f"{table}.{column} needs a number") from None
+    if kind == "boolean":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise CommandError(f"{table}.{column} needs true or false")
+    if kind == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise CommandError(f"{table}.{column} needs a JSON value") from None
+    return text
+
+
+def _line(row: dict[str, Any]) -> str:
+    state = f"  resolved by {row['resolved_by']}" if row["resolved_stamp"] else ""
+    return (
+        f"{row['id']}  {row['tbl']}.{row['col']} row {row['row_id']}: "
+        f"a={json.dumps(row['value_a'], ensure_ascii=False)} by {row['author_a']} "
+        f"({row['stamp_a']}) vs b={json.dumps(row['value_b'], ensure_ascii=False)} by "
+        f"{row['author_b']} ({row['stamp_b']}){state}"
+    )
+
+
+@click.group("conflicts", invoke_without_command=True)
+@click.option("--all", "show_all", is_flag=True, help="Resolved conflicts too.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (as `server conflicts`).")
+@click.pass_context
+def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Sync conflicts on this laptop: both values, authors and stamps.
+
+    \b
+    kenttä conflicts [--json] [--all]
+    kenttä conflicts resolve ID --keep a|b
+    kenttä conflicts resolve ID --value V
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: CliContext = ctx.obj
+    ws = obj.workspace(create=False)
+    try:
+        rows = conflict_rows(ws, show_all=show_all)
+    finally:
+        ws.close()
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(_line(row))
+    click.echo(f"{len(rows)} conflicts" if show_all else f"{len(rows)} open conflicts")
+
+
+@conflicts.command("resolve")
+@click.argument("conflict_ids", metavar="ID…", nargs=-1, required=True)
+@click.option("--keep", type=click.Choice(["a", "b"]), help="Keep value a or b.")
+@click.option("--value", "value", help="Write this value instead (empty: no value).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was resolved as JSON.")
+@click.pass_obj
+def resolve(
+    obj: CliContext, conflict_ids: tuple[str, ...], keep: str | None, value: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Resolve conflicts (supervisor only); the resolution syncs like any change."""
+    from kenttä_sync.replica import WriteError
+
+    from kenttä.services import sync_status
+    from kenttä.services.roles import require
+
+    if (keep is None) == (value is None):
+        raise click.UsageError("give either --keep a|b or --value V")
+    ws = obj.workspace(create=False)
+    done: list[dict[str, Any]] = []
+    try:
+        require(ws, "resolve_conflict")
+        open_ids = {row["id"] for row in conflict_rows(ws)}
+        for conflict_id in conflict_ids:
+            if conflict_id not in open_ids:
+                raise CommandError(f"{conflict_id}: no open conflict with that id")
+            how: dict[str, Any] = {"choose": keep}
+            if value is not None:
+                how = {"value": parse_value(ws, conflict_id, value)}
+            try:
+                sync_status.resolve(ws, conflict_id, **how)
+            except (WriteError, sync_status.ConflictError) as exc:
+                raise CommandError(f"{conflict_id}: {exc}") from None
+            done.append({"id": conflict_id, "keep": keep, "value": how.get("value")})
+    finally:
+        ws.close()
+    if as_json:
+        echo_json(done)
+        return
+    for item in done:
+        click.echo(f"resolved {item['id']}")
+    click.echo("the resolution goes to the office at the next `kenttä sync`", err=True)
