@@ -198,7 +198,7 @@ def postgres_figures(n: int) -> tuple[tuple[float, float], tuple[float, float]] 
 
 
 def run(quick: bool, n: int | None = None) -> list[dict[str, Any]]:
-    n = n or (100_000 if quick else 1_000_000)
+    n = n or (50_000 if quick else 1_000_000)
     label = f"{n // 1000}k" if n < 1_000_000 else f"{n / 1_000_000:g}M"
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,9 @@ Modules:
                    erase, resolve), each write logged in the same SQLite transaction
     engine         the merge engine used by devices and the central store alike
     special        erase, natural-key merge and resolve, as the engine applies them
+    conflicts      finding concurrent same-field writes and recording the pairs
+    naturalkeys    finding natural-key twins (the central store makes the merges)
+    db, meta       the SQL layer over sqlite3 / psycopg; the _conflicts/_merges tables
     central        CentralStore over SQLite or PostgreSQL: merged state, central log, devices
     protocol       versioned messages; push/pull over stores; handle(bytes) for a server;
                    push_once/pull_once/sync for a device with any bytes transport

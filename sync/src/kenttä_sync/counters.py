@@ -285,13 +285,18 @@ def request_return(
 
 def _return_in(db: Db, device_id: str, ret: dict) -> str | None:
     """Apply one return; None when applied (now or before), else the reason it is refused."""
-    rid, cid = str(ret.get("return_id") or ""), str(ret.get("counter_id") or "")
+    rid, cid = ret.get("return_id"), ret.get("counter_id")
     amount, request_id = ret.get("amount"), ret.get("request_id")
+    if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (rid, cid)) or not (
+        request_id is None or (isinstance(request_id, str) and len(request_id) <= 200)
+    ):
+        return "a return needs an id, a counter id and, if any, a request id (text)"
+    assert isinstance(rid, str) and isinstance(cid, str)
     seen = db.execute("SELECT device_id FROM _counter_grants WHERE grant_id = ?", (rid,))
     if seen:
         return None if seen[0][0] == device_id else "the return id belongs to another device"
-    if not rid or not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        return "a return needs an id and an amount above 0"
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount < 2**62:
+        return "a return needs an amount above 0"
     counter = get(db, cid)
     if counter is None:
         return "unknown counter"
@@ -340,7 +345,7 @@ def pending(db: Db, device_id: str) -> tuple[list[dict], list[dict]]:
 
 
 def _acknowledge_in(db: Db, device_id: str, grant_ids: Sequence[str]) -> list[str]:
-    ids = [str(g) for g in grant_ids][:10_000]
+    ids = [g for g in grant_ids if isinstance(g, str) and len(g) <= 200][:10_000]
     if not ids:
         return []
     db.select_in(
@@ -372,13 +377,15 @@ def exchange(db: Db, device_id: str, request: dict, today: str | None = None) ->
             if not isinstance(ret, dict):
                 raise CounterError("a return must be an object")
             reason = _return_in(db, device_id, ret)
-            rid = str(ret.get("return_id") or "")
+            rid = str(ret.get("return_id") or "")[:200]
             if reason is None:
                 done.append(rid)
             else:
                 refused.append({"return_id": rid, "reason": reason})
-        for counter in counters(db):
-            _rule_in(db, counter, device_id, today)
+        for (counter_id,) in db.execute(
+            "SELECT counter_id FROM _counters WHERE rule <> 'on-request' ORDER BY counter_id"
+        ):
+            _rule_in(db, _require(db, counter_id), device_id, today)
         grants, requests = pending(db, device_id)
     return {"acked": acked, "returns_done": done, "returns_refused": refused,
             "grants": grants, "requests": requests}  # fmt: skip
