@@ -63,3 +63,20 @@ def central(store_url: str) -> Iterator[Any]:
     store = open_central(store_url)
     yield store
     store.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    """A factory: server(store_url) starts `kenttä server run` (stopped at teardown)."""
+    from tests.transport.helpers import Server
+
+    started: list[Any] = []
+
+    def start(store_url: str) -> Any:
+        srv = Server(store_url, log=tmp_path / f"server{len(started)}.log").start()
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.stop()

@@ -147,3 +147,35 @@ def test_budget_commands_refuse_in_euros(tmp_path: Path, store_url: str, central
     assert "TOPI" in shown.output and "800.00 €" in shown.output
     (row,) = json.loads(server_cli("budget", "show", "--store", store_url, "--json").output)
     assert row["devices"][0]["granted_cents"] == 80_000
+
+
+def test_concurrent_grants_from_several_connections_never_pass_the_total(
+    store_url: str, central: Any
+) -> None:
+    """Several office processes (one connection each) granting at once: the lock makes the
+    check and the write one step, so exactly total / amount grants succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kenttä_sync.server.stores import connect_central
+
+    _counter(central, 1500)
+    stores = [connect_central(store_url, central.schema, install=False) for _ in range(4)]
+
+    def work(store: Any) -> int:
+        won = 0
+        for _ in range(10):
+            try:
+                counters.grant(store.db, "c1", f"d{id(store)}", 100)
+                won += 1
+            except counters.CounterError:
+                pass
+        return won
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert sum(pool.map(work, stores)) == 15
+    finally:
+        for store in stores:
+            store.close()
+    held = counters.get(central.db, "c1")
+    assert held is not None and held.granted == held.total == 1500

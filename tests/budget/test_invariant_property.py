@@ -64,10 +64,11 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
     class Budget(RuleBasedStateMachine):
         @initialize(
             total=st.integers(0, 100_000),
-            rule=st.sampled_from(["on-request", "target"]),
+            rule=st.sampled_from(["on-request", "target", "equal"]),
             per_device=st.integers(1, 50_000),
+            first=st.lists(st.integers(0, 40_000), min_size=DEVICES, max_size=DEVICES),
         )
-        def start(self, total: int, rule: str, per_device: int) -> None:
+        def start(self, total: int, rule: str, per_device: int, first: list[int]) -> None:
             self.tmp = Path(tempfile.mkdtemp(prefix="kentta-budget-", dir=SCRATCH))
             tag = uuid.uuid4().hex[:8].upper()
             self.programme = f"B{tag}"
@@ -90,8 +91,20 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
                 self.devices.append(ws)
             self.answers: list[list[dict]] = [[] for _ in range(DEVICES)]
             self.live: list[list[str]] = [[] for _ in range(DEVICES)]  # voucher numbers
+            for d, amount in enumerate(first):  # first shares, as far as the total allows
+                left = counters.get(db, self.budget).unallocated  # type: ignore[union-attr]
+                if 0 < amount <= left:
+                    counters.grant(db, self.budget, self.devices[d].device_id, amount)
+                self.sync(d, lost=False)
 
         def teardown(self) -> None:
+            if hasattr(self, "budget"):  # no more rule grants: later examples skip it
+                held = counters.get(db, self.budget)
+                assert held is not None
+                counters.set_total(db, self.budget, held.total, label="", rule="on-request")
+                with db.transaction():  # and the `equal` rule of later ones counts only theirs
+                    for ws in self.devices:
+                        db.execute("DELETE FROM _devices WHERE device_id = ?", (ws.device_id,))
             for ws in getattr(self, "devices", []):
                 ws.close()
             if hasattr(self, "tmp"):
@@ -140,6 +153,11 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
                 got = budget_sync.apply_answer(ws, answer)
                 event("share moved" if got["answered_cents"] else "synced")
 
+        @rule()
+        def everyone_syncs(self) -> None:
+            for d in range(DEVICES):
+                self.sync(d, lost=False)
+
         @precondition(lambda self: any(self.answers))
         @rule(data=st.data())
         def late_answer(self, data: st.DataObject) -> None:
@@ -148,11 +166,14 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
             budget_sync.apply_answer(self.devices[d], answer)
 
         # -- the devices, offline -------------------------------------------------------------
-        @rule(d=dev, amount=cents, exact=st.sampled_from([None, -1, 0, 1]))
+        @rule(d=dev, amount=cents, exact=st.sampled_from([None, -1, 0, 1, 2]))
         def issue(self, d: int, amount: int, exact: int | None) -> None:
             ws = self.devices[d]
-            if exact is not None:
-                amount = max(1, self._share(d)[1] + exact)
+            left = self._share(d)[1]
+            if exact == 2:  # a part of what is left
+                amount = max(1, min(amount, left // 2))
+            elif exact is not None:
+                amount = max(1, left + exact)
             try:
                 voucher = issue_voucher(
                     ws, client_id=self.clients[d], service_code="coaching", value_cents=amount,
@@ -165,6 +186,12 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
                 return
             event("voucher issued")
             self.live[d].append(voucher.number)
+
+        @rule(d=dev, amount=cents, over=st.booleans())
+        def issue_from_share(self, d: int, amount: int, over: bool) -> None:
+            """Issue a part of what is left (or one cent more than all of it)."""
+            left = self._share(d)[1]
+            self.issue(d, left + 1 if over else max(1, min(amount, left)), None)
 
         @precondition(lambda self: any(self.live))
         @rule(data=st.data())
@@ -211,7 +238,7 @@ def make_machine(central: Any) -> type[RuleBasedStateMachine]:
 
 SETTINGS = settings(
     max_examples=200 if CI else 30,
-    stateful_step_count=15,
+    stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

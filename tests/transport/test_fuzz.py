@@ -156,6 +156,7 @@ def test_openapi_spec_is_served_with_every_route(served: dict[str, Any]) -> None
         ("POST", "/v1/enroll"),
         ("POST", "/v1/sync"),
         ("GET", "/v1/status"),
+        ("POST", "/v1/counters"),
     }
     spec = served["client"].get("/openapi.json").json()
     assert "HTTPBearer" in spec["components"]["securitySchemes"]

@@ -70,7 +70,13 @@ def budget() -> None:
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--amount", required=True, help="The budget in euros, e.g. 50000 or 1 200,50.")
-@click.option("--rule", type=click.Choice(["equal", "target", "on-request"]), help="Share rule.")
+@click.option(
+    "--rule",
+    type=click.Choice(["equal", "target", "on-request"]),
+    help="How devices get shares at their sync: equal (the budget split among enrolled"
+    " devices), target (each topped up to --per-device) or on-request (only by `budget grant`;"
+    " the default for a new budget).",
+)
 @click.option("--per-device", help="Euros per device, for --rule target.")
 def set_(
     store_url: str, programme: str, start: Any, end: Any, amount: str, rule: str | None,

@@ -131,7 +131,10 @@ def http_send(http: Any) -> Send:
         if response.status_code == 404:  # an office server from before budgets
             return {}
         if response.status_code != 200:
-            detail = response.json().get("detail") if response.content else None
+            try:
+                detail = str(response.json().get("detail"))[:200]
+            except (ValueError, AttributeError):
+                detail = f"HTTP {response.status_code}"
             raise counters.CounterError(f"the office refused the budget exchange: {detail}")
         return dict(response.json())
 

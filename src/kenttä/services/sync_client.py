@@ -175,9 +175,17 @@ def sync(
 def _reason(exc: Exception) -> str:
     """One line for `last_error`: our own messages (no personal data), else the type."""
     from kenttä_sync.client import AuthError, ServerUnreachable
+    from kenttä_sync.counters import CounterError
     from kenttä_sync.protocol import SyncError, VersionMismatch
 
-    known = (AuthError, ServerUnreachable, SyncError, VersionMismatch, NotEnrolledHere)
+    known = (
+        AuthError,
+        ServerUnreachable,
+        SyncError,
+        VersionMismatch,
+        NotEnrolledHere,
+        CounterError,
+    )
     if isinstance(exc, known) and str(exc):
         return str(exc).splitlines()[0][:300]
     return f"sync failed ({type(exc).__name__})"
