@@ -135,12 +135,14 @@ def resolve(
     try:
         require(ws, "resolve_conflict")
         open_ids = {row["id"] for row in conflict_rows(ws)}
-        for conflict_id in conflict_ids:
-            if conflict_id not in open_ids:
-                raise CommandError(f"{conflict_id}: no open conflict with that id")
+        unknown = [c for c in conflict_ids if c not in open_ids]
+        if unknown:  # checked before any is resolved: all or none of a bad command line
+            raise CommandError(f"{unknown[0]}: no open conflict with that id")
+        values = {c: parse_value(ws, c, value) for c in conflict_ids} if value is not None else {}
+        for conflict_id in dict.fromkeys(conflict_ids):
             how: dict[str, Any] = {"choose": keep}
             if value is not None:
-                how = {"value": parse_value(ws, conflict_id, value)}
+                how = {"value": values[conflict_id]}
             try:
                 sync_status.resolve(ws, conflict_id, **how)
             except (WriteError, sync_status.ConflictError) as exc:

@@ -40,10 +40,14 @@ A supervisor may do everything, in every scope.
 The role comes from the config on the device, except that once the laptop is enrolled the
 role the office enrolled it with counts (`role_of`): editing the local config gains nothing.
 Records of the config's scope and of every scope the device was enrolled with are its own
-(`require_scope`); before enrolment a standalone laptop's records are all its own. The office server enforces the same line for what reaches the central
-store (kenttä_sync.server.enrolment.ROLE_OPS): a push's resolve and erase changes are
-refused per transaction unless the device was enrolled as a supervisor, and a device pulls
-only its enrolled scopes.
+(`require_scope`); before enrolment a standalone laptop (demo, seeded or imported caseload)
+holds only what was made on it, so all its records are its own.
+
+The office server enforces the same line for what reaches the central store
+(kenttä_sync.server.enrolment.ROLE_OPS): a push's resolve and erase changes are refused per
+transaction, and reported back like an out-of-scope write, unless the device was enrolled
+as a supervisor; a device pulls only its enrolled scopes, and writes outside them are
+refused. Role checks on what a coordinator may write (notes, clients) are the device's.
 """
 
 from __future__ import annotations

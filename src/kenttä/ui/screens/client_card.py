@@ -15,6 +15,7 @@ from kenttä.i18n import code, t
 from kenttä.services import clients as client_service
 from kenttä.services import notes as note_service
 from kenttä.services.clients import ClientCard
+from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date, format_euros
 from kenttä.ui.widgets.paged_table import PagedTable
@@ -170,6 +171,8 @@ class ClientCardScreen(BaseScreen):
         client_id = self.client_id
 
         def fetch(ws: Any, *, after: Any = None, limit: int = 50) -> list[dict[str, Any]]:
+            if not may(ws, "view_notes"):  # a coordinator's card: no notes, and no error
+                return []
             return note_service.list_notes(ws, client_id, before=after, limit=limit)
 
         self.query_one("#notes-table", PagedTable).restart(fetch)
