@@ -205,3 +205,33 @@ def test_a_pooled_store_forgets_the_role(client: TestClient, url: str, tmp_path:
     for central in pool._all:
         assert "_check" not in vars(central)
     office.close()
+
+
+def test_a_coach_bundle_cannot_carry_an_erasure(office: Office, tmp_path: Path) -> None:
+    """The USB-bundle path checks roles as the HTTP path does."""
+    from kenttä_sync import bundle
+    from kenttä_sync.server.stores import open_central
+
+    boss = office.device("boss", "supervisor", ["kuopio"])
+    coach = workspace(tmp_path / "coach-usb.db", "coach", scope="kuopio")
+    office.opened.append(coach)
+    secret = enroll(office.client, office.url, coach, "coach", ["kuopio"]).split(".", 1)[1]
+    client_id = create_client(boss, first_name="Testi", last_name="Nippu", phone="0401").id
+    office.sync(boss)
+    with coach.store.replica.transaction(coach.user) as tx:  # a tampered laptop
+        tx.insert("clients", {"id": client_id, "first_name": "x", "last_name": "y"})
+    with coach.store.replica.transaction(coach.user) as tx:
+        tx.erase("clients", client_id)
+
+    _, data = bundle.export_bundle(
+        coach.store.replica, enrolment.bundle_key(secret, coach.device_id)
+    )
+    central = open_central(office.url, SCHEMA)
+    try:
+        result = bundle.import_bundle(central, data)
+    finally:
+        central.close()
+    assert any("a coach's device may not push erase" in r.reason for r in result.rejected)
+    assert central_value(
+        office.url, "SELECT last_name, _erased FROM clients WHERE id = ?", (client_id,)
+    ) == [("Nippu", None)]

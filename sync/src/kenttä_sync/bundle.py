@@ -290,7 +290,8 @@ def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> Im
         enrolment.remember_bundle(
             central, header.bundle_id, header.device_id, header.seq_from, header.seq_to
         )
-        raw = protocol.handle(central, payload)
+        with enrolment.role_checked(central, auth.role):
+            raw = protocol.handle(central, payload)
         if json.loads(raw).get("kind") == "error":
             raise BundleError(protocol.ErrorResponse.model_validate_json(raw).message)
         answer = protocol.PushResponse.model_validate_json(raw)
