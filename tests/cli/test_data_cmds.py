@@ -155,3 +155,12 @@ def test_demo_without_ui_builds_and_prints_the_path(capsys, tmp_path: Path) -> N
     supervisor_config(tmp_path)
     code, out, _ = call(capsys, "--db", str(target), "export", "clients", "--format", "csv")
     assert code == 0 and out.count("\n") == 151  # header and 150 clients
+
+
+def test_refused_export_leaves_no_file(capsys, db: str, tmp_path: Path) -> None:
+    """A coach may not export whole tables: one line, and nothing half-written stays."""
+    call(capsys, "--db", db, "seed", "--clients", "3", "--notes-per-client", "1")
+    out = tmp_path / "clients.csv"
+    code, _, err = call(capsys, "--db", db, "export", "clients", "--out", str(out))
+    assert code == 1 and err.startswith("kenttä: ") and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("clients")) == []

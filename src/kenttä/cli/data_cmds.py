@@ -126,9 +126,13 @@ def export(
                     stream.detach()
         else:
             partial = out.with_name(out.name + ".part")
-            with partial.open("w", encoding="utf-8", newline="") as f:
-                result = write(ws, table, f, **options)
-            partial.replace(out)
+            try:
+                with partial.open("w", encoding="utf-8", newline="") as f:
+                    result = write(ws, table, f, **options)
+                partial.replace(out)
+            except BaseException:  # refused, failed or interrupted: nothing half-written stays
+                partial.unlink(missing_ok=True)
+                raise
             click.echo(f"exported {result.rows} rows to {out}", err=True)
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
