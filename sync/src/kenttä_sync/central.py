@@ -24,11 +24,13 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +61,21 @@ POSTGRES_LOG_DDL = (
     "CREATE TABLE IF NOT EXISTS _changes "
     f"(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {_LOG_BODY});"
 )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a push: it makes tens of thousands of small
+    tuples and dicts (no cycles) that would trigger collections of the whole heap; they are
+    freed by reference counting. Restored on exit (left alone if already disabled)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class NotEnrolled(PermissionError):
@@ -155,7 +172,7 @@ class CentralStore:
     # -- push -------------------------------------------------------------------------------
     def push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
         """Apply a device's changes (whole transactions, in device_seq order)."""
-        with self.db.transaction():
+        with _gc_paused(), self.db.transaction():
             if self.db.kind == "postgres":
                 self.db.execute("SELECT pg_advisory_xact_lock(727472)")
             dev = self._enrolled(device_id)
@@ -216,16 +233,18 @@ class CentralStore:
         rejected: list[tuple[Change, str]] = []
         wall = self._wall() if self._wall else _wall_ms()
         self._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # stamps above: too far ahead
+        check = self._check
+        specs = self.engine.specs
         for tx in txs.values():
             reason = None
             for change in tx:
-                reason = self._check(change, scopes, known, clock)
+                reason = check(change, scopes, known, clock)
                 if reason:
                     break
-                if change.op == Op.INSERT and isinstance(change.value, dict):
-                    spec = self.engine.specs[change.table]
+                if change.op == "insert" and isinstance(change.value, dict):
+                    scope_column = specs[change.table].scope_column
                     known[(change.table, change.row_id)] = (
-                        change.value.get(spec.scope_column) if spec.scope_column else None
+                        change.value.get(scope_column) if scope_column else None
                     )
             if reason:
                 for change in tx:
@@ -249,7 +268,11 @@ class CentralStore:
             except ClockError as exc:
                 return str(exc)
         op = change.op
-        if op == "update" and spec.kind == "lww":  # the common case, checked quickly
+        if op == "insert" and isinstance(change.value, dict):  # the common cases, checked
+            scope_column = spec.scope_column  # quickly (same outcome as the checks below)
+            if not scope_column or str(change.value.get(scope_column)) in scopes:
+                return None
+        elif op == "update" and spec.kind == "lww":
             row = (change.table, change.row_id)
             if row in known and change.column in spec.columns:
                 scope = known[row]

@@ -89,6 +89,10 @@ class Engine:
         self.log_sql = (
             f"INSERT INTO _changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         )
+        # tables whose inserts need no re-pointing or erasure check: (columns, scope column)
+        self._plain = {
+            t.name: (tuple(t.columns), t.scope_column) for t in schema.tables if not t.references
+        }
 
     def install(self) -> None:
         self.db.script(META_DDL)
@@ -246,10 +250,36 @@ class Engine:
         conflicts: list[tuple] = []
         pending: dict[tuple, list[Change]] = defaultdict(list)
         central = self.central
+        plain = self._plain
         for change in batch:
-            spec = self.specs[change.table]
-            state = states[change.table]
+            table = change.table
+            spec = self.specs[table]
+            state = states[table]
             current = state.get(change.row_id)
+            if current is None and change.op == "insert" and table in plain:
+                value = change.value
+                if type(value) is dict:  # the common case: a new row, nothing to translate
+                    columns, scope_column = plain[table]
+                    scope = value.get(scope_column) if scope_column else None
+                    row_id = change.row_id
+                    state[row_id] = RowState(change.stamp, {}, None, None, scope)
+                    inserts[table].append((row_id, *map(value.get, columns), change.stamp, None))
+                    row = (
+                        change.change_id,
+                        change.device_id,
+                        change.device_seq,
+                        table,
+                        row_id,
+                        change.column,
+                        "insert",
+                        dumps_value(value),
+                        change.stamp,
+                        change.prev_stamp,
+                        change.tx_id,
+                        change.author,
+                    )
+                    log.append((*row, None if scope is None else str(scope)) if central else row)
+                    continue
             scope = current.scope if current is not None else None
             if change.op == Op.INSERT:
                 if current is not None or not isinstance(change.value, dict):
