@@ -20,14 +20,45 @@ Modules:
     export         canonical_export: the bytes converged replicas agree on
 """
 
-from kenttä_sync.central import CentralStore, open_postgres, open_sqlite
-from kenttä_sync.changes import PROTOCOL_VERSION, Change, Op
-from kenttä_sync.engine import Engine
-from kenttä_sync.export import canonical_export
-from kenttä_sync.hlc import ClockError, HybridLogicalClock, Stamp
-from kenttä_sync.ids import uuid7
-from kenttä_sync.replica import LocalReplica, Transaction, WriteError
-from kenttä_sync.schema import SyncSchema, TableSpec
+import importlib
+from typing import Any
+
+# Public names and the module that defines each. They are imported on first use, so that
+# importing one module (say the device's replica) does not load the central store, psycopg
+# or the server: start-up time of the app matters.
+_EXPORTS = {
+    "PROTOCOL_VERSION": "changes",
+    "CentralStore": "central",
+    "Change": "changes",
+    "ClockError": "hlc",
+    "Engine": "engine",
+    "HybridLogicalClock": "hlc",
+    "LocalReplica": "replica",
+    "Op": "changes",
+    "Stamp": "hlc",
+    "SyncSchema": "schema",
+    "TableSpec": "schema",
+    "Transaction": "replica",
+    "WriteError": "replica",
+    "canonical_export": "export",
+    "open_postgres": "central",
+    "open_sqlite": "central",
+    "uuid7": "ids",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kenttä_sync' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kenttä_sync.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "PROTOCOL_VERSION",
