@@ -8,6 +8,7 @@ from typing import Any
 
 from kenttä.services import placements, plans, sync_status, visits
 from kenttä.services.context import Workspace
+from kenttä.services.reports import followups
 
 HORIZON_DAYS = 7
 VOUCHER_DAYS = 14
@@ -23,22 +24,6 @@ class TodaySummary:
     exit_checks: list[dict[str, Any]] = field(default_factory=list)
     unsynced: int = 0
     last_sync: str | None = None
-
-
-def exit_checks_due(
-    ws: Workspace, *, until: date, owner: str | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Outcome checks (28 days, 6 months after exit) due and not yet made."""
-    rows = ws.store.conn.execute(
-        "SELECT o.id, o.client_id, c.first_name, c.last_name, o.checkpoint, o.due_on"
-        " FROM outcomes o JOIN clients c ON c.id = o.client_id AND c._deleted IS NULL"
-        " AND c._erased IS NULL WHERE o.checked_on IS NULL AND o.checkpoint != 'exit'"
-        " AND o.due_on <= ? AND o._deleted IS NULL AND (? IS NULL OR c.owner = ?)"
-        " ORDER BY o.due_on, o.id LIMIT ?",
-        (until.isoformat(), owner, owner, limit),
-    ).fetchall()
-    keys = ("id", "client_id", "first_name", "last_name", "checkpoint", "due_on")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def vouchers_expiring(
@@ -92,7 +77,7 @@ def today_summary(ws: Workspace, *, today: date, owner: str | None = None) -> To
         follow_ups=placements.follow_ups_due(ws, today=today, owner=owner)[:50],
         visits_due=visits.visits_due(ws, until=until),
         vouchers_expiring=vouchers_expiring(ws, today=today, within_days=VOUCHER_DAYS, owner=owner),
-        exit_checks=exit_checks_due(ws, until=until, owner=owner),
+        exit_checks=followups.exit_checks_for_today(ws, today=today, until=until, owner=owner),
         unsynced=state.unsynced,
         last_sync=state.last_sync,
     )

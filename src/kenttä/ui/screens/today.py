@@ -133,7 +133,13 @@ class TodayScreen(BaseScreen):
         return Option(
             f"  {format_date(item['due_on']):>10}  {_name(item)} · "
             f"{code('checkpoint', item['checkpoint'])}",
-            id=f"outcome:{item['id']}:{item['client_id']}",
+            # A check derived from the exit date has no outcome row yet: open the client card,
+            # where the follow-up is recorded.
+            id=(
+                f"client:{item['client_id']}"
+                if item.get("derived")
+                else f"outcome:{item['id']}:{item['client_id']}"
+            ),
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
