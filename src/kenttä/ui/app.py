@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
 from kenttä.services.context import Workspace
+from kenttä.services.session_lock import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 
+IDLE_CHECK_SECONDS = 15
 MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
 SCREENS = {
     "today": ("today", "TodayScreen"),
@@ -90,6 +93,7 @@ class KenttaApp(App[None]):
         theme = getattr(ws.config, "theme", None)
         if theme and theme in self.available_themes:
             self.theme = theme
+        self.idle_lock = IdleLock(ws.store.path, ws.config.idle_lock_minutes)
 
     # -- modes -------------------------------------------------------------------------------
     @staticmethod
@@ -108,6 +112,30 @@ class KenttaApp(App[None]):
             self.add_mode(mode, self._lazy(module, name))
         self.switch_mode("today")
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    # -- idle lock ---------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.idle_lock.touch()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """Lock the screen when the person has been away for `idle_lock_minutes`."""
+        if self.idle_lock.should_lock():
+            self.lock_now()
+
+    def lock_now(self) -> None:
+        from kenttä.ui.modals.lock import LockScreen
+
+        self.idle_lock.lock()
+        self.push_screen(LockScreen(self.idle_lock))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, nothing but quitting (drafts are saved as they are typed)."""
+        if self.idle_lock.locked and action != "quit":
+            return False
+        return super().check_action(action, parameters)
 
     def action_go(self, mode: str) -> None:
         """Switch to a view; pressing its key again returns to the view's first screen."""
