@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.pg import CI, pg_url
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -35,3 +39,48 @@ def workspace(store):
     from kenttä.services.context import Workspace
 
     return Workspace(store, Config(user="testi.valmentaja", scope="kuopio"))
+
+
+@pytest.fixture(scope="session")
+def pg_conninfo() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the whole session; a libpq conninfo."""
+    from tests.sync.sync_helpers import pg_bindir, throwaway_postgres
+
+    bindir = pg_bindir()
+    if bindir is None:
+        if CI:
+            pytest.fail("PostgreSQL server binaries not found (required under CI=true)")
+        pytest.skip("PostgreSQL server binaries not found")
+    with throwaway_postgres(bindir) as conninfo:
+        yield conninfo
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(pg_conninfo: str) -> str:
+    """The sync tests' name for the same cluster."""
+    return pg_conninfo
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A central store URL on each backend (PostgreSQL: a fresh database)."""
+    if request.param == "postgres":
+        return pg_url(request.getfixturevalue("pg_conninfo"))
+    return f"sqlite:{tmp_path / 'central.db'}"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    """A factory: server(store_url) starts `kenttä server run` (stopped at teardown)."""
+    from tests.transport.helpers import Server
+
+    started: list[Any] = []
+
+    def start(url: str) -> Any:
+        srv = Server(url, log=tmp_path / f"server{len(started)}.log").start()
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.stop()

@@ -203,8 +203,7 @@ def many_devices(tmp: Path, store_url: str, label: str, per_device: int) -> list
 
 
 def _postgres_url(stack: Any) -> str | None:
-    sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
-    from sync_helpers import pg_bindir, throwaway_postgres
+    from tests.sync.sync_helpers import pg_bindir, throwaway_postgres
 
     bindir = pg_bindir()
     if bindir is None:

@@ -46,8 +46,8 @@ from kenttä.services.voucher_budget import return_share, shares, spent_in
 from kenttä.services.voucher_common import VoucherError
 from kenttä.services.vouchers import cancel_voucher, ensure_service_tray, issue_voucher
 from kenttä.store.db import open_store
-
-from .conftest import CI, open_central, pg_url
+from tests.budget.conftest import open_central
+from tests.pg import CI, pg_url
 
 TODAY = date(2026, 3, 2)
 START, END = date(2026, 1, 1), date(2026, 12, 31)

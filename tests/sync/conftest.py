@@ -1,34 +1,19 @@
 """Fixtures for the sync tests: central stores on both backends.
 
-The PostgreSQL cluster is a throwaway one started once per session (see
-sync_helpers.throwaway_postgres). Without the server binaries the PostgreSQL tests skip,
+The PostgreSQL cluster is the session's throwaway one (`pg_cluster`, tests/conftest.py). Without the server binaries the PostgreSQL tests skip,
 except under CI=true, where they fail.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from kenttä_sync.central import CentralStore, open_sqlite
 from kenttä_sync.schema import SyncSchema
 
-from tests.sync.sync_helpers import SCHEMA, pg_bindir, pg_store, throwaway_postgres
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster for the session; yields a libpq conninfo."""
-    bindir = pg_bindir()
-    if bindir is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL server binaries not found (required under CI=true)")
-        pytest.skip("PostgreSQL server binaries not found")
-    with throwaway_postgres(bindir) as conninfo:
-        yield conninfo
+from tests.sync.sync_helpers import SCHEMA, pg_store
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
