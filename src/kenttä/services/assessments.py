@@ -10,7 +10,8 @@ from kenttä.domain.codes import AssessmentArea
 from kenttä.domain.models import Assessment
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
-from kenttä.services.roles import require, require_scope
+from kenttä.services.records import live_scope
+from kenttä.services.roles import require
 
 AREAS = [a.value for a in AssessmentArea]
 COLUMNS = (
@@ -38,13 +39,7 @@ def save_assessment(
 ) -> Assessment:
     """Validate (ratings 1–5) and store a new assessment; audited."""
     require(ws, "write_note")
-    row = ws.store.conn.execute(
-        "SELECT scope FROM clients WHERE id = ? AND _deleted IS NULL AND _erased IS NULL",
-        (client_id,),
-    ).fetchone()
-    if row is None:
-        raise ValueError("no such client")
-    require_scope(ws, row[0])
+    scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
     assessment = Assessment(
         client_id=client_id,
         assessed_on=assessed_on,
@@ -53,7 +48,7 @@ def save_assessment(
         strengths=strengths,
         obstacles=obstacles,
         recommended_services=recommended_services or [],
-        scope=row[0] or ws.config.scope,
+        scope=scope or ws.config.scope,
     )
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("assessments", assessment.to_row())

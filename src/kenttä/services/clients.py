@@ -17,6 +17,7 @@ from kenttä.domain.eligibility import Eligibility, age_on, evaluate, months_bet
 from kenttä.domain.models import Client
 from kenttä.services.audit import audit, audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.records import LIVE
 from kenttä.services.roles import may, require, require_scope
 from kenttä.services.search import (
     NOTE_MATCH_LIMIT,
@@ -36,7 +37,6 @@ LIST_COLUMNS = (
     "owner",
     "municipality",
 )
-LIVE = "_deleted IS NULL AND _erased IS NULL"
 BROAD_MATCH = 3000  # name matches above which the list walks the name index instead
 
 

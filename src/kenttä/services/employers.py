@@ -9,10 +9,10 @@ from kenttä.domain.models import Employer
 from kenttä.services import placements, visits
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.records import LIVE
 from kenttä.services.roles import require, require_scope
 from kenttä.services.search import fts_prefix_query, prefix_range
 
-LIVE = "_deleted IS NULL AND _erased IS NULL"
 LIST_COLUMNS = ("id", "name", "y_tunnus", "kind", "municipality", "sponsor", "industry")
 
 

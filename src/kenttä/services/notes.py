@@ -10,7 +10,8 @@ from kenttä.domain.models import Note
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.drafts import note_key
-from kenttä.services.roles import require, require_scope
+from kenttä.services.records import live_scope
+from kenttä.services.roles import require
 
 NOTE_COLUMNS = ("id", "client_id", "author", "written_at", "kind", "body", "corrects")
 
@@ -83,13 +84,7 @@ def add_note(
     require(ws, "write_note")
     if not body.strip():
         raise NoteError("empty", "a note needs some text")
-    scope_row = ws.store.conn.execute(
-        "SELECT scope FROM clients WHERE id = ? AND _deleted IS NULL AND _erased IS NULL",
-        (client_id,),
-    ).fetchone()
-    if scope_row is None:
-        raise NoteError("no_client", "no such client")
-    require_scope(ws, scope_row[0])
+    scope = live_scope(ws, "clients", client_id, NoteError("no_client", "no such client"))
     if corrects is not None:
         original = get_note(ws, corrects)
         if original["client_id"] != client_id:
@@ -101,7 +96,7 @@ def add_note(
         kind=kind,
         body=body.rstrip(),
         corrects=corrects,
-        scope=scope_row[0] or ws.config.scope,
+        scope=scope or ws.config.scope,
     )
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("notes", note.to_row())

@@ -9,9 +9,9 @@ from typing import Any
 from kenttä.domain.models import Placement
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import require, require_scope
 
-LIVE = "_deleted IS NULL AND _erased IS NULL"
 _SELECT = (
     "SELECT p.id, p.client_id, c.first_name, c.last_name, p.employer_id, e.name, p.kind,"
     " p.start_date, p.end_date, p.follow_ups FROM placements p"
@@ -51,12 +51,7 @@ def add_placement(
     end_date: date | None = None,
 ) -> Placement:
     require(ws, "record_placement")
-    row = ws.store.conn.execute(
-        f"SELECT scope FROM clients WHERE id = ? AND {LIVE}", (client_id,)
-    ).fetchone()
-    if row is None:
-        raise ValueError("no such client")
-    require_scope(ws, row[0])
+    scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
     if (
         ws.store.conn.execute(
             f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (employer_id,)
@@ -72,7 +67,7 @@ def add_placement(
         kind=kind,
         start_date=start_date,
         end_date=end_date,
-        scope=row[0] or ws.config.scope,
+        scope=scope or ws.config.scope,
     )
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("placements", placement.to_row())

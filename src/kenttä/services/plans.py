@@ -9,10 +9,10 @@ from kenttä.domain.codes import StepStatus
 from kenttä.domain.models import Plan, PlanStep
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
-from kenttä.services.roles import may, require, require_scope
+from kenttä.services.records import LIVE, live_scope
+from kenttä.services.roles import may, require
 
 STEP_COLUMNS = ("id", "plan_id", "client_id", "description", "service_code", "due_date", "status")
-LIVE = "_deleted IS NULL AND _erased IS NULL"
 STATUS_CYCLE = [s.value for s in StepStatus]
 
 
@@ -23,13 +23,8 @@ class PlanError(ValueError):
 
 
 def _client_scope(ws: Workspace, client_id: str) -> str:
-    row = ws.store.conn.execute(
-        f"SELECT scope FROM clients WHERE id = ? AND {LIVE}", (client_id,)
-    ).fetchone()
-    if row is None:
-        raise PlanError("no_client", "no such client")
-    require_scope(ws, row[0])
-    return row[0] or ws.config.scope
+    scope = live_scope(ws, "clients", client_id, PlanError("no_client", "no such client"))
+    return scope or ws.config.scope
 
 
 def plan_of(ws: Workspace, client_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

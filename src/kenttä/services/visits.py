@@ -10,9 +10,9 @@ from typing import Any
 from kenttä.domain.models import LabourNeed, Visit
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
-from kenttä.services.roles import require, require_scope
+from kenttä.services.records import LIVE, live_scope
+from kenttä.services.roles import require
 
-LIVE = "_deleted IS NULL AND _erased IS NULL"
 _NEED = re.compile(r"^(?P<occupation>.*?)(?:\s*[x×*]?\s*(?P<count>\d+))?$")
 _KEYS = (
     "id",
@@ -59,12 +59,7 @@ def log_visit(
 ) -> Visit:
     """Validate and store a visit; the employer must exist; audited."""
     require(ws, "edit_employer")
-    row = ws.store.conn.execute(
-        f"SELECT scope FROM employers WHERE id = ? AND {LIVE}", (employer_id,)
-    ).fetchone()
-    if row is None:
-        raise ValueError("no such employer")
-    require_scope(ws, row[0])
+    scope = live_scope(ws, "employers", employer_id, ValueError("no such employer"))
     if next_contact is not None and next_contact < visited_on:
         raise ValueError("next contact is before the visit")
     visit = Visit(
@@ -79,7 +74,7 @@ def log_visit(
         openings=openings or [],
         next_contact=next_contact,
         notes=notes,
-        scope=row[0] or ws.config.scope,
+        scope=scope or ws.config.scope,
     )
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("visits", visit.to_row())

@@ -13,8 +13,7 @@ from typing import Any
 
 from kenttä.domain.eligibility import RULES, age_on, months_between
 from kenttä.services.context import Workspace
-
-LIVE = "_deleted IS NULL AND _erased IS NULL"
+from kenttä.services.records import LIVE
 
 
 class ReportError(ValueError):
