@@ -50,6 +50,7 @@ def make_schema(version: int = 1) -> SyncSchema:
                 personal_columns=("title",),
                 references={"party_id": "party"},
                 erase_with="party_id",
+                sticky={"state": ("done", "void")},
             ),
             TableSpec(
                 name="entry",

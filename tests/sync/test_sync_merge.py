@@ -206,3 +206,37 @@ def test_scope_and_erase_with_columns_cannot_change() -> None:
     ):
         with pytest.raises(WriteError, match="cannot change"), device.transaction("u") as tx:
             tx.update(table, row, values)
+
+
+def test_a_final_value_outranks_a_later_write_everywhere(net) -> None:
+    central, devices, sync_all = net
+    a, b, _ = devices
+    with a.transaction("ann") as tx:
+        task = tx.insert("task", {"scope": "s1", "state": "new"})
+    sync_all()
+    with a.transaction("ann") as tx:  # a's write is the earlier one ...
+        tx.update("task", task, {"state": "void"})
+    b._wall.ms += 60_000  # b's clock a minute ahead
+    with b.transaction("ben") as tx:  # ... b's the later, unaware of a's
+        tx.update("task", task, {"state": "b"})
+    (b_clock,), (a_clock,) = (r.conn.execute("SELECT _clock FROM task").fetchone() for r in (b, a))
+    assert json.loads(b_clock)["state"] > json.loads(a_clock)["state"].lstrip("~")
+    sync_all()
+    assert central.db.execute("SELECT state FROM task")[0][0] == "void"
+    assert_converged(central, devices)
+    conflict = central.db.execute("SELECT value_a, value_b FROM _conflicts WHERE col = 'state'")
+    assert sorted(conflict[0]) == ['"b"', '"void"']  # the pair is still there to review
+
+
+def test_a_final_value_cannot_be_written_back_locally(net) -> None:
+    central, (a, b, _), sync_all = net
+    with a.transaction("ann") as tx:
+        task = tx.insert("task", {"scope": "s1", "state": "done"})  # final from the start
+    sync_all()
+    with pytest.raises(WriteError, match="final value"), b.transaction("ben") as tx:
+        tx.update("task", task, {"state": "a"})
+    with b.transaction("ben") as tx:  # one final value may still replace another
+        tx.update("task", task, {"state": "void"})
+    sync_all()
+    assert central.db.execute("SELECT state FROM task")[0][0] == "void"
+    assert_converged(central, net[1])

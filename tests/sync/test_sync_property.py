@@ -10,6 +10,7 @@ mid-apply. After a final full sync:
   authored changes alone: writes (updates and resolutions) of the same (table, row, column)
   with the same prev_stamp, on rows that did not end erased;
 * every change a device authored is in the central log;
+* a task whose state was ever set to a final (sticky) value holds a final value;
 * no personal value written to a row that ended erased is left in any table of any replica
   (rows, change logs, conflicts).
 
@@ -71,6 +72,14 @@ class Dev:
     skew: list[int]
 
 
+FINAL = ("done", "void")  # the sticky values of task.state (sync_helpers.make_schema)
+
+
+def local_state(dev: Dev, task: str) -> str | None:
+    row = dev.replica.conn.execute("SELECT state FROM task WHERE id = ?", (task,)).fetchone()
+    return row[0] if row else None
+
+
 def live_rows(replica: LocalReplica, table: str, scopes: list[str]) -> list[tuple[str, str]]:
     return replica.conn.execute(
         f"SELECT id, scope FROM {table} WHERE _deleted IS NULL AND _erased IS NULL"
@@ -96,6 +105,7 @@ def do_write(data: st.DataObject, sim: Sim, dev: Dev) -> None:
                 "task",
                 "task_update",
                 "task_update",
+                "task_state",
                 "entry",
                 "tx",
                 "resolve",
@@ -181,14 +191,18 @@ def do_write(data: st.DataObject, sim: Sim, dev: Dev) -> None:
                 "entry",
                 {"id": row, "scope": scope, "party_id": party, "body": sim.token("entry", row)},
             )
-        elif kind == "task_update" and tasks:
+        elif kind in ("task_update", "task_state") and tasks:
             task, _ = tasks[data.draw(st.integers(0, min(len(tasks) - 1, 1)))]
-            col = data.draw(st.sampled_from(["title", "state", "amount"]))
+            col = (
+                "state" if kind == "task_state" else data.draw(st.sampled_from(["title", "amount"]))
+            )
             value = {
                 "title": sim.token("task", task),
-                "state": data.draw(st.sampled_from(["a", "b"])),
+                "state": data.draw(st.sampled_from(["a", "b", "done", "void"])),
                 "amount": data.draw(st.sampled_from([1.0, 2.5])),
             }[col]
+            if col == "state" and value not in FINAL and local_state(dev, task) in FINAL:
+                return  # a final state is refused locally (tested in test_sync_merge)
             tx.update("task", task, {col: value})
 
 
@@ -296,6 +310,15 @@ def check(central: CentralStore, devs: list[Dev], sim: Sim) -> None:
         for c in mine:
             if c.op in (Op.UPDATE, Op.RESOLVE) and (c.table, c.row_id) not in erased:
                 pairs[(c.table, c.row_id, c.column, c.prev_stamp)] += 1
+    finished = {
+        c.row_id
+        for dev in devs
+        for c in authored(dev)
+        if c.table == "task" and c.column == "state" and c.value in FINAL
+    }
+    for row_id in finished:  # a final value outranks every concurrent or later other write
+        rows = central.db.execute("SELECT state FROM task WHERE id = ?", (row_id,))
+        assert not rows or rows[0][0] in FINAL, "a final state was overwritten"
     expected = sum(n * (n - 1) // 2 for n in pairs.values())
     (conflicts,) = central.db.execute("SELECT COUNT(*) FROM _conflicts")[0]
     assert conflicts == expected

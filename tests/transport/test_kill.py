@@ -104,6 +104,35 @@ def _trial_devices(tmp: Path, srv: Server, store_url: str, i: int) -> tuple[Path
     return a, b, scope
 
 
+def _kill_point(
+    rng: random.Random, i: int, proc: subprocess.Popen[bytes], db: Path, store_url: str
+) -> None:
+    """Wait until a random point of the sync: a random time after start, or (always in the
+    first trial, so at least one kill lands mid-sync on any machine) a random moment after
+    the central store acknowledged the device's first batch."""
+    if i > 0 and rng.random() < 0.5:
+        time.sleep(rng.uniform(0.3, 2.2))
+        return
+    me = (
+        sqlite3.connect(db)
+        .execute("SELECT value FROM _sync_state WHERE key = 'device_id'")
+        .fetchone()[0]
+    )
+    central = sqlite3.connect(store_url.removeprefix("sqlite:"), timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            row = central.execute(
+                "SELECT acked_seq FROM _devices WHERE device_id = ?", (me,)
+            ).fetchone()
+            if row and row[0] > 0:
+                break
+            time.sleep(0.01)
+    finally:
+        central.close()
+    time.sleep(rng.uniform(0.0, 0.05 if i == 0 else 0.3))
+
+
 def _start_sync(db: Path, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [KENTTA, "--db", str(db), "sync", "--quiet", "--batch", "20", *extra],
@@ -120,7 +149,7 @@ def test_kill_9_of_the_client(tmp_path: Path, server: Any) -> None:
     for i in range(TRIALS):
         a, b, scope = _trial_devices(tmp_path, srv, store_url, i)
         proc = _start_sync(b)
-        time.sleep(rng.uniform(0.5, 2.2))
+        _kill_point(rng, i, proc, b, store_url)
         if proc.poll() is None:
             proc.kill()
             killed_mid_sync += 1
@@ -141,7 +170,7 @@ def test_kill_9_of_the_server(tmp_path: Path, server: Any) -> None:
     for i in range(TRIALS):
         a, b, scope = _trial_devices(tmp_path, srv, store_url, i)
         proc = _start_sync(b, "--retries", "6")
-        time.sleep(rng.uniform(0.5, 2.2))
+        _kill_point(rng, i, proc, b, store_url)
         killed_mid_sync += proc.poll() is None
         srv.kill()
         srv.start()  # same port: the client's retries may carry the sync on

@@ -28,7 +28,10 @@ Why the sum issued never exceeds the budget, under any partition or sync schedul
   Hence Σ live ≤ Σ share ≤ Σ central_granted ≤ total. It needs three things of the data:
   each voucher is charged to exactly one device (its issuer's ledger); its value never
   changes; and cancelled/expired are final — a concurrent edit must never bring a released
-  voucher back to life in the merge (the sync engine's status merge must keep them sticky).
+  voucher back to life in the merge. The vouchers table declares them sticky
+  (`TableSpec.sticky` in store/schema.py): every replica keeps a released voucher released
+  whatever the stamps, and keeps the concurrent pair as a conflict for review
+  (tests/budget/test_sticky_release.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The app's schema as the sync module sees it, derived from the domain models.
 
 One declaration per table: its model (the columns come from the model's fields), its kind,
-natural key, personal-data columns and references. Bump SCHEMA_VERSION with every migration
-that changes a replicated table.
+natural key, personal-data columns, references and sticky columns. Bump SCHEMA_VERSION with
+every migration that changes a replicated table and every change of merge rules (3: sticky
+voucher statuses), so a device still merging by the old rules is refused with the version
+it needs.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from kenttä_sync.schema import ColumnType, SyncSchema, TableSpec
 from pydantic import BaseModel
 
 from kenttä.domain import models as m
+from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -141,6 +144,9 @@ SCHEMA = SyncSchema(
             natural_key="number",
             references={"client_id": "clients", "provider_id": "providers"},
             erase_with="client_id",
+            # a voucher that gave its value back to a budget share stays released: a
+            # concurrent edit elsewhere must never revive it (see services/escrow.py)
+            sticky={"status": (VoucherStatus.CANCELLED.value, VoucherStatus.EXPIRED.value)},
         ),
         _spec(
             "outcomes",

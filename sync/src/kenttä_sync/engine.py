@@ -7,6 +7,9 @@ Rules (every one is order-independent, which is what makes replicas converge):
   stored erased (personal columns blank).
 * **Update** is per-column last-writer-wins by stamp text (= (wall, counter, device)). The
   column's current stamp is `_clock[col]`, else the row's insert stamp `_stamp`.
+* **Sticky columns** (`TableSpec.sticky`): a write of a final value ranks by its stamp
+  marked with `STICKY_MARK`, so it beats every non-final write; the marked stamp is what
+  `_clock` holds (and what later writers name as `prev_stamp`).
 * **Delete** is a tombstone: `_deleted` = the lowest delete (or merge) stamp seen.
 * **Concurrent same-field write pair** (the definition the tests use): two writes (update or
   resolve) of the same (table, row, column) with the same `prev_stamp`, i.e. both writers
@@ -91,7 +94,9 @@ class Engine:
         )
         # tables whose inserts need no re-pointing or erasure check: (columns, scope column)
         self._plain = {
-            t.name: (tuple(t.columns), t.scope_column) for t in schema.tables if not t.references
+            t.name: (tuple(t.columns), t.scope_column)
+            for t in schema.tables
+            if not t.references and not t.sticky
         }
 
     def install(self) -> None:
@@ -301,7 +306,10 @@ class Engine:
                     for col in spec.personal_columns:
                         row[col] = None
                 scope = row.get(spec.scope_column) if spec.scope_column else None
-                state[change.row_id] = RowState(change.stamp, {}, None, erased, scope)
+                clock = spec.insert_clock(row, change.stamp) if spec.sticky else {}
+                state[change.row_id] = RowState(
+                    change.stamp, clock, None, erased, scope, dirty=bool(clock)
+                )
                 inserts[change.table].append((change.row_id, *row.values(), change.stamp, erased))
                 logged = (
                     {**change.value, **{c: None for c in spec.personal_columns}}
@@ -334,8 +342,9 @@ class Engine:
                 if prev != cur and not current.erased:
                     conflicts.extend(conflict_rows(self, change, pending))
                 pending[(change.table, change.row_id, col, prev)].append(change)
-                if change.stamp > cur:
-                    current.clock[col] = change.stamp
+                ranked = spec.write_stamp(col, value, change.stamp) if spec.sticky else change.stamp
+                if ranked > cur:
+                    current.clock[col] = ranked
                     current.dirty_cols[col] = value
                     current.dirty = True
                 row = (

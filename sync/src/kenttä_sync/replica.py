@@ -24,7 +24,7 @@ from kenttä_sync.db import SqliteDb
 from kenttä_sync.engine import Engine
 from kenttä_sync.hlc import HybridLogicalClock, Stamp
 from kenttä_sync.ids import new_device_id, uuid7
-from kenttä_sync.schema import SyncSchema, TableSpec
+from kenttä_sync.schema import STICKY_MARK, SyncSchema, TableSpec
 
 _INSERT_CHANGE = (
     "INSERT INTO _changes (change_id, device_id, device_seq, tbl, row_id, col, op, value,"
@@ -221,10 +221,11 @@ class Transaction:
         row_id = str(values.get("id") or uuid7())
         row = self._stored(spec, values)
         stamp = self.clock.now().encode()
-        cols = ["id", *row, "_stamp"]
+        clock = spec.insert_clock(row, stamp) if spec.sticky else None
+        cols = ["id", *row, "_stamp", "_clock"]
         self.conn.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (row_id, *row.values(), stamp),
+            (row_id, *row.values(), stamp, dumps_value(clock) if clock else None),
         )
         self._log(table, row_id, None, Op.INSERT, row, stamp, None)
         return row_id
@@ -232,7 +233,7 @@ class Transaction:
     def bulk_insert(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert many rows with executemany: the fast path for seeding and import."""
         spec = self._spec(table)
-        cols = ["id", *spec.columns, "_stamp"]
+        cols = ["id", *spec.columns, "_stamp", "_clock"]
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         table_rows: list[tuple] = []
         change_rows: list[tuple] = []
@@ -241,7 +242,8 @@ class Transaction:
             row = self._stored(spec, values)
             stamp = self.clock.now().encode()
             self.device_seq += 1
-            table_rows.append((row_id, *row.values(), stamp))
+            clock = spec.insert_clock(row, stamp) if spec.sticky else None
+            table_rows.append((row_id, *row.values(), stamp, dumps_value(clock) if clock else None))
             change_rows.append(
                 (
                     f"{self.device_id}:{self.device_seq}",
@@ -290,9 +292,11 @@ class Transaction:
                 new = self._canonical(spec.references[col], new)
             if new == current[i]:
                 continue
-            stamp = self.clock.now().encode()
             prev = col_clock.get(col, created)
-            col_clock[col] = stamp
+            if prev.startswith(STICKY_MARK) and new not in spec.sticky.get(col, ()):
+                raise WriteError(f"{table}.{col} holds a final value: it cannot change back")
+            stamp = self.clock.now().encode()
+            col_clock[col] = spec.write_stamp(col, new, stamp)
             self.conn.execute(f"UPDATE {table} SET {col} = ? WHERE id = ?", (new, row_id))
             self._log(table, row_id, col, Op.UPDATE, new, stamp, prev)
             changed.append(col)

@@ -16,6 +16,10 @@ TableKind = Literal["lww", "append_only"]
 # Sync metadata kept in every replicated row. `_stamp` is the stamp of the insert; `_clock`
 # a JSON object {column: stamp} for columns written after the insert (absent: `_stamp`);
 # `_deleted` the tombstone stamp; `_erased` the stamp of an erasure (permanent).
+# A column holding a final value (see `TableSpec.sticky`) has its stamp marked with
+# `STICKY_MARK`, which sorts after every stamp (stamps begin with a digit), so the value
+# outranks any write of a non-final value wherever and whenever that was made.
+STICKY_MARK = "~"
 META_COLUMNS: tuple[str, ...] = ("_stamp", "_clock", "_deleted", "_erased")
 
 SQLITE_TYPES: dict[str, str] = {
@@ -53,6 +57,11 @@ class TableSpec(BaseModel):
     """column -> table it points at by id; re-pointed when natural-key rows merge."""
     erase_with: str | None = None
     """A column in `references` whose target's erasure erases this row's personal columns too."""
+    sticky: dict[str, tuple[str | int, ...]] = Field(default_factory=dict)
+    """column -> final values. Once a replica holds a final value in that column, a write of
+    any other value loses, whatever its stamp (among final values the last writer wins), and a
+    local write of another value is refused. Every replica picks the same winner, so it
+    converges; it keeps, e.g., a cancelled voucher cancelled against a concurrent edit."""
 
     @model_validator(mode="after")
     def _check(self) -> TableSpec:
@@ -62,7 +71,7 @@ class TableSpec(BaseModel):
         for col in (self.natural_key, self.scope_column, self.erase_with):
             if col is not None and col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
-        for col in (*self.personal_columns, *self.references):
+        for col in (*self.personal_columns, *self.references, *self.sticky):
             if col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
         if self.erase_with is not None and self.erase_with not in self.references:
@@ -70,6 +79,17 @@ class TableSpec(BaseModel):
         if any(c.startswith("_") for c in names):
             raise ValueError(f"{self.name}: column names starting with '_' are reserved")
         return self
+
+    def write_stamp(self, column: str, value: object, stamp: str) -> str:
+        """The stamp a write ranks by: marked when it writes a final value of the column."""
+        finals = self.sticky.get(column)
+        return STICKY_MARK + stamp if finals and value in finals else stamp
+
+    def insert_clock(self, row: dict[str, object], stamp: str) -> dict[str, str]:
+        """`_clock` entries an insert starts with: its final values' marked stamps."""
+        return {
+            col: STICKY_MARK + stamp for col, finals in self.sticky.items() if row.get(col) in finals
+        }
 
     def sqlite_ddl(self) -> str:
         return self._ddl(SQLITE_TYPES)

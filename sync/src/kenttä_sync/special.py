@@ -167,8 +167,9 @@ def apply_resolve(engine: Engine, change: Change) -> None:
         cur = state.col_stamp(col)
         if change.prev_stamp != cur and not state.erased:
             write_conflicts(engine, conflict_rows(engine, change, {}))
-        if change.stamp > cur:
-            state.clock[col] = change.stamp
+        ranked = spec.write_stamp(col, payload.get("value"), change.stamp)
+        if ranked > cur:
+            state.clock[col] = ranked
             db.execute(
                 f"UPDATE {change.table} SET {col} = ?, _clock = ? WHERE id = ?",
                 (payload.get("value"), dumps_value(state.clock), change.row_id),
