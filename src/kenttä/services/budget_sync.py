@@ -179,8 +179,7 @@ def find_budget(db: Any, programme: str, on: date | None = None) -> counters.Cou
 def _vouchers(db: Any, budget_id: str) -> list[tuple[str, str, int]]:
     """(issuing device, status, value) of the budget's vouchers the central store has."""
     rows = db.execute(
-        "SELECT c.device_id, v.status, v.value_cents FROM vouchers v JOIN _changes c"
-        " ON c.tbl = 'vouchers' AND c.row_id = v.id AND c.op = 'insert'"
+        "SELECT v._origin, v.status, v.value_cents FROM vouchers v"  # _origin: who inserted it
         " WHERE v.budget_id = ? AND v._deleted IS NULL",
         (budget_id,),
     )

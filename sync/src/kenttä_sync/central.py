@@ -2,12 +2,14 @@
 
 One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DDL differs.
 
-* `_changes` is the central log: every accepted change once, in `seq` order (the order pulls
-  follow), with the scope of its row so a pull filters by scope in SQL. Changes are
-  deduplicated by each device's `acked_seq` (under the push lock), so the log needs no
-  unique index on change_id (one index less to maintain per change). Pushes are
-  serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock), so `seq`
-  order is commit order and a reader never skips a change committed late.
+* The central log: every accepted change once, at a log position `seq` (the order pulls
+  follow). An insert that makes a row is kept in the row (`_seq`, `_origin`, …; see
+  engine.py), every other change in `_changes` with the scope of its row and `prev_seq`,
+  the row's previous entry, so a pull filters by scope in SQL and the log needs no index
+  but its key. Changes are deduplicated by each device's `acked_seq` (under the push
+  lock). Pushes are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction
+  advisory lock) and `seq` is given out under that lock (`_sync_state` `log_seq`, the
+  head), so `seq` order is commit order and a reader never skips a change committed late.
 * `_devices`: enrolled devices, their scopes, `acked_seq` (every change of theirs up to it
   has been processed: applied, or refused and reported) and `cursor` (the last cursor the
   device reported committed).
@@ -24,6 +26,7 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import json
@@ -43,24 +46,20 @@ from kenttä_sync.naturalkeys import duplicates, segments
 from kenttä_sync.schema import SyncSchema
 
 CENTRAL_DEVICE = "central"
-_LOG_BODY = """
-  change_id TEXT NOT NULL, device_id TEXT NOT NULL, device_seq BIGINT NOT NULL,
-  tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT, op TEXT NOT NULL, value TEXT,
-  stamp TEXT NOT NULL, prev_stamp TEXT, tx_id TEXT NOT NULL, author TEXT NOT NULL, scope TEXT
-"""
-_COMMON_DDL = """
-CREATE INDEX IF NOT EXISTS _changes_row ON _changes (tbl, row_id);
+LOG_FORMAT = "2"  # 1: inserts in `_changes` with a (tbl, row_id) index; 2: see above
+_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS _changes (
+  seq BIGINT PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  device_seq BIGINT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT,
+  op TEXT NOT NULL, value TEXT, stamp TEXT NOT NULL, prev_stamp TEXT, tx_id TEXT NOT NULL,
+  author TEXT NOT NULL, scope TEXT, prev_seq BIGINT
+);
 CREATE TABLE IF NOT EXISTS _sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS _devices (
   device_id TEXT PRIMARY KEY, name TEXT, scopes TEXT NOT NULL,
   acked_seq BIGINT NOT NULL DEFAULT 0, cursor BIGINT NOT NULL DEFAULT 0
 )
 """
-SQLITE_LOG_DDL = f"CREATE TABLE IF NOT EXISTS _changes (seq INTEGER PRIMARY KEY, {_LOG_BODY});"
-POSTGRES_LOG_DDL = (
-    "CREATE TABLE IF NOT EXISTS _changes "
-    f"(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {_LOG_BODY});"
-)
 
 
 @contextmanager
@@ -76,6 +75,30 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+class StoreFormatError(RuntimeError):
+    """A central store this version cannot use (made by an earlier version)."""
+
+
+def _transactions(changes: list[Change]) -> list[list[Change]]:
+    """The changes grouped by transaction, in order of first appearance (a device writes a
+    transaction's changes contiguously; should they not be, they are still grouped)."""
+    runs = [list(run) for _, run in itertools.groupby(changes, key=lambda c: c.tx_id)]
+    if len(runs) == len({run[0].tx_id for run in runs}):
+        return runs
+    txs: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        txs[change.tx_id].append(change)
+    return list(txs.values())
+
+
+def _unacknowledged(changes: Sequence[Change], acked: int) -> list[Change]:
+    """The changes after `acked`, in device_seq order (usually they come that way)."""
+    seqs = [c.device_seq for c in changes]
+    if seqs == sorted(seqs):
+        return list(changes[bisect.bisect_right(seqs, acked) :])
+    return sorted((c for c in changes if c.device_seq > acked), key=lambda c: c.device_seq)
 
 
 class NotEnrolled(PermissionError):
@@ -116,14 +139,37 @@ class CentralStore:
 
     # -- set-up -----------------------------------------------------------------------------
     def install(self) -> None:
-        ddl = SQLITE_LOG_DDL if self.db.kind == "sqlite" else POSTGRES_LOG_DDL
         tables = ";\n".join(
-            t.sqlite_ddl() if self.db.kind == "sqlite" else t.postgres_ddl()
+            t.sqlite_ddl(central=True) if self.db.kind == "sqlite" else t.postgres_ddl(central=True)
             for t in self.schema.tables
         )
         with self.db.transaction():
-            self.db.script(ddl + _COMMON_DDL + ";\n" + tables)
+            self._check_format()
+            self.db.script(_LOG_DDL + ";\n" + tables)
             self.engine.install()
+            if self._state("log_format") is None:
+                self._set_state("log_format", LOG_FORMAT)
+
+    def _check_format(self) -> None:
+        """Refuse a store made with the earlier log format (before the first release)."""
+        if self.db.kind == "sqlite":
+            found = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = '_changes_row' AND type = 'index'"
+            )
+        else:
+            found = self.db.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = '_changes_row'"
+                " AND schemaname = current_schema()"
+            )
+        if found:
+            raise StoreFormatError(
+                "this central store was made by an earlier kenttä (change-log format 1);"
+                " make a new one with `kenttä server init` and let the devices sync into it"
+            )
+
+    def head(self) -> int:
+        """The newest central log position (what a device fully caught up has seen)."""
+        return int(self._state("log_seq") or 0)
 
     def _state(self, key: str) -> str | None:
         rows = self.db.execute("SELECT value FROM _sync_state WHERE key = ?", (key,))
@@ -176,19 +222,24 @@ class CentralStore:
             if self.db.kind == "postgres":
                 self.db.execute("SELECT pg_advisory_xact_lock(727472)")
             dev = self._enrolled(device_id)
-            todo = sorted(
-                (c for c in changes if c.device_seq > dev.acked_seq), key=lambda c: c.device_seq
-            )
+            todo = _unacknowledged(changes, dev.acked_seq)
             if not todo:
                 return PushResult(dev.acked_seq)
-            for expected, change in enumerate(todo, start=dev.acked_seq + 1):
-                if change.device_id != device_id or change.device_seq != expected:
-                    raise SequenceGap(
-                        f"expected change {expected} of device {device_id}; "
-                        f"resend from {dev.acked_seq + 1}"
-                    )
+            if {c.device_id for c in todo} != {device_id} or [c.device_seq for c in todo] != list(
+                range(dev.acked_seq + 1, dev.acked_seq + 1 + len(todo))
+            ):
+                expected = next(
+                    i
+                    for i, c in enumerate(todo, start=dev.acked_seq + 1)
+                    if c.device_id != device_id or c.device_seq != i
+                )
+                raise SequenceGap(
+                    f"expected change {expected} of device {device_id}; "
+                    f"resend from {dev.acked_seq + 1}"
+                )
             clock = self._clock()
             self.engine.clock = clock
+            self.engine.seq = self.head()
             accepted, rejected = self._validate(dev, todo, clock)
             applied: list[Change] = []
             for i, segment in enumerate(segments(accepted)):
@@ -208,20 +259,20 @@ class CentralStore:
                 "UPDATE _devices SET acked_seq = ? WHERE device_id = ?", (acked, device_id)
             )
             self._set_state("hlc", clock.last.encode())
+            self._set_state("log_seq", str(self.engine.seq))
             self.engine.clock = None
             return PushResult(acked, len(applied), [(c.change_id, c.tx_id, r) for c, r in rejected])
 
     def _validate(
         self, dev: Device, changes: list[Change], clock: HybridLogicalClock
     ) -> tuple[list[Change], list[tuple[Change, str]]]:
-        txs: dict[str, list[Change]] = defaultdict(list)
-        for change in changes:
-            txs[change.tx_id].append(change)
         scopes = set(dev.scopes)
         known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope, for rows of this push
         by_table: dict[str, set[str]] = defaultdict(set)
-        for change in changes:
-            if change.op != Op.INSERT and change.table in self.engine.specs:
+        specs = self.engine.specs
+        others = [c for c in changes if c.op != "insert"]
+        for change in others:
+            if change.table in specs:
                 by_table[change.table].add(change.row_id)
         self._states = {}
         for table, ids in by_table.items():
@@ -232,20 +283,34 @@ class CentralStore:
         accepted: list[Change] = []
         rejected: list[tuple[Change, str]] = []
         wall = self._wall() if self._wall else _wall_ms()
-        self._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # stamps above: too far ahead
+        limit = self._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # above: too far ahead
         check = self._check
-        specs = self.engine.specs
-        for tx in txs.values():
+        for tx in _transactions(changes):
             reason = None
             for change in tx:
+                value = change.value
+                if change.op == "insert" and type(value) is dict:
+                    spec = specs.get(change.table)
+                    text = change.stamp
+                    if (
+                        spec is not None
+                        and len(text) >= 24
+                        and text[16] == "-"
+                        and text[22] == "-"
+                        and text <= limit
+                    ):  # the common case: a well-formed insert, checked in place
+                        column = spec.scope_column
+                        scope = value.get(column) if column else None
+                        if not column or str(scope) in scopes:
+                            if others:  # later changes of this push may need its scope
+                                known[(change.table, change.row_id)] = scope
+                            continue
                 reason = check(change, scopes, known, clock)
                 if reason:
                     break
-                if change.op == "insert" and isinstance(change.value, dict):
-                    scope_column = specs[change.table].scope_column
-                    known[(change.table, change.row_id)] = (
-                        change.value.get(scope_column) if scope_column else None
-                    )
+                if change.op == "insert" and isinstance(value, dict):
+                    column = specs[change.table].scope_column
+                    known[(change.table, change.row_id)] = value.get(column) if column else None
             if reason:
                 for change in tx:
                     if change.op == Op.INSERT:
@@ -268,11 +333,7 @@ class CentralStore:
             except ClockError as exc:
                 return str(exc)
         op = change.op
-        if op == "insert" and isinstance(change.value, dict):  # the common cases, checked
-            scope_column = spec.scope_column  # quickly (same outcome as the checks below)
-            if not scope_column or str(change.value.get(scope_column)) in scopes:
-                return None
-        elif op == "update" and spec.kind == "lww":
+        if op == "update" and spec.kind == "lww":  # the common case, checked quickly
             row = (change.table, change.row_id)
             if row in known and change.column in spec.columns:
                 scope = known[row]
@@ -339,39 +400,75 @@ class CentralStore:
                 "UPDATE _devices SET cursor = ? WHERE device_id = ? AND cursor < ?",
                 (cursor, device_id, cursor),
             )
-        head = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM _changes")[0][0]
+        head = self.head()
         scopes = list(dev.scopes)
-        scope_sql = (
-            f"(scope IS NULL OR scope IN ({', '.join('?' * len(scopes))}))"
-            if scopes
-            else "scope IS NULL"
-        )
-        cols = ", ".join(CHANGE_LOG_COLUMNS)
-        where = f"seq > ? AND seq <= ? AND device_id <> ? AND {scope_sql}"
-        rows = self.db.execute(
-            f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
-            (cursor, head, device_id, *scopes, limit),
-        )
-        if len(rows) < limit:
-            return [row_to_change(r[1:]) for r in rows], max(head, cursor), False
-        last_tx = rows[-1][11]
+        entries = self._entries(cursor, head, device_id, scopes, limit)
+        if len(entries) < limit:
+            return [c for _, c in entries], max(head, cursor), False
+        last_tx = entries[-1][1].tx_id
         while True:  # finish the last transaction: its changes are contiguous in the log
-            more = self.db.execute(
-                f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
-                (rows[-1][0], head, device_id, *scopes, limit),
-            )
-            same = list(itertools.takewhile(lambda r: r[11] == last_tx, more))
-            rows += same
+            more = self._entries(entries[-1][0], head, device_id, scopes, limit)
+            same = list(itertools.takewhile(lambda e: e[1].tx_id == last_tx, more))
+            entries += same
             if len(same) < len(more) or len(more) < limit:
                 break
-        return [row_to_change(r[1:]) for r in rows], rows[-1][0], True
+        return [c for _, c in entries], entries[-1][0], True
+
+    def _entries(
+        self, after: int, upto: int, device_id: str | None, scopes: list[str] | None, limit: int
+    ) -> list[tuple[int, Change]]:
+        """The first `limit` log entries in (after, upto] by seq, from `_changes` and the
+        inserts kept in rows; of other devices than `device_id`, within `scopes` (None: all)."""
+        marks = ", ".join("?" * len(scopes or ()))
+        cols = ", ".join(CHANGE_LOG_COLUMNS)
+        where, params = "seq > ? AND seq <= ?", [after, upto]
+        if device_id is not None:
+            where += " AND device_id <> ?"
+            params.append(device_id)
+        if scopes is not None:
+            where += (
+                f" AND (scope IS NULL OR scope IN ({marks}))" if scopes else " AND scope IS NULL"
+            )
+            params += scopes
+        found: list[tuple[int, Change]] = [
+            (r[0], row_to_change(r[1:]))
+            for r in self.db.execute(
+                f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
+                (*params, limit),
+            )
+        ]
+        for spec in self.schema.tables:
+            names = list(spec.columns)
+            where, params = "_seq > ? AND _seq <= ?", [after, upto]
+            if device_id is not None:
+                where += " AND _origin <> ?"
+                params.append(device_id)
+            if scopes is not None and spec.scope_column:
+                scope = f"CAST({spec.scope_column} AS TEXT)"
+                where += f" AND ({scope} IS NULL" + (
+                    f" OR {scope} IN ({marks}))" if scopes else ")"
+                )
+                params += scopes
+            rows = self.db.execute(
+                f"SELECT _seq, id, _stamp, _origin, _origin_seq, _tx, _author, {', '.join(names)}"
+                f" FROM {spec.name} WHERE {where} ORDER BY _seq LIMIT ?",
+                (*params, limit),
+            )
+            for seq, row_id, stamp, origin, origin_seq, tx, author, *values in rows:
+                change = Change(
+                    change_id=Change.make_id(origin, origin_seq), device_id=origin,
+                    device_seq=origin_seq, table=spec.name, row_id=row_id, column=None,
+                    op=Op.INSERT, value=dict(zip(names, values, strict=True)), stamp=stamp,
+                    tx_id=tx, author=author,
+                )  # fmt: skip
+                found.append((seq, change))
+        found.sort(key=lambda e: e[0])
+        return found[:limit]
 
     # -- reading ----------------------------------------------------------------------------
     def log(self) -> list[Change]:
-        cols = ", ".join(CHANGE_LOG_COLUMNS)
-        return [
-            row_to_change(r) for r in self.db.execute(f"SELECT {cols} FROM _changes ORDER BY seq")
-        ]
+        """The whole central log in order (inserts read back from their rows)."""
+        return [c for _, c in self._entries(0, self.head(), None, None, 2**62)]
 
     def close(self) -> None:
         self.db.conn.close()  # type: ignore[attr-defined]

@@ -20,6 +20,15 @@ Rules (every one is order-independent, which is what makes replicas converge):
   conflicts (the records would hold personal data); no conflicts are made for them.
 * **Erase**, **merge** and **resolve** are handled in `special.py`.
 
+**The central log** (`central=True`) is kept lighter than a device's, since the central
+store takes every change of every device: an insert that creates a row is not written to
+`_changes` at all but kept in the row (`_seq`, its log position, and `_origin`,
+`_origin_seq`, `_tx`, `_author`), and a pull reads it back from the row as it is then (the
+later changes of the row follow it in the log, so a device ends the same). Every other entry
+gets an explicit `seq` and `prev_seq`, the row's previous entry: each row's history is a
+chain from its `_last`, walked instead of an index on (table, row) when a concurrent write
+needs its siblings or an erasure blanks payloads. The log needs no secondary index.
+
 Apply is batched: the metadata of every touched row is loaded with one query per table and
 chunk (one `= ANY(array)` query on PostgreSQL), decisions are made in Python, and rows,
 metadata and the change log are written with executemany on SQLite; on PostgreSQL rows go in
@@ -62,6 +71,8 @@ class RowState:
     scope: Any = None
     dirty_cols: dict[str, Any] = field(default_factory=dict)
     dirty: bool = False
+    last: int | None = None  # central: the newest `_changes` entry of the row (`_last`)
+    loaded_last: int | None = None  # central: `_last` as stored when this batch began
 
     def col_stamp(self, col: str) -> str:
         return self.clock.get(col, self.stamp)
@@ -82,12 +93,17 @@ class Engine:
         self.db = db
         self.schema = schema
         self.clock = clock
-        self.central = central  # the central log also records each change's scope
+        self.central = central  # see "The central log" above
         self.dedupe = True  # the central store deduplicates by device sequence instead
+        self.seq = 0  # central: the last central log position given out (set by the store)
         self._preloaded: dict[str, dict[str, RowState]] = {}
         self.on_erase = on_erase
         self.specs = {t.name: t for t in schema.tables}
-        cols = [*CHANGE_LOG_COLUMNS, "scope"] if central else list(CHANGE_LOG_COLUMNS)
+        cols = (
+            ["seq", *CHANGE_LOG_COLUMNS, "scope", "prev_seq"]
+            if central
+            else list(CHANGE_LOG_COLUMNS)
+        )
         self.log_columns = cols
         self.log_sql = (
             f"INSERT INTO _changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -117,6 +133,9 @@ class Engine:
         fresh = self.fresh(changes) if self.dedupe else list(changes)
         if self.clock is not None and fresh:
             self.clock.observe(max(c.stamp for c in fresh))  # the latest stamp suffices
+        if {c.op for c in fresh} <= _BATCHED:  # the common case: no special operation
+            self._flush(list(fresh))
+            return fresh
         from kenttä_sync import special  # special imports engine helpers
 
         batch: list[Change] = []
@@ -152,12 +171,29 @@ class Engine:
 
     def load_state(self, table: str, ids: Sequence[str]) -> dict[str, RowState]:
         spec = self.specs[table]
-        scope = spec.scope_column if self.central and spec.scope_column else None
-        cols = "id, _stamp, _clock, _deleted, _erased" + (f", {scope}" if scope else "")
-        rows = self.db.select_in(f"SELECT {cols} FROM {table} WHERE id IN ({{in}})", ids)
+        if not self.central:
+            rows = self.db.select_in(
+                f"SELECT id, _stamp, _clock, _deleted, _erased FROM {table} WHERE id IN ({{in}})",
+                ids,
+            )
+            return {
+                r[0]: RowState(r[1], json.loads(r[2]) if r[2] else {}, r[3], r[4]) for r in rows
+            }
+        scope = spec.scope_column or "NULL"
+        rows = self.db.select_in(
+            f"SELECT id, _stamp, _clock, _deleted, _erased, {scope}, _last FROM {table}"
+            " WHERE id IN ({in})",
+            ids,
+        )
         return {
             r[0]: RowState(
-                r[1], json.loads(r[2]) if r[2] else {}, r[3], r[4], r[5] if scope else None
+                r[1],
+                json.loads(r[2]) if r[2] else {},
+                r[3],
+                r[4],
+                r[5],
+                last=r[6],
+                loaded_last=r[6],
             )
             for r in rows
         }
@@ -183,7 +219,17 @@ class Engine:
             todo = list(step.values())
         return mapping
 
-    def log_row(self, change: Change, value: Any, scope: Any = None, strip: bool = False) -> tuple:
+    def log_row(
+        self,
+        change: Change,
+        value: Any,
+        scope: Any = None,
+        strip: bool = False,
+        state: RowState | None = None,
+        seq: int | None = None,
+    ) -> tuple:
+        """The change-log row of a change; on the central store it takes log position `seq`
+        (default: the next) and is linked into the history chain of its row (`state`)."""
         encoded = None
         if not strip and not (value is None and change.op != Op.UPDATE):
             encoded = dumps_value(value)
@@ -201,7 +247,29 @@ class Engine:
             change.tx_id,
             change.author,
         )
-        return (*row, None if scope is None else str(scope)) if self.central else row
+        if not self.central:
+            return row
+        if seq is None:
+            self.seq += 1
+            seq = self.seq
+        prev = None
+        if state is not None:
+            prev, state.last, state.dirty = state.last, seq, True
+        return (seq, *row, None if scope is None else str(scope), prev)
+
+    def log_special(
+        self, change: Change, value: Any, scope: Any = None, strip: bool = False
+    ) -> None:
+        """Log one change of a special operation (rows touched by plain SQL, not RowStates)."""
+        if not self.central:
+            self.write_log([self.log_row(change, value, scope, strip)])
+            return
+        table, row_id = change.table, change.row_id
+        found = self.db.execute(f"SELECT _last FROM {table} WHERE id = ?", (row_id,))
+        state = RowState("", {}, None, None, last=found[0][0]) if found else None
+        self.write_log([self.log_row(change, value, scope, strip, state)])
+        if state is not None:
+            self.db.execute(f"UPDATE {table} SET _last = ? WHERE id = ?", (state.last, row_id))
 
     def write_log(self, rows: list[tuple]) -> None:
         if not rows:
@@ -216,23 +284,28 @@ class Engine:
     def _flush(self, batch: list[Change]) -> None:
         if not batch:
             return
+        tables = {c.table for c in batch}
         by_table: dict[str, list[Change]] = defaultdict(list)
-        for change in batch:
-            by_table[change.table].append(change)
+        if len(tables) == 1:
+            by_table[tables.pop()] = batch
+        else:
+            for change in batch:
+                by_table[change.table].append(change)
         states: dict[str, dict[str, RowState]] = {}
         ref_maps: dict[tuple[str, str], dict[str, str]] = {}
         parent_erased: dict[tuple[str, str], dict[str, str]] = {}
         for table, changes in by_table.items():
             spec = self.specs[table]
             state = dict(self._preloaded.get(table, {}))
-            first: dict[str, Op] = {}
-            for c in changes:
-                first.setdefault(c.row_id, c.op)
             # a row whose first change here is its insert is new (ids are made once): the
             # insert itself runs ON CONFLICT DO NOTHING should a broken client repeat it
-            need = [r for r, op in first.items() if op != Op.INSERT and r not in state]
-            if need:
-                state.update(self.load_state(table, need))
+            if {c.row_id for c in changes if c.op != "insert"}.difference(state):
+                first: dict[str, Op] = {}
+                for c in changes:
+                    first.setdefault(c.row_id, c.op)
+                need = [r for r, op in first.items() if op != Op.INSERT and r not in state]
+                if need:
+                    state.update(self.load_state(table, need))
             states[table] = state
             for col, target in spec.references.items():
                 refs = [c.value.get(col) for c in changes if c.op == Op.INSERT and c.value]
@@ -256,7 +329,23 @@ class Engine:
         pending: dict[tuple, list[Change]] = defaultdict(list)
         central = self.central
         plain = self._plain
-        for change in batch:
+        log_row = self.log_row
+        # Central log positions follow the batch: change i takes base + i + 1 (each change
+        # is one entry, in `_changes` or, for a new row, in the row).
+        base = self.seq
+        numbered: Any = enumerate(batch, base + 1)
+        bulk = self._bulk_inserts(by_table, states) if central else ()
+        for table in bulk:
+            columns = plain[table][0]
+            inserts[table] = [
+                (c.row_id, *map(c.value.get, columns), c.stamp, None, seq, c.device_id,
+                 c.device_seq, c.tx_id, c.author)
+                for seq, c in enumerate(batch, base + 1)
+                if c.table == table
+            ]  # fmt: skip
+        if bulk:
+            numbered = [(seq, c) for seq, c in numbered if c.table not in bulk]
+        for seq, change in numbered:
             table = change.table
             spec = self.specs[table]
             state = states[table]
@@ -268,27 +357,43 @@ class Engine:
                     scope = value.get(scope_column) if scope_column else None
                     row_id = change.row_id
                     state[row_id] = RowState(change.stamp, {}, None, None, scope)
+                    if central:  # the insert is kept in the row itself, not in `_changes`
+                        inserts[table].append(
+                            (
+                                row_id,
+                                *map(value.get, columns),
+                                change.stamp,
+                                None,
+                                seq,
+                                change.device_id,
+                                change.device_seq,
+                                change.tx_id,
+                                change.author,
+                            )
+                        )
+                        continue
                     inserts[table].append((row_id, *map(value.get, columns), change.stamp, None))
-                    row = (
-                        change.change_id,
-                        change.device_id,
-                        change.device_seq,
-                        table,
-                        row_id,
-                        change.column,
-                        "insert",
-                        dumps_value(value),
-                        change.stamp,
-                        change.prev_stamp,
-                        change.tx_id,
-                        change.author,
+                    log.append(
+                        (
+                            change.change_id,
+                            change.device_id,
+                            change.device_seq,
+                            table,
+                            row_id,
+                            change.column,
+                            "insert",
+                            dumps_value(value),
+                            change.stamp,
+                            change.prev_stamp,
+                            change.tx_id,
+                            change.author,
+                        )
                     )
-                    log.append((*row, None if scope is None else str(scope)) if central else row)
                     continue
             scope = current.scope if current is not None else None
             if change.op == Op.INSERT:
                 if current is not None or not isinstance(change.value, dict):
-                    log.append(self.log_row(change, change.value, scope))
+                    log.append(log_row(change, change.value, scope, state=current, seq=seq))
                     continue
                 row = dict(zip(spec.columns, map(change.value.get, spec.columns), strict=True))
                 for col in spec.references:
@@ -310,27 +415,32 @@ class Engine:
                 state[change.row_id] = RowState(
                     change.stamp, clock, None, erased, scope, dirty=bool(clock)
                 )
-                inserts[change.table].append((change.row_id, *row.values(), change.stamp, erased))
+                values = (change.row_id, *row.values(), change.stamp, erased)
+                if central:
+                    origin = (change.device_id, change.device_seq, change.tx_id, change.author)
+                    inserts[change.table].append((*values, seq, *origin))
+                    continue
+                inserts[change.table].append(values)
                 logged = (
                     {**change.value, **{c: None for c in spec.personal_columns}}
                     if erased
                     else change.value
                 )
-                log.append(self.log_row(change, logged, scope))
+                log.append(log_row(change, logged, scope, seq=seq))
             elif current is None:
-                log.append(self.log_row(change, change.value, None))  # unknown row: kept, inert
+                log.append(log_row(change, change.value, None, seq=seq))  # unknown row: kept, inert
             elif change.op == Op.DELETE:
                 if current.deleted is None or change.stamp < current.deleted:
                     current.deleted = change.stamp
                     current.dirty = True
-                log.append(self.log_row(change, None, scope))
+                log.append(log_row(change, None, scope, state=current, seq=seq))
             else:  # UPDATE
                 col = change.column
                 if col not in spec.columns:
-                    log.append(self.log_row(change, change.value, scope))
+                    log.append(log_row(change, change.value, scope, state=current, seq=seq))
                     continue
                 if current.erased and col in spec.personal_columns:
-                    log.append(self.log_row(change, None, scope, strip=True))
+                    log.append(log_row(change, None, scope, strip=True, state=current, seq=seq))
                     continue
                 value = change.value
                 if ref_maps:
@@ -340,7 +450,7 @@ class Engine:
                 cur = current.clock.get(col, current.stamp)
                 prev = change.prev_stamp
                 if prev != cur and not current.erased:
-                    conflicts.extend(conflict_rows(self, change, pending))
+                    conflicts.extend(conflict_rows(self, change, pending, current.loaded_last))
                 pending[(change.table, change.row_id, col, prev)].append(change)
                 ranked = spec.write_stamp(col, value, change.stamp) if spec.sticky else change.stamp
                 if ranked > cur:
@@ -361,20 +471,47 @@ class Engine:
                     change.tx_id,
                     change.author,
                 )
-                log.append((*row, None if scope is None else str(scope)) if central else row)
+                if central:
+                    last, current.last, current.dirty = current.last, seq, True
+                    log.append((seq, *row, None if scope is None else str(scope), last))
+                else:
+                    log.append(row)
+        if central:
+            self.seq = base + len(batch)
         self._write(inserts, states)
         write_conflicts(self, conflicts)
         self.write_log(log)
+
+    def _bulk_inserts(
+        self, by_table: dict[str, list[Change]], states: dict[str, dict[str, RowState]]
+    ) -> set[str]:
+        """Plain tables whose changes in this batch are all new rows with distinct ids: their
+        rows are built in one pass (a new row needs no state unless the batch touches it)."""
+        bulk = set()
+        for table, changes in by_table.items():
+            if table not in self._plain or states[table]:
+                continue
+            if {c.op for c in changes} != {Op.INSERT}:
+                continue
+            if all(type(c.value) is dict for c in changes) and len(
+                {c.row_id for c in changes}
+            ) == len(changes):
+                bulk.add(table)
+        return bulk
 
     def _write(
         self, inserts: dict[str, list[tuple]], states: dict[str, dict[str, RowState]]
     ) -> None:
         bulk = getattr(self.db, "write_rows", None)  # PostgreSQL: one statement per batch
+        central = self.central
         for table, rows in inserts.items():
             spec = self.specs[table]
             cols = ["id", *spec.columns, "_stamp", "_erased"]
+            types = ["text", *(_PG_ARRAY[k] for k in spec.columns.values()), "text", "text"]
+            if central:
+                cols += ["_seq", "_origin", "_origin_seq", "_tx", "_author"]
+                types += ["bigint", "text", "bigint", "text", "text"]
             if bulk is not None:
-                types = ["text", *(_PG_ARRAY[k] for k in spec.columns.values()), "text", "text"]
                 bulk(table, cols, types, rows, update=False)
                 continue
             self.db.executemany(
@@ -382,6 +519,8 @@ class Engine:
                 " ON CONFLICT (id) DO NOTHING",
                 rows,
             )
+        meta = ["_clock", "_deleted", "_last"] if central else ["_clock", "_deleted"]
+        meta_types = ["text", "text", "bigint"] if central else ["text", "text"]
         for table, state in states.items():
             groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
             for row_id, st in state.items():
@@ -389,13 +528,17 @@ class Engine:
                     continue
                 cols = tuple(sorted(st.dirty_cols))
                 clock = dumps_value(st.clock) if st.clock else None
-                groups[cols].append((*(st.dirty_cols[c] for c in cols), clock, st.deleted, row_id))
+                values = (*(st.dirty_cols[c] for c in cols), clock, st.deleted)
+                if central:
+                    values = (*values, st.last)
+                    st.loaded_last = st.last  # what is stored once this batch is written
+                groups[cols].append((*values, row_id))
                 st.dirty, st.dirty_cols = False, {}
             for cols, rows in groups.items():
                 if bulk is not None:
                     kinds = self.specs[table].columns
-                    types = [*(_PG_ARRAY[kinds[c]] for c in cols), "text", "text", "text"]
-                    bulk(table, [*cols, "_clock", "_deleted", "id"], types, rows, update=True)
+                    types = [*(_PG_ARRAY[kinds[c]] for c in cols), *meta_types, "text"]
+                    bulk(table, [*cols, *meta, "id"], types, rows, update=True)
                     continue
-                sets = ", ".join([*(f"{c} = ?" for c in cols), "_clock = ?", "_deleted = ?"])
+                sets = ", ".join(f"{c} = ?" for c in (*cols, *meta))
                 self.db.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", rows)

@@ -59,8 +59,10 @@ def duplicates(db: Db, schema: SyncSchema, applied: list[Change]) -> list[tuple[
 def segments(changes: list[Change]) -> list[list[Change]]:
     """Split before each transaction that erases, so natural-key duplicates are merged
     before an erasure that follows them (the erased key cannot be matched afterwards)."""
-    out: list[list[Change]] = [[]]
     erasing = {c.tx_id for c in changes if c.op == Op.ERASE}
+    if not erasing:
+        return [changes]
+    out: list[list[Change]] = [[]]
     last_tx = None
     for change in changes:
         if change.tx_id != last_tx and change.tx_id in erasing and out[-1]:

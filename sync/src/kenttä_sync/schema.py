@@ -21,6 +21,10 @@ TableKind = Literal["lww", "append_only"]
 # outranks any write of a non-final value wherever and whenever that was made.
 STICKY_MARK = "~"
 META_COLUMNS: tuple[str, ...] = ("_stamp", "_clock", "_deleted", "_erased")
+# The central store keeps a row's insert in the row itself (see central.py): its position in
+# the central log (`_seq`), who made it (`_origin`, `_origin_seq`, `_tx`, `_author`), and
+# `_last`, the newest `_changes` entry of the row (the head of the row's history chain).
+CENTRAL_COLUMNS: tuple[str, ...] = ("_seq", "_origin", "_origin_seq", "_tx", "_author", "_last")
 
 SQLITE_TYPES: dict[str, str] = {
     "text": "TEXT",
@@ -88,20 +92,30 @@ class TableSpec(BaseModel):
     def insert_clock(self, row: dict[str, object], stamp: str) -> dict[str, str]:
         """`_clock` entries an insert starts with: its final values' marked stamps."""
         return {
-            col: STICKY_MARK + stamp for col, finals in self.sticky.items() if row.get(col) in finals
+            col: STICKY_MARK + stamp
+            for col, finals in self.sticky.items()
+            if row.get(col) in finals
         }
 
-    def sqlite_ddl(self) -> str:
-        return self._ddl(SQLITE_TYPES)
+    def sqlite_ddl(self, central: bool = False) -> str:
+        return self._ddl(SQLITE_TYPES, central)
 
-    def postgres_ddl(self) -> str:
-        return self._ddl(POSTGRES_TYPES)
+    def postgres_ddl(self, central: bool = False) -> str:
+        return self._ddl(POSTGRES_TYPES, central)
 
-    def _ddl(self, types: dict[str, str]) -> str:
+    def _ddl(self, types: dict[str, str], central: bool) -> str:
         cols = ["id TEXT PRIMARY KEY"]
         cols += [f"{name} {types[kind]}" for name, kind in self.columns.items()]
         cols += ["_stamp TEXT NOT NULL", "_clock TEXT", "_deleted TEXT", "_erased TEXT"]
-        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(cols) + "\n)"
+        if central:
+            cols += [
+                "_seq BIGINT NOT NULL", "_origin TEXT NOT NULL", "_origin_seq BIGINT NOT NULL",
+                "_tx TEXT NOT NULL", "_author TEXT NOT NULL", "_last BIGINT",
+            ]  # fmt: skip
+        table = f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(cols) + "\n)"
+        if not central:
+            return table
+        return f"{table};\nCREATE INDEX IF NOT EXISTS _seq_{self.name} ON {self.name} (_seq)"
 
 
 class SyncSchema(BaseModel):

@@ -27,7 +27,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kenttä_sync.changes import Change, Op, dumps_value
-from kenttä_sync.conflicts import conflict_rows, write_conflicts
+from kenttä_sync.conflicts import WRITE_OPS, conflict_rows, row_history, write_conflicts
 
 if TYPE_CHECKING:
     from kenttä_sync.engine import Engine
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 def apply_special(engine: Engine, change: Change) -> None:
     if change.op == Op.ERASE:
         erase(engine, change.table, change.row_id, change.stamp)
-        engine.write_log([engine.log_row(change, None, _scope(engine, change))])
+        engine.log_special(change, None, _scope(engine, change))
     elif change.op == Op.MERGE:
         apply_merge(engine, change)
     elif change.op == Op.RESOLVE:
@@ -101,7 +101,9 @@ def _blank(engine: Engine, table: str, row_id: str, stamp: str) -> None:
     )
     db.execute("DELETE FROM _conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
     personal = list(spec.personal_columns)
-    if personal:
+    if personal and engine.central:
+        _blank_history(engine, table, row_id, personal)
+    elif personal:
         db.execute(
             f"UPDATE _changes SET value = NULL WHERE tbl = ? AND row_id = ? AND op IN (?, ?)"
             f" AND col IN ({', '.join('?' * len(personal))})",
@@ -122,6 +124,26 @@ def _blank(engine: Engine, table: str, row_id: str, stamp: str) -> None:
         engine.on_erase(table, row_id)
 
 
+def _blank_history(engine: Engine, table: str, row_id: str, personal: list[str]) -> None:
+    """The central log: blank the row's payloads along its history chain (its insert is
+    kept in the row itself, which was blanked already)."""
+    rows = engine.db.execute(f"SELECT _last FROM {table} WHERE id = ?", (row_id,))
+    updates: list[tuple[str | None, int]] = []
+    for seq, col, op, _prev, _stamp, _cid, _author, value in row_history(
+        engine, rows[0][0] if rows else None
+    ):
+        if value is None:
+            continue
+        if op in WRITE_OPS and col in personal:
+            updates.append((None, seq))
+        elif op == Op.INSERT.value:  # an insert that did not make the row (kept, inert)
+            payload = json.loads(value)
+            if isinstance(payload, dict):
+                payload.update({c: None for c in personal if c in payload})
+                updates.append((dumps_value(payload), seq))
+    engine.db.executemany("UPDATE _changes SET value = ? WHERE seq = ?", updates)
+
+
 def erased_stamp(engine: Engine, table: str, row_id: str) -> str | None:
     rows = engine.db.execute(f"SELECT _erased FROM {table} WHERE id = ?", (row_id,))
     return rows[0][0] if rows else None
@@ -132,7 +154,7 @@ def apply_merge(engine: Engine, change: Change) -> None:
     db = engine.db
     table, loser = change.table, change.row_id
     winner = (change.value or {}).get("into")
-    engine.write_log([engine.log_row(change, change.value, _scope(engine, change))])
+    engine.log_special(change, change.value, _scope(engine, change))
     if not isinstance(winner, str) or winner == loser:
         return
     db.execute(
@@ -166,7 +188,7 @@ def apply_resolve(engine: Engine, change: Change) -> None:
     if state is not None and col in spec.columns and not strip:
         cur = state.col_stamp(col)
         if change.prev_stamp != cur and not state.erased:
-            write_conflicts(engine, conflict_rows(engine, change, {}))
+            write_conflicts(engine, conflict_rows(engine, change, {}, state.loaded_last))
         ranked = spec.write_stamp(col, payload.get("value"), change.stamp)
         if ranked > cur:
             state.clock[col] = ranked
@@ -181,4 +203,4 @@ def apply_resolve(engine: Engine, change: Change) -> None:
             " WHERE id = ? AND (resolved_stamp IS NULL OR resolved_stamp > ?)",
             (change.stamp, change.author, change.change_id, conflict, change.stamp),
         )
-    engine.write_log([engine.log_row(change, payload, _scope(engine, change), strip=strip)])
+    engine.log_special(change, payload, _scope(engine, change), strip=strip)

@@ -209,7 +209,7 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
         def work() -> StatusResponse:
             with pool.store(keep=(HttpError,)) as central:
                 dev = _authenticate(central, creds)
-                head = central.db.execute("SELECT COALESCE(MAX(seq), 0) FROM _changes")[0][0]
+                head = central.head()
             return StatusResponse(
                 device_id=dev.device_id, role=dev.role, scopes=list(dev.scopes),
                 acked_seq=dev.acked_seq, cursor=dev.cursor, head=int(head),
