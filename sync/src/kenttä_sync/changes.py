@@ -54,6 +54,13 @@ _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=
 
 _encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# What _ENCODER.encode does for an object, made once (no circular-reference markers: change
+# values are plain JSON data).
+_encode_object = (
+    _c_make_encoder(None, _ENCODER.default, _encode_str, None, ":", ",", True, False, True)
+    if _c_make_encoder is not None
+    else None
+)
 
 
 def dumps_value(value: Any) -> str:
@@ -65,13 +72,8 @@ def dumps_value(value: Any) -> str:
         return "null"
     if kind is int:
         return int.__repr__(value)
-    if kind is dict and _c_make_encoder is not None:
-        # what _ENCODER.encode does for an object, without its two Python-level calls
-        return "".join(
-            _c_make_encoder({}, _ENCODER.default, _encode_str, None, ":", ",", True, False, True)(
-                value, 0
-            )
-        )
+    if kind is dict and _encode_object is not None:
+        return "".join(_encode_object(value, 0))
     return _ENCODER.encode(value)
 
 
