@@ -335,14 +335,15 @@ class Engine:
         base = self.seq
         numbered: Any = enumerate(batch, base + 1)
         bulk = self._bulk_inserts(by_table, states) if central else ()
-        for table in bulk:
-            columns = plain[table][0]
-            inserts[table] = [
-                (c.row_id, *map(c.value.get, columns), c.stamp, None, seq, c.device_id,
+        new_rows = {
+            table: [
+                (c.row_id, *map(c.value.get, plain[table][0]), c.stamp, seq, c.device_id,
                  c.device_seq, c.tx_id, c.author)
                 for seq, c in enumerate(batch, base + 1)
                 if c.table == table
-            ]  # fmt: skip
+            ]
+            for table in bulk
+        }  # fmt: skip
         if bulk:
             numbered = [(seq, c) for seq, c in numbered if c.table not in bulk]
         for seq, change in numbered:
@@ -478,7 +479,7 @@ class Engine:
                     log.append(row)
         if central:
             self.seq = base + len(batch)
-        self._write(inserts, states)
+        self._write(inserts, states, new_rows if central else {})
         write_conflicts(self, conflicts)
         self.write_log(log)
 
@@ -500,17 +501,29 @@ class Engine:
         return bulk
 
     def _write(
-        self, inserts: dict[str, list[tuple]], states: dict[str, dict[str, RowState]]
+        self,
+        inserts: dict[str, list[tuple]],
+        states: dict[str, dict[str, RowState]],
+        new_rows: dict[str, list[tuple]],
     ) -> None:
+        """Write new rows (`inserts`; central `new_rows`: new rows that are not erased, so
+        without `_erased`), then the rows whose metadata or values changed."""
         bulk = getattr(self.db, "write_rows", None)  # PostgreSQL: one statement per batch
         central = self.central
-        for table, rows in inserts.items():
+        origin = ["_seq", "_origin", "_origin_seq", "_tx", "_author"]
+        origin_types = ["bigint", "text", "bigint", "text", "text"]
+        work = [(t, rows, True) for t, rows in inserts.items()]
+        work += [(t, rows, False) for t, rows in new_rows.items()]
+        for table, rows, erasable in work:
             spec = self.specs[table]
-            cols = ["id", *spec.columns, "_stamp", "_erased"]
-            types = ["text", *(_PG_ARRAY[k] for k in spec.columns.values()), "text", "text"]
+            cols = ["id", *spec.columns, "_stamp"]
+            types = ["text", *(_PG_ARRAY[k] for k in spec.columns.values()), "text"]
+            if erasable:
+                cols.append("_erased")
+                types.append("text")
             if central:
-                cols += ["_seq", "_origin", "_origin_seq", "_tx", "_author"]
-                types += ["bigint", "text", "bigint", "text", "text"]
+                cols += origin
+                types += origin_types
             if bulk is not None:
                 bulk(table, cols, types, rows, update=False)
                 continue

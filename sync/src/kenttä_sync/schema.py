@@ -104,16 +104,21 @@ class TableSpec(BaseModel):
         return self._ddl(POSTGRES_TYPES, central)
 
     def _ddl(self, types: dict[str, str], central: bool) -> str:
-        cols = ["id TEXT PRIMARY KEY"]
+        sqlite = types is SQLITE_TYPES
+        # Central SQLite: `_seq` is the rowid, so a pull reads new rows in the table's own
+        # order and no index on `_seq` needs maintaining; `id` stays unique.
+        cols = ["_seq INTEGER PRIMARY KEY", "id TEXT NOT NULL UNIQUE"] if central and sqlite else []
+        cols = cols or ["id TEXT PRIMARY KEY"]
         cols += [f"{name} {types[kind]}" for name, kind in self.columns.items()]
         cols += ["_stamp TEXT NOT NULL", "_clock TEXT", "_deleted TEXT", "_erased TEXT"]
         if central:
+            cols += [] if sqlite else ["_seq BIGINT NOT NULL"]
             cols += [
-                "_seq BIGINT NOT NULL", "_origin TEXT NOT NULL", "_origin_seq BIGINT NOT NULL",
-                "_tx TEXT NOT NULL", "_author TEXT NOT NULL", "_last BIGINT",
+                "_origin TEXT NOT NULL", "_origin_seq BIGINT NOT NULL", "_tx TEXT NOT NULL",
+                "_author TEXT NOT NULL", "_last BIGINT",
             ]  # fmt: skip
         table = f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(cols) + "\n)"
-        if not central:
+        if not central or sqlite:
             return table
         return f"{table};\nCREATE INDEX IF NOT EXISTS _seq_{self.name} ON {self.name} (_seq)"
 
