@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from kenttä.config import Config, ConfigError, database_path, load_config
-from kenttä.domain.identifiers import IdentifierError
 from kenttä.services.context import Workspace
 from kenttä.services.roles import PermissionDenied
 from kenttä.store.db import StoreError, open_store
@@ -88,17 +87,27 @@ def run_guarded(call: Callable[[], Any]) -> None:
             sys.exit(2)
         exc.show()
         sys.exit(exc.exit_code)
-    except (IdentifierError, ConfigError, StoreError, PermissionDenied) as exc:
+    except (ConfigError, StoreError, PermissionDenied) as exc:
         click.echo(f"kenttä: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("kenttä: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: its message may hold personal data, so never print it
+        if _is_identifier_error(exc):  # a bad henkilötunnus or Y-tunnus: the reason in words
+            click.echo(f"kenttä: {exc}", err=True)
+            sys.exit(1)
         if os.environ.get("KENTTA_DEBUG"):
             raise
         click.echo(f"kenttä: {_safe_reason(exc)} (KENTTA_DEBUG=1 shows details)", err=True)
         sys.exit(70)
+
+
+def _is_identifier_error(exc: Exception) -> bool:
+    """Whether `exc` is an IdentifierError (its module, and python-stdnum under it, are loaded
+    only by the commands that check identifiers: not on the way to opening the app)."""
+    identifiers = sys.modules.get("kenttä.domain.identifiers")
+    return identifiers is not None and isinstance(exc, identifiers.IdentifierError)
 
 
 def _safe_reason(exc: Exception) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
@@ -36,7 +36,7 @@ def catalogue(language: str) -> dict[str, str]:
     """Every key of a language's catalogue (all its TOML files merged, in name order)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
-    folder = resources.files("kenttä.i18n").joinpath(language)
+    folder = Path(__file__).with_name(language)  # files beside this module (start-up time)
     merged: dict[str, str] = {}
     entries = sorted(
         (e for e in folder.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name

@@ -6,11 +6,12 @@ everything else. `detail` never holds personal data, only what was done (e.g. co
 
 from __future__ import annotations
 
-from typing import Literal
-
-from kenttä_sync.replica import Transaction
+from typing import TYPE_CHECKING, Literal
 
 from kenttä.services.context import Workspace, utc_now
+
+if TYPE_CHECKING:  # the replica loads with the first write, not at start-up
+    from kenttä_sync.replica import Transaction
 
 AuditAction = Literal["view", "change", "create", "export", "erase", "subject_access"]
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from kenttä.config import Config, data_dir, load_config
 from kenttä.services.context import Workspace
-from kenttä.services.data.demo_clients import DemoBuilder
 from kenttä.services.data.demo_data import DEMO_USER
 from kenttä.store.db import Store, open_store
 
@@ -29,6 +28,10 @@ def build_demo(
     store: Store, *, seed: int = 2016, today: date | None = None, clients: int = 150
 ) -> dict[str, int]:
     """Write the demo caseload into `store` in one transaction; returns rows per table."""
+    # The builder (and the domain models under it) only when building: not when the demo
+    # database is current and the app just opens it.
+    from kenttä.services.data.demo_clients import DemoBuilder
+
     builder = DemoBuilder(store, seed, today or date.today(), clients)
     providers = builder.tray()
     employers = builder.employers(max(8, clients // 4))
@@ -70,7 +73,7 @@ def _remove(path: Path) -> None:
 def demo_config(base: Config | None = None) -> Config:
     """The demo's user: a Kuopio coach, with the person's own language and theme."""
     base = base or Config()
-    return base.model_copy(update={"user": DEMO_USER, "role": "coach", "scope": DEMO_SCOPE})
+    return base.copy_with(user=DEMO_USER, role="coach", scope=DEMO_SCOPE)
 
 
 def ensure_demo_database(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kenttä.domain.models import Placement
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import require, require_scope
+
+# The models (pydantic) load on the first write: the Today screen reads this module at
+# start-up (tests/test_startup.py).
+if TYPE_CHECKING:
+    from kenttä.domain.models import Placement
 
 _SELECT = (
     "SELECT p.id, p.client_id, c.first_name, c.last_name, p.employer_id, e.name, p.kind,"
@@ -50,6 +54,8 @@ def add_placement(
     start_date: date,
     end_date: date | None = None,
 ) -> Placement:
+    from kenttä.domain.models import Placement
+
     require(ws, "record_placement")
     scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
     if (

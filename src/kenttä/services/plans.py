@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kenttä.domain.codes import StepStatus
-from kenttä.domain.models import Plan, PlanStep
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import may, require
+
+# The models (pydantic) load on the first write: the Today screen reads this module at
+# start-up (tests/test_startup.py).
+if TYPE_CHECKING:
+    from kenttä.domain.models import PlanStep
 
 STEP_COLUMNS = ("id", "plan_id", "client_id", "description", "service_code", "due_date", "status")
 STATUS_CYCLE = [s.value for s in StepStatus]
@@ -48,6 +52,8 @@ def plan_of(ws: Workspace, client_id: str) -> tuple[dict[str, Any] | None, list[
 
 def save_plan(ws: Workspace, client_id: str, *, goal: str, today: date) -> str:
     """Create the plan, or change the goal of the current one (a review); returns its id."""
+    from kenttä.domain.models import Plan
+
     require(ws, "write_note")
     scope = _client_scope(ws, client_id)
     plan, _ = plan_of(ws, client_id)
@@ -73,6 +79,8 @@ def add_step(
     today: date,
 ) -> PlanStep:
     """Add a step to the client's plan (a plan is created if there is none)."""
+    from kenttä.domain.models import PlanStep
+
     require(ws, "write_note")
     plan, _ = plan_of(ws, client_id)
     plan_id = plan["id"] if plan else save_plan(ws, client_id, goal="", today=today)

@@ -47,7 +47,10 @@ The office server enforces the same line for what reaches the central store
 (kenttä_sync.server.enrolment.ROLE_OPS): a push's resolve and erase changes are refused per
 transaction, and reported back like an out-of-scope write, unless the device was enrolled
 as a supervisor; a device pulls only its enrolled scopes, and writes outside them are
-refused. Role checks on what a coordinator may write (notes, clients) are the device's.
+refused. Likewise a supervisor's budget orders queued on a laptop (`budget_orders`) are
+applied at the next sync only if the device was enrolled as a supervisor
+(kenttä_sync.counter_orders.ORDER_ROLES), else refused with a reason. Role checks on what a
+coordinator may write (notes, clients) are the device's.
 """
 
 from __future__ import annotations
@@ -185,4 +188,4 @@ def require_scope(ws: Workspace, scope: str | None) -> None:
 
 def _state(ws: Workspace, key: str) -> str | None:
     """A value of the local `_sync_state` (enrolment is kept there by sync_client)."""
-    return ws.store.replica.state(key)
+    return ws.store.state(key)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kenttä.domain.models import LabourNeed, Visit
 from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import require
+
+# The models (pydantic) load on the first write: the Today screen reads this module at
+# start-up (tests/test_startup.py).
+if TYPE_CHECKING:
+    from kenttä.domain.models import LabourNeed, Visit
 
 _NEED = re.compile(r"^(?P<occupation>.*?)(?:\s*[x×*]?\s*(?P<count>\d+))?$")
 _KEYS = (
@@ -33,6 +37,8 @@ def parse_needs(text: str, *, long_term: bool) -> list[LabourNeed]:
     Needs are separated by commas or semicolons; a trailing number (optionally after x or ×)
     is the headcount.
     """
+    from kenttä.domain.models import LabourNeed
+
     needs = []
     for part in re.split(r"[;,\n]", text):
         part = part.strip()
@@ -58,6 +64,8 @@ def log_visit(
     visitors: list[str] | None = None,
 ) -> Visit:
     """Validate and store a visit; the employer must exist; audited."""
+    from kenttä.domain.models import LabourNeed, Visit
+
     require(ws, "edit_employer")
     scope = live_scope(ws, "employers", employer_id, ValueError("no such employer"))
     if next_contact is not None and next_contact < visited_on:

@@ -1,37 +1,44 @@
-"""Opening the local database: pragmas, migrations, the replica that records every change."""
+"""Opening the local database: pragmas, migrations, the replica that records every change.
+
+Opening needs neither the sync module's replica nor the schema derived from the domain
+models (pydantic): they load on the first write (`Store.replica`), so the app's first screen,
+which only reads, does not wait for them.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from kenttä_sync.replica import LocalReplica
+from typing import TYPE_CHECKING, Any
 
 from kenttä.config import ensure_parent
 from kenttä.store import fts
-from kenttä.store.schema import SCHEMA
+
+if TYPE_CHECKING:
+    from kenttä_sync.replica import LocalReplica
 
 
 class StoreError(RuntimeError):
     """The database cannot be opened or upgraded; the message says why in one line."""
 
 
+# The package is installed as files (a wheel, or editable), so the migrations are read from
+# beside this module: importlib.resources would add its own imports to every start.
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _migration_files() -> list[tuple[int, Path]]:
+    """(version, path) of every shipped migration, in order; read only when applied."""
+    return sorted((int(path.name.split("_", 1)[0]), path) for path in MIGRATIONS.glob("*.sql"))
+
+
 def migration_scripts() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every shipped migration, in order."""
-    folder = resources.files("kenttä.store.migrations")
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            version = int(entry.name.split("_", 1)[0])
-            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    return found
+    return [(v, path.name, path.read_text(encoding="utf-8")) for v, path in _migration_files()]
 
 
-LATEST_VERSION = migration_scripts()[-1][0]
+LATEST_VERSION = _migration_files()[-1][0]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -47,9 +54,10 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[str]:
             f"this database is from a newer kenttä (schema {current}); "
             f"this version reads up to schema {LATEST_VERSION}: upgrade kenttä"
         )
-    for version, name, sql in migration_scripts():
+    for version, path in _migration_files():
         if version <= current or (target is not None and version > target):
             continue
+        sql, name = path.read_text(encoding="utf-8"), path.name
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in _statements(sql):
@@ -100,11 +108,32 @@ def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connecti
 class Store:
     """The local database: a connection, sqlite-utils over it, and the sync replica."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None = None,
+        wall: Callable[[], int] | None = None,
+    ) -> None:
         self.conn = conn
         self.path = path
-        self.replica = LocalReplica(conn, SCHEMA)
+        self._wall = wall
+        self._replica: LocalReplica | None = None
         self._db: Any = None
+
+    @property
+    def replica(self) -> LocalReplica:
+        """The sync replica (every write goes through it), made on first use (start-up time)."""
+        if self._replica is None:
+            from kenttä_sync.replica import LocalReplica
+
+            from kenttä.store.schema import SCHEMA
+
+            self._replica = LocalReplica(self.conn, SCHEMA, wall=self._wall)
+        return self._replica
+
+    @replica.setter
+    def replica(self, replica: LocalReplica) -> None:
+        self._replica = replica
 
     @property
     def db(self) -> Any:
@@ -118,6 +147,11 @@ class Store:
     @property
     def device_id(self) -> str:
         return self.replica.device_id
+
+    def state(self, key: str) -> str | None:
+        """A value of the replica's `_sync_state` (as `replica.state`, without loading it)."""
+        row = self.conn.execute("SELECT value FROM _sync_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
 
     def close(self) -> None:
         self.conn.close()
@@ -143,10 +177,18 @@ def open_store(
         fts.repair(conn)  # a bulk load that died with its FTS triggers dropped
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
-    store = Store(conn, None if str(path) == ":memory:" else path)
-    store.replica = LocalReplica(conn, SCHEMA, wall=wall)
-    if store.replica.state("device_id") is None:
+    store = Store(conn, None if str(path) == ":memory:" else path, wall=wall)
+    if not _installed(conn):
         conn.execute("BEGIN IMMEDIATE")
         store.replica.install()
         conn.execute("COMMIT")
     return store
+
+
+def _installed(conn: sqlite3.Connection) -> bool:
+    """Whether the replica's change log and device id are in place (as after install())."""
+    try:
+        row = conn.execute("SELECT 1 FROM _sync_state WHERE key = 'device_id'").fetchone()
+    except sqlite3.OperationalError:  # no _sync_state table yet: a new database
+        return False
+    return row is not None

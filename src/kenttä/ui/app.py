@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,6 +20,10 @@ from kenttä.services.session_lock import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 
 IDLE_CHECK_SECONDS = 15
+# What the first screen does not need but the next steps do (the first write, finding a
+# client): loaded in the background once the first screen has been up for a moment.
+WARM_UP_SECONDS = 1.0
+WARM_UP_MODULES = ("kenttä.store.schema", "kenttä_sync.replica", "kenttä.ui.screens.clients")
 MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
 SCREENS = {
     "today": ("today", "TodayScreen"),
@@ -28,6 +32,17 @@ SCREENS = {
     "vouchers": ("vouchers", "VouchersScreen"),
     "sync": ("sync", "SyncScreen"),
 }
+
+
+def _lazy(module: str, name: str) -> Any:
+    """A mode's screen, imported only when the mode is first opened (fast start-up)."""
+
+    def make() -> Screen:
+        import importlib
+
+        return getattr(importlib.import_module(f"kenttä.ui.screens.{module}"), name)()
+
+    return make
 
 
 def _dashboard_class() -> type[Screen] | None:
@@ -40,7 +55,9 @@ def _dashboard_class() -> type[Screen] | None:
 
 def error_text(exc: Exception) -> str:
     """A reason in words for any error a service raises (never a traceback)."""
-    if isinstance(exc, ValidationError):
+    # pydantic is not on the start path: when it is not loaded, exc cannot be its error.
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
         errors = exc.errors()
         if errors:
             first = errors[0]
@@ -67,6 +84,9 @@ class KenttaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kenttä"
     ENABLE_COMMAND_PALETTE = True
+    # The app opens straight on Today (no default screen made first and switched away from).
+    MODES: ClassVar = {mode: _lazy(module, name) for mode, (module, name) in SCREENS.items()}
+    DEFAULT_MODE: ClassVar = "today"
 
     BINDINGS: ClassVar = [
         Binding("f1", "help", "keys.help"),
@@ -95,24 +115,19 @@ class KenttaApp(App[None]):
             self.theme = theme
         self.idle_lock = IdleLock(ws.store.path, ws.config.idle_lock_minutes)
 
-    # -- modes -------------------------------------------------------------------------------
-    @staticmethod
-    def _lazy(module: str, name: str) -> Any:
-        """A mode's screen, imported only when the mode is first opened (fast start-up)."""
-
-        def make() -> Screen:
-            import importlib
-
-            return getattr(importlib.import_module(f"kenttä.ui.screens.{module}"), name)()
-
-        return make
-
     def on_mount(self) -> None:
-        for mode, (module, name) in SCREENS.items():
-            self.add_mode(mode, self._lazy(module, name))
-        self.switch_mode("today")
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_timer(WARM_UP_SECONDS, self._warm_up)
+
+    def _warm_up(self) -> None:
+        def load() -> None:
+            import importlib
+
+            for name in WARM_UP_MODULES:
+                importlib.import_module(name)
+
+        self.run_worker(load, thread=True, group="warm-up", exit_on_error=False)
 
     # -- idle lock ---------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -207,7 +222,6 @@ class KenttaApp(App[None]):
         Textual's own report prints local variables, which hold personal data (names,
         henkilötunnus, note text); this one does not, nor the exception's message.
         """
-        import sys
         import traceback
 
         from rich.segment import Segments

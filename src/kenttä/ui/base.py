@@ -100,14 +100,23 @@ class BaseScreen(Translated, Screen):
         super().__init__(*args, **kwargs)
         self._init_translation()
         self._loaded_once = False
+        self._resumed = False
 
     def on_mount(self) -> None:
         self.sub_title = t(self.TITLE_KEY)
 
     def on_screen_resume(self) -> None:
+        # Textual resumes a mode's new screen twice (making the mode, then switching to it):
+        # one reload is enough until the screen has been suspended again.
+        if self._resumed:
+            return
+        self._resumed = True
         if self.RELOAD_ON_RESUME or not self._loaded_once:
             self._loaded_once = True
             self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._resumed = False
 
 
 class BaseModal(Translated, ModalScreen):

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kenttä.domain.eligibility import RULES, age_on, months_between
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE
+
+# kenttä.domain.eligibility (pydantic) is imported where it is used: the Today screen reads
+# the follow-ups at start-up through this module (tests/test_startup.py).
 
 
 class ReportError(ValueError):
@@ -69,6 +71,8 @@ def add_months(day: date, months: int) -> date:
 
 def known_programmes(ws: Workspace) -> list[str]:
     """The programmes with an eligibility rule, and those that clients in the database name."""
+    from kenttä.domain.eligibility import RULES
+
     rows = ws.store.conn.execute(
         f"SELECT DISTINCT programme FROM clients WHERE {LIVE} AND programme IS NOT NULL"
         " AND programme != ''"
@@ -78,6 +82,8 @@ def known_programmes(ws: Workspace) -> list[str]:
 
 def resolve_programme(ws: Workspace, name: str | None) -> str | None:
     """The programme as clients store it (matched case-insensitively), or a ReportError."""
+    from kenttä.domain.eligibility import RULES
+
     if name is None or not name.strip():
         return None
     known = known_programmes(ws)
@@ -145,6 +151,8 @@ class ClientRow:
 
     @property
     def age_at_entry(self) -> int | None:
+        from kenttä.domain.eligibility import age_on
+
         if self.birth_date is None or self.entry_date is None:
             return None
         return age_on(self.birth_date, self.entry_date)
@@ -155,6 +163,8 @@ class ClientRow:
             return None
         if self.unemployed_since > self.entry_date:
             return None
+        from kenttä.domain.eligibility import months_between
+
         return months_between(self.unemployed_since, self.entry_date)
 
     def label(self, names: bool = False) -> str:

@@ -97,6 +97,14 @@ def due_followups(
     if owner is not None:
         sql += " AND owner = ?"
         args.append(owner)
+    # Only the clients a check can be due for: finished with an exit date (derived checks) or
+    # with an unchecked follow-up row (indexed; reading every client cost a supervisor's Today
+    # screen 0.2 s on 100 000 clients).
+    sql += (
+        " AND ((status = 'finished' AND exit_date IS NOT NULL) OR id IN (SELECT client_id"
+        f" FROM outcomes WHERE {LIVE} AND checked_on IS NULL"
+        " AND checkpoint IN ('days_28', 'months_6')))"
+    )
     clients = {r[0]: r for r in conn.execute(sql, args)}
     rows: dict[tuple[str, str], list[tuple[str, str | None, str | None]]] = {}
     for oid, client_id, checkpoint, due_on, checked_on in conn.execute(

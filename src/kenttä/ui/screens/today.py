@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kenttä.i18n import code, t
@@ -15,6 +15,7 @@ from kenttä.services import today as today_service
 from kenttä.services.today import TodaySummary
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date
+from kenttä.ui.widgets.footer import Footer
 
 
 def _header(text: str, count: int) -> Option:
