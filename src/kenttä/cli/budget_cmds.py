@@ -83,35 +83,30 @@ def set_(
     per_device: str | None,
 ) -> None:  # fmt: skip
     """Set a programme's voucher budget for a period (never below what devices hold)."""
-    from kenttä_sync import counters
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.budget_sync import budget_id_for, set_budget
+    from kenttä.services.budget_orders import BudgetOrderError
+    from kenttä.services.budget_sync import plan_set, refusal_text, set_budget
     from kenttä.services.voucher_common import eur
 
-    first, last = start.date(), end.date()
-    if last < first:
-        raise CommandError("the period ends before it starts")
     if per_device and rule not in (None, "target"):
         raise CommandError("--per-device goes with --rule target")
-    rule = rule or ("target" if per_device else None)
     target = _cents(per_device) if per_device else None
-    cents = _cents(amount, zero=True)
+    try:  # the same checks as a supervisor's order from the TUI (budget_orders)
+        plan = plan_set(programme, start.date(), end.date(), _cents(amount, zero=True), rule,
+                        target)  # fmt: skip
+    except BudgetOrderError as exc:
+        raise CommandError(str(exc)) from None
+    first, last = plan.start, plan.end
     with _central(store_url) as central:
         _ready(central)
-        held = counters.get(central.db, budget_id_for(programme, first, last))
-        if held is not None and cents < held.granted:
-            raise CommandError(
-                f"a budget of {eur(cents)} is below the {eur(held.granted)} already granted to"
-                " devices: ask them to return unused share first (`budget request-return`)"
-            )
-        try:
+        try:  # the total is never set below what is granted: counters.set_total, under its lock
             c = set_budget(
-                central.db, budget_id=budget_id_for(programme, first, last), programme=programme,
-                start=first, end=last, cents=cents, rule=rule, target_cents=target,
+                central.db, budget_id=plan.budget_id, programme=programme, start=first,
+                end=last, cents=plan.cents, rule=plan.rule, target_cents=plan.target_cents,
             )  # fmt: skip
         except CounterError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(refusal_text(exc.code, exc.details, str(exc))) from None
     click.echo(
         f"{programme} {first}…{last}: budget {eur(c.total)}, granted {eur(c.granted)},"
         f" rule {c.rule} (budget id {c.counter_id})"
@@ -185,6 +180,8 @@ def _request(
 ) -> str:
     from kenttä_sync import counters
 
+    from kenttä.services.budget_sync import refusal_text
+
     cents = _cents(amount)
     with _central(store_url) as central:
         _ready(central)
@@ -192,7 +189,7 @@ def _request(
         try:
             return counters.request_return(central.db, c.counter_id, device_id, cents, move_to)
         except counters.CounterError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(refusal_text(exc.code, exc.details, str(exc))) from None
 
 
 @budget.command("request-return")

@@ -74,6 +74,7 @@ def run(
     from kenttä_sync.server import create_app
     from kenttä_sync.server.stores import StoreUrlError
 
+    from kenttä.services.budget_sync import budget_rows
     from kenttä.store.schema import SCHEMA
 
     if bool(tls_cert) != bool(tls_key):
@@ -81,7 +82,7 @@ def run(
     if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("kenttä: warning: serving without TLS; use --tls-cert/--tls-key", err=True)
     try:
-        app = create_app(store_url, SCHEMA, pool)
+        app = create_app(store_url, SCHEMA, pool, counter_report=budget_rows)
     except StoreUrlError as exc:
         raise CommandError(str(exc)) from None
     scheme = "https" if tls_cert else "http"
@@ -172,11 +173,15 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
     from kenttä_sync.bundle import BundleError
     from kenttä_sync.bundle import import_bundle as apply
 
+    from kenttä.services.budget_sync import budget_rows
+
     if not file.is_file():
         raise CommandError(f"no file {file}")
     with _central(store_url) as central:
         try:
-            result = apply(central, file.read_bytes(), reply=reply is not None)
+            result = apply(
+                central, file.read_bytes(), reply=reply is not None, counter_report=budget_rows
+            )
         except BundleError as exc:
             raise CommandError(f"{file.name}: refused: {exc}") from None
     if reply is not None and result.reply is not None:

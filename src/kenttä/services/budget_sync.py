@@ -6,28 +6,37 @@ each device a share (by rule at each sync, or by a supervisor); the device keeps
 received in `voucher_grants` (see `voucher_budget`) and issues only within it, offline.
 
 Device side, at each sync (HTTP, or a bundle and its reply):
-  request  {acks: grants received and not yet acknowledged, returns: unsent returns}
-  answer   {acked, returns_done, returns_refused, grants, requests}
+  request  {acks: grants received and not yet acknowledged, returns: unsent returns,
+            orders: a supervisor's budget orders not yet answered (`budget_orders`)}
+  answer   {acked, returns_done, returns_refused, grants, requests,
+            orders_done, orders_refused, snapshot (to a supervisor's device)}
   apply    mark acknowledged grants and delivered returns (`sent_at`), apply new grants
-           (idempotent by grant id), answer return requests with what is unspent.
+           (idempotent by grant id), answer return requests with what is unspent, mark
+           orders done or refused and keep the snapshot of the central figures.
 Over HTTP this repeats (at most `ROUNDS` times) until nothing new comes back, so grants are
 acknowledged and answers to requests delivered in the same sync. A bundle carries the
 request and its reply the answer; acknowledgements follow with the next exchange.
 
-Central side: `budget_rows` gives the figures for `kenttä server budget show`.
+Central side: `budget_rows` gives the figures for `kenttä server budget show` (and the
+snapshot: the office's server and bundle import pass it as their `counter_report`);
+`plan_set` is the one check of a budget setting, for `kenttä server budget set` and for a
+supervisor's order made in the TUI, which both end in `kenttä_sync.counters.set_total`.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from kenttä_sync import counters
 
-from kenttä.services import escrow
+from kenttä.services import budget_orders, escrow
+from kenttä.services.budget_orders import BudgetOrderError
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.voucher_budget import answer_return_request_in, apply_grant_in
 
@@ -42,7 +51,8 @@ def period_of(start: date | str, end: date | str) -> str:
 
 
 def counter_request(conn: sqlite3.Connection) -> dict:
-    """What this device sends: grants to acknowledge and returns not yet delivered."""
+    """What this device sends: grants to acknowledge, returns not yet delivered and a
+    supervisor's budget orders not yet answered."""
     acks = [
         r[0]
         for r in conn.execute(
@@ -57,7 +67,7 @@ def counter_request(conn: sqlite3.Connection) -> dict:
             " WHERE source = 'return' AND sent_at IS NULL ORDER BY grant_id"
         )
     ]
-    return counters.request_body(acks, returns)
+    return counters.request_body(acks, returns, budget_orders.waiting_in(conn))
 
 
 def _mark(conn: sqlite3.Connection, ids: list[str], returns: bool) -> None:
@@ -71,7 +81,7 @@ def _mark(conn: sqlite3.Connection, ids: list[str], returns: bool) -> None:
 
 def apply_answer_in(conn: sqlite3.Connection, answer: dict) -> dict[str, int]:
     """Apply the central store's answer inside the caller's transaction; counts of what
-    was new: {grants, granted_cents, answered_cents}."""
+    was new: {grants, granted_cents, answered_cents, orders_done, orders_refused}."""
     done = [str(i) for i in answer.get("returns_done") or []]
     done += [str(r.get("return_id")) for r in answer.get("returns_refused") or []]
     _mark(conn, done, returns=True)
@@ -93,7 +103,8 @@ def apply_answer_in(conn: sqlite3.Connection, answer: dict) -> dict[str, int]:
             conn, request_id=str(r["request_id"]), budget_id=str(r["counter_id"]),
             cents=int(r["amount"]),
         )  # fmt: skip
-    return {"grants": new, "granted_cents": cents, "answered_cents": answered}
+    ordered = budget_orders.answer_in(conn, answer)
+    return {"grants": new, "granted_cents": cents, "answered_cents": answered, **ordered}
 
 
 def apply_answer(ws: Workspace, answer: dict) -> dict[str, int]:
@@ -110,7 +121,10 @@ def apply_answer(ws: Workspace, answer: dict) -> dict[str, int]:
 
 def exchange(ws: Workspace, send: Send, rounds: int = ROUNDS) -> dict[str, int]:
     """Exchange with the central store until nothing new comes back (at most `rounds`)."""
-    total = {"grants": 0, "granted_cents": 0, "answered_cents": 0, "returns_sent": 0}
+    total = dict.fromkeys(
+        ("grants", "granted_cents", "answered_cents", "returns_sent", "orders_done",
+         "orders_refused"), 0,
+    )  # fmt: skip
     for _ in range(rounds):
         request = counter_request(ws.store.conn)
         answer = send(request)
@@ -142,11 +156,86 @@ def http_send(http: Any) -> Send:
 
 
 def in_process(central: Any, device_id: str, today: str | None = None) -> Send:
-    """A `send` straight to a central store (tests, single-machine use)."""
-    return lambda body: counters.exchange(central.db, device_id, body, today)
+    """A `send` straight to a central store (tests, single-machine use), with the device's
+    enrolled role there, as the office server would."""
+    from kenttä_sync.server import enrolment
+
+    found = enrolment.device(central, device_id)
+    role = found.role if found is not None else None
+    return lambda body: counters.exchange(
+        central.db, device_id, body, today, role=role, report=budget_rows
+    )
 
 
 # -- the central store -----------------------------------------------------------------------
+RULES = ("equal", "target", "on-request")
+_PROGRAMME = re.compile(r"\w[\w-]{0,39}")
+
+
+@dataclass(frozen=True)
+class SetBudget:
+    """A programme's budget for a period, checked (`plan_set`): what `kenttä server budget
+    set` writes at once and a supervisor's laptop queues as an order."""
+
+    programme: str
+    start: date
+    end: date
+    cents: int
+    rule: str | None = None  # None: keep the budget's rule (on-request for a new budget)
+    target_cents: int | None = None
+
+    @property
+    def budget_id(self) -> str:
+        return budget_id_for(self.programme, self.start, self.end)
+
+    def order(self) -> dict[str, Any]:
+        """The order's body (kenttä_sync.counter_orders): the arguments of `set_budget`."""
+        return {"op": "set", "counter_id": self.budget_id, "label": self.programme,
+                "period": period_of(self.start, self.end), "total": self.cents,
+                "rule": self.rule, "target": self.target_cents}  # fmt: skip
+
+
+def plan_set(
+    programme: str, start: date, end: date, cents: int, rule: str | None = None,
+    target_cents: int | None = None,
+) -> SetBudget:  # fmt: skip
+    """Check a budget setting before it reaches the central store (BudgetOrderError, with a
+    code for the screens); the central store checks it against what is granted."""
+    if not _PROGRAMME.fullmatch(programme):
+        raise BudgetOrderError(
+            "a programme is a code of letters, digits, - or _ (e.g. TOPI)", code="programme"
+        )
+    if end < start:
+        raise BudgetOrderError("the period ends before it starts", code="period_order")
+    if cents < 0:
+        raise BudgetOrderError("a budget cannot be negative", code="amount_negative")
+    if rule is not None and rule not in RULES:
+        raise BudgetOrderError(f"the rule is one of {', '.join(RULES)}", code="rule")
+    if target_cents is not None and rule not in (None, "target"):
+        raise BudgetOrderError("a per-device target goes with the target rule", code="target_rule")
+    rule = rule or ("target" if target_cents is not None else None)
+    if rule == "target" and not (target_cents or 0) > 0:
+        raise BudgetOrderError(
+            "the target rule needs a per-device amount above 0.00 €", code="target_missing"
+        )
+    return SetBudget(programme, start, end, cents, rule, target_cents)
+
+
+def refusal_text(code: str | None, details: dict[str, Any], reason: str) -> str:
+    """A central refusal (CounterError's code and details, in cents) in euros, one line."""
+    from kenttä.services.voucher_common import eur
+
+    if code == "below_granted":
+        return (
+            f"a budget of {eur(int(details.get('total', 0)))} is below the"
+            f" {eur(int(details.get('granted', 0)))} already granted to devices: ask them to"
+            " return unused share first (`budget request-return`)"
+        )
+    if code == "over_held":
+        return f"the device holds only {eur(int(details.get('held', 0)))} of this budget"
+    return reason
+
+
 def set_budget(
     db: Any, *, budget_id: str, programme: str, start: date, end: date, cents: int,
     rule: str | None = None, target_cents: int | None = None,

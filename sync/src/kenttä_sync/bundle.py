@@ -37,7 +37,7 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -260,8 +260,13 @@ class ImportResult:
     counters: dict | None = None
 
 
-def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> ImportResult:
-    """Apply a device's bundle at the office, whole or not at all; optionally make a reply."""
+def import_bundle(
+    central: CentralStore, data: bytes, reply: bool = False,
+    counter_report: Callable[[Any], Any] | None = None,
+) -> ImportResult:  # fmt: skip
+    """Apply a device's bundle at the office, whole or not at all; optionally make a reply.
+    The bundle's counter exchange runs with the device's enrolled role (orders only from a
+    supervisor's device, whose answer carries `counter_report`'s snapshot)."""
     header = read_header(data)
     if header.kind != TO_OFFICE:
         raise BundleError(f"this is {_kind_name(header.kind)}: import it with `sync import`")
@@ -299,7 +304,9 @@ def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> Im
         header.bundle_id, header.device_id, request_changes, answer.applied, answer.acked_seq,
         answer.rejected,
     )  # fmt: skip
-    result.counters = _counter_exchange(central, header.device_id, counter_request)
+    result.counters = _counter_exchange(
+        central, header.device_id, counter_request, auth.role, counter_report
+    )
     if reply:
         result.reply, result.reply_changes = make_reply(
             central, header, key, answer, result.counters
@@ -307,7 +314,10 @@ def import_bundle(central: CentralStore, data: bytes, reply: bool = False) -> Im
     return result
 
 
-def _counter_exchange(central: CentralStore, device_id: str, request: object) -> dict | None:
+def _counter_exchange(
+    central: CentralStore, device_id: str, request: object, role: str | None = None,
+    report: Callable[[Any], Any] | None = None,
+) -> dict | None:  # fmt: skip
     """The bundle's counter exchange (after its changes; idempotent, so a failure here
     leaves the changes applied and the counters for the next bundle or sync)."""
     from kenttä_sync import counters
@@ -316,8 +326,9 @@ def _counter_exchange(central: CentralStore, device_id: str, request: object) ->
         return None
     try:
         return counters.exchange(
-            central.db, device_id, request, time.strftime("%Y-%m-%d", time.gmtime())
-        )
+            central.db, device_id, request, time.strftime("%Y-%m-%d", time.gmtime()),
+            role=role, report=report,
+        )  # fmt: skip
     except counters.CounterError:
         return None
 

@@ -14,6 +14,8 @@ Tables (in the central store, through its `Db`; SQLite or PostgreSQL):
   for grants, when the device acknowledged it (`acked_at`).
 * `_counter_requests`: return requests (ask a device for unused share back; with `move_to`,
   grant what comes back to that device).
+* `_counter_orders`: the outcome of every order a device sent (`counter_orders`: the
+  commands above, queued on a supervisor's laptop), so each is applied once.
 
 Invariant: Σ amount over a counter's rows ≤ total, at every commit. Every write that grants
 runs under one lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock, as
@@ -34,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kenttä_sync import counter_orders
 from kenttä_sync.db import Db
 from kenttä_sync.ids import uuid7
 
@@ -62,7 +65,13 @@ CREATE TABLE IF NOT EXISTS _counter_requests (
 
 
 class CounterError(ValueError):
-    """A counter operation refused; one line (amounts in the counter's units)."""
+    """A counter operation refused; one line (amounts in the counter's units). `code` names
+    the reason for an application to put in its own words, `details` its amounts."""
+
+    def __init__(self, message: str, *, code: str = "invalid", **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ class Counter:
 def install(db: Db) -> None:
     with db.transaction():
         db.script(DDL)
+        db.script(counter_orders.DDL)
 
 
 def _now() -> int:
@@ -134,7 +144,7 @@ def counters(db: Db, label: str | None = None) -> list[Counter]:
 def _require(db: Db, counter_id: str) -> Counter:
     found = get(db, counter_id)
     if found is None:
-        raise CounterError(f"no counter {counter_id!r}")
+        raise CounterError(f"no counter {counter_id!r}", code="no_counter")
     return found
 
 
@@ -145,11 +155,11 @@ def set_total(
 ) -> Counter:  # fmt: skip
     """Create a counter or change its total (never below what devices hold) and rule."""
     if total < 0:
-        raise CounterError("a total cannot be negative")
+        raise CounterError("a total cannot be negative", code="negative")
     if rule is not None and rule not in RULES:
-        raise CounterError(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
+        raise CounterError(f"unknown rule {rule!r} (rules: {', '.join(RULES)})", code="rule")
     if rule == "target" and (target is None or target <= 0):
-        raise CounterError("the target rule needs a per-device target above 0")
+        raise CounterError("the target rule needs a per-device target above 0", code="target")
     with db.transaction():
         _lock(db)
         current = get(db, counter_id)
@@ -163,8 +173,9 @@ def set_total(
             if total < current.granted:
                 raise CounterError(
                     f"a total of {total} is below the {current.granted} already granted to"
-                    " devices: ask them to return unused share first"
-                )
+                    " devices: ask them to return unused share first",
+                    code="below_granted", total=total, granted=current.granted,
+                )  # fmt: skip
             db.execute(
                 "UPDATE _counters SET total = ?, rule = ?, target = ? WHERE counter_id = ?",
                 (
@@ -261,19 +272,21 @@ def request_return(
     """Ask a device for up to `amount` of unused share at its next sync (and, with `move_to`,
     grant what comes back to that device). Returns the request's id."""
     if amount <= 0:
-        raise CounterError("a return request must be more than 0")
+        raise CounterError("a return request must be more than 0", code="negative")
     if move_to == device_id:
-        raise CounterError("cannot move share to the same device")
+        raise CounterError("cannot move share to the same device", code="same_device")
     with db.transaction():
         _lock(db)
         counter = _require(db, counter_id)
         held = counter.by_device.get(device_id, 0)
         if amount > held:
-            raise CounterError(f"the device holds only {held} of this counter")
+            raise CounterError(
+                f"the device holds only {held} of this counter", code="over_held", held=held
+            )
         if move_to is not None and not db.execute(
             "SELECT 1 FROM _devices WHERE device_id = ?", (move_to,)
         ):
-            raise CounterError(f"no enrolled device {move_to}")
+            raise CounterError(f"no enrolled device {move_to}", code="no_device")
         rid = uuid7()
         db.execute(
             "INSERT INTO _counter_requests (request_id, counter_id, device_id, amount, move_to,"
@@ -361,9 +374,13 @@ def _acknowledge_in(db: Db, device_id: str, grant_ids: Sequence[str]) -> list[st
 
 
 # -- one exchange with a device (HTTP or bundle) -------------------------------------------------
-def exchange(db: Db, device_id: str, request: dict, today: str | None = None) -> dict:
-    """Apply a device's {acks, returns}; top it up by every counter's rule; answer
-    {acked, returns_done, returns_refused, grants, requests}. One transaction, idempotent."""
+def exchange(
+    db: Db, device_id: str, request: dict, today: str | None = None, *,
+    role: str | None = None, report: counter_orders.Report | None = None,
+) -> dict:  # fmt: skip
+    """Apply a device's {acks, returns, orders}; top it up by every counter's rule; answer
+    {acked, returns_done, returns_refused, grants, requests} (and for orders, and a device
+    whose enrolled `role` may order, what `counter_orders` adds). One transaction, idempotent."""
     acks = request.get("acks") or []
     returns = request.get("returns") or []
     if not isinstance(acks, list) or not isinstance(returns, list):
@@ -373,6 +390,7 @@ def exchange(db: Db, device_id: str, request: dict, today: str | None = None) ->
     with db.transaction():
         _lock(db)
         acked = _acknowledge_in(db, device_id, acks)
+        ordered = counter_orders.apply_in(db, device_id, request.get("orders"), role)
         for ret in returns:
             if not isinstance(ret, dict):
                 raise CounterError("a return must be an object")
@@ -387,11 +405,16 @@ def exchange(db: Db, device_id: str, request: dict, today: str | None = None) ->
         ):
             _rule_in(db, _require(db, counter_id), device_id, today)
         grants, requests = pending(db, device_id)
+        if counter_orders.may_order(role):
+            ordered["snapshot"] = counter_orders.snapshot(db, report)
     return {"acked": acked, "returns_done": done, "returns_refused": refused,
-            "grants": grants, "requests": requests}  # fmt: skip
+            "grants": grants, "requests": requests, **ordered}  # fmt: skip
 
 
-def handle(db: Db, device_id: str, data: bytes, today: str | None = None) -> dict:
+def handle(
+    db: Db, device_id: str, data: bytes, today: str | None = None, *,
+    role: str | None = None, report: counter_orders.Report | None = None,
+) -> dict:  # fmt: skip
     """The server side of an exchange from request bytes (JSON); CounterError when malformed."""
     try:
         request = json.loads(data)
@@ -399,8 +422,11 @@ def handle(db: Db, device_id: str, data: bytes, today: str | None = None) -> dic
         raise CounterError("the request is not JSON") from None
     if not isinstance(request, dict):
         raise CounterError("the request must be a JSON object")
-    return exchange(db, device_id, request, today)
+    return exchange(db, device_id, request, today, role=role, report=report)
 
 
-def request_body(acks: Iterable[str], returns: Iterable[dict]) -> dict:
-    return {"acks": list(acks), "returns": list(returns)}
+def request_body(acks: Iterable[str], returns: Iterable[dict], orders: Iterable[dict] = ()) -> dict:
+    body: dict[str, list] = {"acks": list(acks), "returns": list(returns)}
+    if orders := list(orders):  # only when there are any (an older office ignores the key)
+        body["orders"] = orders
+    return body

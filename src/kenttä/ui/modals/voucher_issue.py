@@ -34,6 +34,19 @@ def _providers(ws: Any, service_code: str) -> list[Any]:
     return list(voucher_service().providers_for(ws, service_code))
 
 
+def _hint(ws: Any, client_id: str, today: Any) -> Any:
+    from kenttä.services.budget_view import issue_hint
+
+    return issue_hint(ws, client_id, today)
+
+
+def over_budget_text(value_cents: int, remaining_cents: int, programme: str) -> str:
+    return t(
+        "voucher_issue.over_budget", value=format_euros(value_cents),
+        remaining=format_euros(max(remaining_cents, 0)), programme=programme,
+    )  # fmt: skip
+
+
 class VoucherIssueModal(FormModal):
     TITLE_KEY = "voucher_issue.title"
 
@@ -41,12 +54,14 @@ class VoucherIssueModal(FormModal):
         super().__init__()
         self.client_id = client_id
         self.services: dict[str, Any] = {}
+        self.hint: Any = None  # budget_view.IssueHint: the programme and what remains of it
 
     def fields(self) -> Iterable[Widget]:
         yield self.label("voucher_issue.service")
         yield Select[str]([], prompt=t("voucher_issue.choose_service"), id="voucher-service")
         yield self.label("voucher_issue.value")
         yield Input(placeholder="0,00 €", id="voucher-value")
+        yield Static(id="voucher-remaining", classes="form-label")
         yield self.label("voucher_issue.valid_until")
         yield Input(
             value=format_date(self.kapp.today + timedelta(days=DEFAULT_VALID_DAYS)),
@@ -57,6 +72,20 @@ class VoucherIssueModal(FormModal):
 
     def reload(self) -> None:
         self.db(_services, done=self._set_services, group="services")
+        self.db(_hint, self.client_id, self.kapp.today, done=self._set_hint, group="hint")
+
+    def _set_hint(self, hint: Any) -> None:
+        self.hint = hint
+        if hint.programme is None:
+            text = t("voucher_issue.no_programme")
+        elif hint.has_share:
+            text = t(
+                "voucher_issue.remaining", amount=format_euros(hint.remaining_cents),
+                programme=hint.programme,
+            )  # fmt: skip
+        else:
+            text = t("voucher_issue.remaining_none", programme=hint.programme)
+        self.query_one("#voucher-remaining", Static).update(text)
 
     def _set_services(self, services: list[Any]) -> None:
         self.services = {s.code: s for s in services}
@@ -84,6 +113,13 @@ class VoucherIssueModal(FormModal):
             value_cents = parse_euros(self.value("voucher-value"))
         except InputError as exc:
             raise FormError("voucher-value", str(exc)) from None
+        hint = self.hint
+        # the service refuses it too (inside its transaction): say why before trying
+        if hint and hint.programme and value_cents and value_cents > hint.remaining_cents:
+            raise FormError(
+                "voucher-value",
+                over_budget_text(value_cents, hint.remaining_cents, hint.programme),
+            )
         valid_until = self.date_value("voucher-valid", required=True)
         if valid_until < self.kapp.today:
             raise FormError("voucher-valid", t("voucher_issue.valid_in_past"))
@@ -101,6 +137,18 @@ class VoucherIssueModal(FormModal):
             )
 
         self.db(issue, done=self._issued, failed=self.failed)
+
+    def failed(self, exc: Exception) -> None:
+        details = getattr(exc, "details", {})
+        if getattr(exc, "code", None) == "over_budget":  # with the amounts, in euros
+            self._busy = False
+            text = over_budget_text(
+                int(details.get("value_cents", 0)), int(details.get("remaining_cents", 0)),
+                str(details.get("programme", "")),
+            )  # fmt: skip
+            self.show_reason(text, "voucher-value")
+            return
+        super().failed(exc)
 
     def _issued(self, voucher: Any) -> None:
         self.dismiss(voucher)

@@ -111,6 +111,7 @@ class VouchersScreen(BaseScreen):
         Binding("i", "move('invoiced')", "keys.invoiced"),
         Binding("m", "move('paid')", "keys.paid"),
         Binding("x", "cancel_voucher", "keys.cancel_voucher"),
+        Binding("b", "budgets", "keys.budgets"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -193,3 +194,9 @@ class VouchersScreen(BaseScreen):
                 )
 
         self.app.push_screen(ConfirmModal(t("vouchers.cancel_q", number=voucher.number)), answer)
+
+    def action_budgets(self) -> None:
+        """This device's voucher budgets (and, for a supervisor, the office's)."""
+        from kenttä.ui.screens.budgets import BudgetsScreen
+
+        self.app.push_screen(BudgetsScreen())

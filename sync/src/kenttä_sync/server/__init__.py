@@ -25,14 +25,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from kenttä_sync.counter_orders import Report
     from kenttä_sync.schema import SyncSchema
 
 
-def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None) -> FastAPI:
+def create_app(
+    store_url: str, schema: SyncSchema, pool_size: int | None = None,
+    counter_report: Report | None = None,
+) -> FastAPI:  # fmt: skip
     """The app over the central store at `store_url` (see server.app.create_app)."""
     from kenttä_sync.server.app import create_app as make
 
-    return make(store_url, schema, pool_size)
+    return make(store_url, schema, pool_size, counter_report)
 
 
 __all__ = ["create_app"]

@@ -11,8 +11,10 @@ Routes (the OpenAPI spec is served at /openapi.json):
 * `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
   and the server's protocol/schema versions and log head.
 * `POST /v1/counters` (JSON): the device's escrowed counters (`kenttä_sync.counters`):
-  acknowledgements and returns in; acknowledged ids, pending grants and return requests
-  out (rule top-ups are made here). 400 for a malformed exchange.
+  acknowledgements, returns and orders in; acknowledged ids, pending grants and return
+  requests out (rule top-ups are made here). Orders (`kenttä_sync.counter_orders`) apply
+  only from a device enrolled as a supervisor, whose answer also carries a snapshot (with
+  `counter_report`'s figures). 400 for a malformed exchange.
 
 Every route but enrolment needs `Authorization: Bearer <device id>.<secret>`: 401 when
 missing, malformed or wrong, 403 when the device is revoked or a request names another
@@ -45,6 +47,7 @@ from pydantic import BaseModel, Field
 from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
+from kenttä_sync.counter_orders import Report
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
 from kenttä_sync.server.stores import StorePool
@@ -140,8 +143,13 @@ def _decompress(body: bytes, encoding: str) -> bytes:
     return data
 
 
-def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None) -> FastAPI:
-    """The server app over the central store at `store_url` (created/installed if new)."""
+def create_app(
+    store_url: str, schema: SyncSchema, pool_size: int | None = None,
+    counter_report: Report | None = None,
+) -> FastAPI:  # fmt: skip
+    """The server app over the central store at `store_url` (created/installed if new).
+    `counter_report(db)`: the application's figures over its counters, sent to devices that
+    may give counter orders (see kenttä_sync.counter_orders)."""
     pool = StorePool(store_url, schema, pool_size)
     app = FastAPI(
         title="kenttä office sync server",
@@ -285,7 +293,10 @@ def create_app(store_url: str, schema: SyncSchema, pool_size: int | None = None)
                 dev = _authenticate(central, creds)
                 today = time.strftime("%Y-%m-%d", time.gmtime())
                 try:
-                    answer = counters.handle(central.db, dev.device_id, raw, today)
+                    answer = counters.handle(
+                        central.db, dev.device_id, raw, today, role=dev.role,
+                        report=counter_report,
+                    )  # fmt: skip
                 except counters.CounterError as exc:
                     raise HttpError(400, str(exc)) from None
             return JSONResponse(answer)
