@@ -32,7 +32,8 @@ SHOTS: list[tuple[str, list[str]]] = [
     ("employer-card", ["down", "enter"]),
     ("visit-form", ["v", "tab", "tab", *"hitsaaja 2, myyjä"]),
     ("vouchers", ["escape", "f5"]),
-    ("sync", ["f6"]),
+    ("budgets", ["b"]),
+    ("sync", ["escape", "f6"]),
     ("help", ["f2", "f1"]),
 ]
 

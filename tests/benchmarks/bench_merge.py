@@ -14,8 +14,9 @@ server binaries are absent):
 
 Raw and merge batches alternate, so both see the same machine load. The merge figure
 includes everything the central store does per push: deduplication,
-validation (scope, clock), the per-column merge, the central change log (with its indexes)
-and the device's acknowledgement. Building the Change objects (the protocol layer's work)
+validation (scope, clock), the per-column merge, the central change log (log format 2: a
+new row holds its own insert entry, other changes go to `_changes` with their row's history
+chain) and the device's acknowledgement. Building the Change objects (the protocol layer's work)
 is not timed. The goal is at least 0.4 of the raw rate.
 """
 

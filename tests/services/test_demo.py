@@ -116,6 +116,24 @@ def test_voucher_numbers(demo: Store) -> None:
         assert year.isdigit() and code == device and seq.isdigit()
 
 
+def test_the_demo_laptop_holds_a_voucher_share_per_programme(demo: Store) -> None:
+    from kenttä.config import Config
+    from kenttä.services.context import Workspace
+    from kenttä.services.voucher_budget import shares
+
+    held = shares(Workspace(demo, Config(user=DEMO_USER)), on=TODAY)
+    issued = dict(
+        demo.conn.execute(
+            "SELECT c.programme, SUM(v.value_cents) FROM vouchers v"
+            " JOIN clients c ON c.id = v.client_id GROUP BY c.programme"
+        ).fetchall()
+    )
+    assert {s.programme for s in held} == set(issued)
+    for share in held:  # every demo voucher charged, and room left to issue more
+        assert share.granted_cents - share.remaining_cents == issued[share.programme]
+        assert share.remaining_cents >= 1_000_000
+
+
 def test_notes_are_finnish_and_searchable(demo: Store) -> None:
     bodies = [r[0] for r in demo.conn.execute("SELECT body FROM notes")]
     assert any("ä" in b for b in bodies) and any("ö" in b for b in bodies)

@@ -37,7 +37,38 @@ def build_demo(
     employers = builder.employers(max(8, clients // 4))
     builder.clients(employers, providers)
     with store.replica.transaction(DEMO_AUTHOR) as tx:
-        return {table: tx.bulk_insert(table, rows) for table, rows in builder.rows.items() if rows}
+        counts = {
+            table: tx.bulk_insert(table, rows) for table, rows in builder.rows.items() if rows
+        }
+        _demo_shares(store, builder.rows, builder.today)
+        return counts
+
+
+def _demo_shares(store: Store, rows: dict[str, list[dict]], today: date) -> None:
+    """The demo laptop's voucher budget shares, as if granted by the office: per programme,
+    what its demo vouchers used plus 10 000 €, rounded up to 5 000 €; each voucher charged."""
+    from kenttä.services.budget_sync import budget_id_for
+    from kenttä.services.voucher_budget import apply_grant_in, charge_in
+
+    programme_of = {c["id"]: c.get("programme") or "KENTTA" for c in rows.get("clients", [])}
+    start, end = date(today.year - 1, 7, 1), date(today.year, 12, 31)
+    spent: dict[str, int] = {}
+    for v in rows.get("vouchers", []):
+        programme = programme_of[v["client_id"]]
+        budget = budget_id_for(programme, start, end)
+        charge_in(
+            store.conn, voucher_id=v["id"], number=v["number"], budget_id=budget,
+            programme=programme, value_cents=v["value_cents"],
+            issued_on=date.fromisoformat(str(v["issued_on"])), issued_by=v["issued_by"],
+        )  # fmt: skip
+        spent[programme] = spent.get(programme, 0) + v["value_cents"]
+    for programme, cents in sorted(spent.items()):
+        share = -(-(cents + 1_000_000) // 500_000) * 500_000
+        apply_grant_in(
+            store.conn, grant_id=f"demo:{programme}", budget_id=budget_id_for(programme, start, end),
+            programme=programme, period_start=start, period_end=end, granted_cents=share,
+            source="central", granted_at=f"{start.isoformat()}T08:00:00+00:00",
+        )  # fmt: skip
 
 
 def _demo_info(store: Store) -> dict[str, str]:
