@@ -48,3 +48,17 @@ def laptop(path: Path, programme: str = "TOPI", scope: str = "kuopio") -> tuple[
 def server_cli(*args: str) -> Any:
     """`kenttä server …` through click's runner; the result (exit code and output)."""
     return CliRunner().invoke(cli, ["server", *args], catch_exceptions=False)
+
+
+def office_with_budget(store_url: str, central: Any, amount_eur: str = "1000") -> Any:
+    """Set TOPI's budget for PERIOD (rule equal) at the office; an in-process transport to
+    the office's server app."""
+    from kenttä_sync.server.app import create_app
+
+    start, end = (d.isoformat() for d in PERIOD)
+    done = server_cli(
+        "budget", "set", "--store", store_url, "--programme", "TOPI", "--from", start,
+        "--to", end, "--amount", amount_eur, "--rule", "equal",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return in_process_transport(create_app(store_url, central.schema))

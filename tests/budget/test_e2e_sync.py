@@ -22,7 +22,7 @@ from kenttä.services.voucher_common import VoucherError
 from kenttä.services.voucher_numbers import parse_number
 from kenttä.services.vouchers import cancel_voucher, issue_voucher
 
-from .helpers import PERIOD, URL, in_process_transport, laptop, server_cli
+from .helpers import PERIOD, URL, in_process_transport, laptop, office_with_budget, server_cli
 
 START, END = (d.isoformat() for d in PERIOD)
 
@@ -41,12 +41,7 @@ def _enrol(central: Any, ws: Any, transport: Any) -> None:
 def test_two_offline_laptops_cannot_overspend_shares_from_the_office(
     tmp_path: Path, store_url: str, central: Any
 ) -> None:
-    done = server_cli(
-        "budget", "set", "--store", store_url, "--programme", "TOPI", "--from", START,
-        "--to", END, "--amount", "1000", "--rule", "equal",
-    )  # fmt: skip
-    assert done.exit_code == 0, done.output
-    transport = in_process_transport(create_app(store_url, central.schema))
+    transport = office_with_budget(store_url, central)
     (a, client_a), (b, client_b) = laptop(tmp_path / "a.db"), laptop(tmp_path / "b.db")
     try:
         for ws in (a, b):

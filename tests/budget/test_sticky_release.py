@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
 
 from kenttä.domain.models import Provider
 from kenttä.services import sync_client
 from kenttä.services.voucher_budget import remaining_for
 from kenttä.services.vouchers import cancel_voucher, get_voucher, issue_voucher, transition
 
-from .helpers import PERIOD, URL, in_process_transport, laptop, server_cli
+from .helpers import PERIOD, URL, laptop, office_with_budget, server_cli
 
 START, END = (d.isoformat() for d in PERIOD)
 
@@ -29,12 +28,7 @@ START, END = (d.isoformat() for d in PERIOD)
 def test_a_cancel_is_never_undone_by_a_later_edit_elsewhere(
     tmp_path: Path, store_url: str, central: Any
 ) -> None:
-    done = server_cli(
-        "budget", "set", "--store", store_url, "--programme", "TOPI", "--from", START,
-        "--to", END, "--amount", "1000", "--rule", "equal",
-    )  # fmt: skip
-    assert done.exit_code == 0, done.output
-    transport = in_process_transport(create_app(store_url, central.schema))
+    transport = office_with_budget(store_url, central)
     (a, client_a), (office, client_o) = laptop(tmp_path / "a.db"), laptop(tmp_path / "o.db")
     try:
         for ws in (a, office):
