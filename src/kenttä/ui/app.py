@@ -192,7 +192,9 @@ class KenttaApp(App[None]):
         from kenttä.config import ConfigError, save_settings
 
         try:
-            self.ws.config = save_settings(settings)
+            save_settings(settings)
+            # only the changed settings: the session's own (user, role, …) may not be the file's
+            self.ws.config = self.ws.config.copy_with(**settings)
         except (ConfigError, OSError) as exc:
             self.notify(str(exc), title=t("app.error"), severity="warning")
 
