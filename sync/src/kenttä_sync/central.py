@@ -22,25 +22,26 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   check runs before every transaction that erases, too, so a duplicate is joined to its
   twin before the erasure blanks the key. A duplicate that reaches the central store only
   after its twin was erased is not matched: the key it would match is gone.
+
+Checking a push (which changes are new, which transactions are refused) is in
+`central_checks.py`; reading the log (pulls, the whole log) in `central_log.py`.
 """
 
 from __future__ import annotations
 
-import bisect
 import gc
-import itertools
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, Op, row_to_change
+from kenttä_sync import central_checks, central_log
+from kenttä_sync.changes import Change, Op
 from kenttä_sync.db import Db, PostgresDb, SqliteDb
 from kenttä_sync.engine import Engine
-from kenttä_sync.hlc import ClockError, HybridLogicalClock, _wall_ms
+from kenttä_sync.hlc import HybridLogicalClock
 from kenttä_sync.ids import uuid7
 from kenttä_sync.naturalkeys import duplicates, segments
 from kenttä_sync.schema import SyncSchema
@@ -79,26 +80,6 @@ def _gc_paused() -> Iterator[None]:
 
 class StoreFormatError(RuntimeError):
     """A central store this version cannot use (made by an earlier version)."""
-
-
-def _transactions(changes: list[Change]) -> list[list[Change]]:
-    """The changes grouped by transaction, in order of first appearance (a device writes a
-    transaction's changes contiguously; should they not be, they are still grouped)."""
-    runs = [list(run) for _, run in itertools.groupby(changes, key=lambda c: c.tx_id)]
-    if len(runs) == len({run[0].tx_id for run in runs}):
-        return runs
-    txs: dict[str, list[Change]] = defaultdict(list)
-    for change in changes:
-        txs[change.tx_id].append(change)
-    return list(txs.values())
-
-
-def _unacknowledged(changes: Sequence[Change], acked: int) -> list[Change]:
-    """The changes after `acked`, in device_seq order (usually they come that way)."""
-    seqs = [c.device_seq for c in changes]
-    if seqs == sorted(seqs):
-        return list(changes[bisect.bisect_right(seqs, acked) :])
-    return sorted((c for c in changes if c.device_seq > acked), key=lambda c: c.device_seq)
 
 
 class NotEnrolled(PermissionError):
@@ -222,7 +203,7 @@ class CentralStore:
             if self.db.kind == "postgres":
                 self.db.execute("SELECT pg_advisory_xact_lock(727472)")
             dev = self._enrolled(device_id)
-            todo = _unacknowledged(changes, dev.acked_seq)
+            todo = central_checks.unacknowledged(changes, dev.acked_seq)
             if not todo:
                 return PushResult(dev.acked_seq)
             if {c.device_id for c in todo} != {device_id} or [c.device_seq for c in todo] != list(
@@ -240,7 +221,7 @@ class CentralStore:
             clock = self._clock()
             self.engine.clock = clock
             self.engine.seq = self.head()
-            accepted, rejected = self._validate(dev, todo, clock)
+            accepted, rejected = central_checks.validate(self, dev, todo, clock)
             applied: list[Change] = []
             for i, segment in enumerate(segments(accepted)):
                 done = self.engine.apply(segment, self._states if i == 0 else None)
@@ -263,105 +244,9 @@ class CentralStore:
             self.engine.clock = None
             return PushResult(acked, len(applied), [(c.change_id, c.tx_id, r) for c, r in rejected])
 
-    def _validate(
-        self, dev: Device, changes: list[Change], clock: HybridLogicalClock
-    ) -> tuple[list[Change], list[tuple[Change, str]]]:
-        scopes = set(dev.scopes)
-        known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope, for rows of this push
-        by_table: dict[str, set[str]] = defaultdict(set)
-        specs = self.engine.specs
-        others = [c for c in changes if c.op != "insert"]
-        for change in others:
-            if change.table in specs:
-                by_table[change.table].add(change.row_id)
-        self._states = {}
-        for table, ids in by_table.items():
-            state = self.engine.load_state(table, list(ids))  # reused by the engine
-            self._states[table] = state
-            for row_id, row in state.items():
-                known[(table, row_id)] = row.scope
-        accepted: list[Change] = []
-        rejected: list[tuple[Change, str]] = []
-        wall = self._wall() if self._wall else _wall_ms()
-        limit = self._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # above: too far ahead
-        check = self._check
-        for tx in _transactions(changes):
-            reason = None
-            for change in tx:
-                value = change.value
-                if change.op == "insert" and type(value) is dict:
-                    spec = specs.get(change.table)
-                    text = change.stamp
-                    if (
-                        spec is not None
-                        and len(text) >= 24
-                        and text[16] == "-"
-                        and text[22] == "-"
-                        and text <= limit
-                    ):  # the common case: a well-formed insert, checked in place
-                        column = spec.scope_column
-                        scope = value.get(column) if column else None
-                        if not column or str(scope) in scopes:
-                            if others:  # later changes of this push may need its scope
-                                known[(change.table, change.row_id)] = scope
-                            continue
-                reason = check(change, scopes, known, clock)
-                if reason:
-                    break
-                if change.op == "insert" and isinstance(value, dict):
-                    column = specs[change.table].scope_column
-                    known[(change.table, change.row_id)] = value.get(column) if column else None
-            if reason:
-                for change in tx:
-                    if change.op == Op.INSERT:
-                        known.pop((change.table, change.row_id), None)
-                rejected += [(c, reason) for c in tx]
-            else:
-                accepted += tx
-        return accepted, rejected
-
-    def _check(
-        self, change: Change, scopes: set[str], known: dict, clock: HybridLogicalClock
-    ) -> str | None:
-        spec = self.engine.specs.get(change.table)
-        if spec is None:
-            return f"unknown table {change.table!r}"
-        text = change.stamp
-        if len(text) < 24 or text[16] != "-" or text[22] != "-" or text > self._limit:
-            try:  # malformed or too far ahead: let the clock word the reason
-                clock.observe(text)
-            except ClockError as exc:
-                return str(exc)
-        op = change.op
-        if op == "update" and spec.kind == "lww":  # the common case, checked quickly
-            row = (change.table, change.row_id)
-            if row in known and change.column in spec.columns:
-                scope = known[row]
-                if (not spec.scope_column or str(scope) in scopes) and change.column not in (
-                    spec.scope_column,
-                    spec.erase_with,
-                ):
-                    return None
-        if op == Op.MERGE:
-            return "merges are made only by the central store"
-        if op == Op.INSERT:
-            if not isinstance(change.value, dict):
-                return "an insert must carry the row"
-            scope = change.value.get(spec.scope_column) if spec.scope_column else None
-        else:
-            if (change.table, change.row_id) not in known:
-                return f"unknown {change.table} row {change.row_id}"
-            scope = known[(change.table, change.row_id)]
-        if spec.scope_column and str(scope) not in scopes:
-            return f"{change.table} row {change.row_id} is outside this device's scopes"
-        if change.op in (Op.UPDATE, Op.RESOLVE):
-            if change.column not in spec.columns:
-                return f"{change.table} has no column {change.column!r}"
-            if change.column in (spec.scope_column, spec.erase_with):
-                return f"{change.table}.{change.column} cannot change after insert"
-        if spec.kind == "append_only" and change.op in (Op.UPDATE, Op.DELETE):
-            return f"{change.table} is append-only"
-        return None
+    # the per-change check of `central_checks.validate`: the function itself (no call
+    # added per change), so a caller may wrap it for one store (enrolment.role_checked)
+    _check = central_checks.check
 
     def _natural_key_merges(self, applied: list[Change], clock: HybridLogicalClock) -> list[Change]:
         return [
@@ -394,81 +279,12 @@ class CentralStore:
     ) -> tuple[list[Change], int, bool]:
         """Changes after `cursor` within the device's scopes, not made by it, whole
         transactions; returns (changes, new cursor, more)."""
-        with self.db.transaction():
-            dev = self._enrolled(device_id)
-            self.db.execute(
-                "UPDATE _devices SET cursor = ? WHERE device_id = ? AND cursor < ?",
-                (cursor, device_id, cursor),
-            )
-        head = self.head()
-        scopes = list(dev.scopes)
-        entries = self._entries(cursor, head, device_id, scopes, limit)
-        if len(entries) < limit:
-            return [c for _, c in entries], max(head, cursor), False
-        last_tx = entries[-1][1].tx_id
-        while True:  # finish the last transaction: its changes are contiguous in the log
-            more = self._entries(entries[-1][0], head, device_id, scopes, limit)
-            same = list(itertools.takewhile(lambda e: e[1].tx_id == last_tx, more))
-            entries += same
-            if len(same) < len(more) or len(more) < limit:
-                break
-        return [c for _, c in entries], entries[-1][0], True
-
-    def _entries(
-        self, after: int, upto: int, device_id: str | None, scopes: list[str] | None, limit: int
-    ) -> list[tuple[int, Change]]:
-        """The first `limit` log entries in (after, upto] by seq, from `_changes` and the
-        inserts kept in rows; of other devices than `device_id`, within `scopes` (None: all)."""
-        marks = ", ".join("?" * len(scopes or ()))
-        cols = ", ".join(CHANGE_LOG_COLUMNS)
-        where, params = "seq > ? AND seq <= ?", [after, upto]
-        if device_id is not None:
-            where += " AND device_id <> ?"
-            params.append(device_id)
-        if scopes is not None:
-            where += (
-                f" AND (scope IS NULL OR scope IN ({marks}))" if scopes else " AND scope IS NULL"
-            )
-            params += scopes
-        found: list[tuple[int, Change]] = [
-            (r[0], row_to_change(r[1:]))
-            for r in self.db.execute(
-                f"SELECT seq, {cols} FROM _changes WHERE {where} ORDER BY seq LIMIT ?",
-                (*params, limit),
-            )
-        ]
-        for spec in self.schema.tables:
-            names = list(spec.columns)
-            where, params = "_seq > ? AND _seq <= ?", [after, upto]
-            if device_id is not None:
-                where += " AND _origin <> ?"
-                params.append(device_id)
-            if scopes is not None and spec.scope_column:
-                scope = f"CAST({spec.scope_column} AS TEXT)"
-                where += f" AND ({scope} IS NULL" + (
-                    f" OR {scope} IN ({marks}))" if scopes else ")"
-                )
-                params += scopes
-            rows = self.db.execute(
-                f"SELECT _seq, id, _stamp, _origin, _origin_seq, _tx, _author, {', '.join(names)}"
-                f" FROM {spec.name} WHERE {where} ORDER BY _seq LIMIT ?",
-                (*params, limit),
-            )
-            for seq, row_id, stamp, origin, origin_seq, tx, author, *values in rows:
-                change = Change(
-                    change_id=Change.make_id(origin, origin_seq), device_id=origin,
-                    device_seq=origin_seq, table=spec.name, row_id=row_id, column=None,
-                    op=Op.INSERT, value=dict(zip(names, values, strict=True)), stamp=stamp,
-                    tx_id=tx, author=author,
-                )  # fmt: skip
-                found.append((seq, change))
-        found.sort(key=lambda e: e[0])
-        return found[:limit]
+        return central_log.pull(self, device_id, cursor, limit)
 
     # -- reading ----------------------------------------------------------------------------
     def log(self) -> list[Change]:
         """The whole central log in order (inserts read back from their rows)."""
-        return [c for _, c in self._entries(0, self.head(), None, None, 2**62)]
+        return central_log.log(self)
 
     def close(self) -> None:
         self.db.conn.close()  # type: ignore[attr-defined]

@@ -1,0 +1,146 @@
+"""Checking a push on the central store: which of a device's changes are new, and which of
+its transactions are refused (and why).
+
+A transaction with any refused change is refused whole: unknown table or row, out of the
+device's scopes, a change of an immutable column (the scope column, `erase_with`), a clock
+implausibly far ahead, an append-only table updated or deleted, a merge from a device. Rows
+the push touches are loaded once here and handed to the engine (`CentralStore._states`).
+`CentralStore._check` is `check` itself, so a caller may wrap it for one store (see
+`server.enrolment.role_checked`); `validate` calls it through the store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from kenttä_sync.changes import Change, Op
+from kenttä_sync.hlc import ClockError, HybridLogicalClock, _wall_ms
+
+if TYPE_CHECKING:
+    from kenttä_sync.central import CentralStore, Device
+
+
+def transactions(changes: list[Change]) -> list[list[Change]]:
+    """The changes grouped by transaction, in order of first appearance (a device writes a
+    transaction's changes contiguously; should they not be, they are still grouped)."""
+    runs = [list(run) for _, run in itertools.groupby(changes, key=lambda c: c.tx_id)]
+    if len(runs) == len({run[0].tx_id for run in runs}):
+        return runs
+    txs: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        txs[change.tx_id].append(change)
+    return list(txs.values())
+
+
+def unacknowledged(changes: Sequence[Change], acked: int) -> list[Change]:
+    """The changes after `acked`, in device_seq order (usually they come that way)."""
+    seqs = [c.device_seq for c in changes]
+    if seqs == sorted(seqs):
+        return list(changes[bisect.bisect_right(seqs, acked) :])
+    return sorted((c for c in changes if c.device_seq > acked), key=lambda c: c.device_seq)
+
+
+def validate(
+    store: CentralStore, dev: Device, changes: list[Change], clock: HybridLogicalClock
+) -> tuple[list[Change], list[tuple[Change, str]]]:
+    scopes = set(dev.scopes)
+    known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope, for rows of this push
+    by_table: dict[str, set[str]] = defaultdict(set)
+    specs = store.engine.specs
+    others = [c for c in changes if c.op != "insert"]
+    for change in others:
+        if change.table in specs:
+            by_table[change.table].add(change.row_id)
+    store._states = {}
+    for table, ids in by_table.items():
+        state = store.engine.load_state(table, list(ids))  # reused by the engine
+        store._states[table] = state
+        for row_id, row in state.items():
+            known[(table, row_id)] = row.scope
+    accepted: list[Change] = []
+    rejected: list[tuple[Change, str]] = []
+    wall = store._wall() if store._wall else _wall_ms()
+    limit = store._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # above: too far ahead
+    check = store._check
+    for tx in transactions(changes):
+        reason = None
+        for change in tx:
+            value = change.value
+            if change.op == "insert" and type(value) is dict:
+                spec = specs.get(change.table)
+                text = change.stamp
+                if (
+                    spec is not None
+                    and len(text) >= 24
+                    and text[16] == "-"
+                    and text[22] == "-"
+                    and text <= limit
+                ):  # the common case: a well-formed insert, checked in place
+                    column = spec.scope_column
+                    scope = value.get(column) if column else None
+                    if not column or str(scope) in scopes:
+                        if others:  # later changes of this push may need its scope
+                            known[(change.table, change.row_id)] = scope
+                        continue
+            reason = check(change, scopes, known, clock)
+            if reason:
+                break
+            if change.op == "insert" and isinstance(value, dict):
+                column = specs[change.table].scope_column
+                known[(change.table, change.row_id)] = value.get(column) if column else None
+        if reason:
+            for change in tx:
+                if change.op == Op.INSERT:
+                    known.pop((change.table, change.row_id), None)
+            rejected += [(c, reason) for c in tx]
+        else:
+            accepted += tx
+    return accepted, rejected
+
+
+def check(
+    store: CentralStore, change: Change, scopes: set[str], known: dict, clock: HybridLogicalClock
+) -> str | None:
+    spec = store.engine.specs.get(change.table)
+    if spec is None:
+        return f"unknown table {change.table!r}"
+    text = change.stamp
+    if len(text) < 24 or text[16] != "-" or text[22] != "-" or text > store._limit:
+        try:  # malformed or too far ahead: let the clock word the reason
+            clock.observe(text)
+        except ClockError as exc:
+            return str(exc)
+    op = change.op
+    if op == "update" and spec.kind == "lww":  # the common case, checked quickly
+        row = (change.table, change.row_id)
+        if row in known and change.column in spec.columns:
+            scope = known[row]
+            if (not spec.scope_column or str(scope) in scopes) and change.column not in (
+                spec.scope_column,
+                spec.erase_with,
+            ):
+                return None
+    if op == Op.MERGE:
+        return "merges are made only by the central store"
+    if op == Op.INSERT:
+        if not isinstance(change.value, dict):
+            return "an insert must carry the row"
+        scope = change.value.get(spec.scope_column) if spec.scope_column else None
+    else:
+        if (change.table, change.row_id) not in known:
+            return f"unknown {change.table} row {change.row_id}"
+        scope = known[(change.table, change.row_id)]
+    if spec.scope_column and str(scope) not in scopes:
+        return f"{change.table} row {change.row_id} is outside this device's scopes"
+    if change.op in (Op.UPDATE, Op.RESOLVE):
+        if change.column not in spec.columns:
+            return f"{change.table} has no column {change.column!r}"
+        if change.column in (spec.scope_column, spec.erase_with):
+            return f"{change.table}.{change.column} cannot change after insert"
+    if spec.kind == "append_only" and change.op in (Op.UPDATE, Op.DELETE):
+        return f"{change.table} is append-only"
+    return None
