@@ -108,7 +108,7 @@ def flush(engine: Engine, batch: list[Change]) -> None:
                 columns, scope_column = plain[table]
                 scope = value.get(scope_column) if scope_column else None
                 row_id = change.row_id
-                state[row_id] = RowState(change.stamp, {}, None, None, scope)
+                state[row_id] = RowState(change.stamp, {}, None, None, scope, key=seq)
                 if central:  # the insert is kept in the row itself, not in `_changes`
                     inserts[table].append(
                         (
@@ -165,7 +165,7 @@ def flush(engine: Engine, batch: list[Change]) -> None:
             scope = row.get(spec.scope_column) if spec.scope_column else None
             clock = spec.insert_clock(row, change.stamp) if spec.sticky else {}
             state[change.row_id] = RowState(
-                change.stamp, clock, None, erased, scope, dirty=bool(clock)
+                change.stamp, clock, None, erased, scope, dirty=bool(clock), key=seq
             )
             values = (change.row_id, *row.values(), change.stamp, erased)
             if central:
@@ -287,8 +287,10 @@ def _write(
         )
     meta = ["_clock", "_deleted", "_last"] if central else ["_clock", "_deleted"]
     meta_types = ["text", "text", "bigint"] if central else ["text", "text"]
+    # central SQLite: a row is updated by its rowid (`_seq`), one B-tree search instead of two
+    by_key = central and bulk is None
     for table, state in states.items():
-        groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+        groups: dict[tuple[tuple[str, ...], bool], list[tuple]] = defaultdict(list)
         for row_id, st in state.items():
             if not st.dirty:
                 continue
@@ -298,13 +300,15 @@ def _write(
             if central:
                 values = (*values, st.last)
                 st.loaded_last = st.last  # what is stored once this batch is written
-            groups[cols].append((*values, row_id))
+            keyed = by_key and st.key is not None
+            groups[(cols, keyed)].append((*values, st.key if keyed else row_id))
             st.dirty, st.dirty_cols = False, {}
-        for cols, rows in groups.items():
+        for (cols, keyed), rows in groups.items():
             if bulk is not None:
                 kinds = engine.specs[table].columns
                 types = [*(_PG_ARRAY[kinds[c]] for c in cols), *meta_types, "text"]
                 bulk(table, [*cols, *meta, "id"], types, rows, update=True)
                 continue
             sets = ", ".join(f"{c} = ?" for c in (*cols, *meta))
-            engine.db.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", rows)
+            where = "_seq" if keyed else "id"
+            engine.db.executemany(f"UPDATE {table} SET {sets} WHERE {where} = ?", rows)

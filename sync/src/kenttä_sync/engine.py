@@ -60,6 +60,7 @@ class RowState:
     dirty: bool = False
     last: int | None = None  # central: the newest `_changes` entry of the row (`_last`)
     loaded_last: int | None = None  # central: `_last` as stored when this batch began
+    key: int | None = None  # central: the row's log position `_seq` (SQLite: its rowid)
 
     def col_stamp(self, col: str) -> str:
         return self.clock.get(col, self.stamp)
@@ -170,7 +171,7 @@ class Engine:
             }
         scope = spec.scope_column or "NULL"
         rows = self.db.select_in(
-            f"SELECT id, _stamp, _clock, _deleted, _erased, {scope}, _last FROM {table}"
+            f"SELECT id, _stamp, _clock, _deleted, _erased, {scope}, _last, _seq FROM {table}"
             " WHERE id IN ({in})",
             ids,
         )
@@ -183,6 +184,7 @@ class Engine:
                 r[5],
                 last=r[6],
                 loaded_last=r[6],
+                key=r[7],
             )
             for r in rows
         }
