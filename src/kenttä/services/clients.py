@@ -16,6 +16,7 @@ from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
 from kenttä.domain.eligibility import Eligibility, age_on, evaluate, months_between
 from kenttä.domain.models import Client
 from kenttä.services.audit import audit, audit_in
+from kenttä.services.client_rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE
 from kenttä.services.roles import may, require, require_scope
@@ -38,14 +39,6 @@ LIST_COLUMNS = (
     "municipality",
 )
 BROAD_MATCH = 3000  # name matches above which the list walks the name index instead
-
-
-class ClientError(ValueError):
-    """A change that cannot be made; the message is for a person (no personal data)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -207,17 +200,23 @@ def create_client(ws: Workspace, **fields: Any) -> Client:
 
 
 def update_client(ws: Workspace, client_id: str, **changes: Any) -> Client:
-    """Change fields of a client; the whole record is validated again; audited by column."""
+    """Correct a client's fields: the whole record is validated again as on creation, a
+    henkilötunnus stays unique among live clients, and only the columns that change are
+    written, in one transaction with an audit event naming them (no values).
+
+    Raises ClientError (one line, no personal data) or PermissionDenied; an erased, deleted
+    or unknown client is "not_found"."""
     require(ws, "edit_client")
-    current = get_client(ws, client_id)
-    merged = current.model_dump(mode="json") | changes
-    updated = Client.model_validate(merged)
-    if changes.get("henkilotunnus") and updated.henkilotunnus != current.henkilotunnus:
-        other = find_by_henkilotunnus(ws, updated.henkilotunnus or "")
+    current = get_client(ws, client_id)  # a live row, in this person's scopes
+    updated = validated(merged_for_update(current, changes))
+    if updated.henkilotunnus and updated.henkilotunnus != current.henkilotunnus:
+        other = find_by_henkilotunnus(ws, updated.henkilotunnus)
         if other and other != client_id:
-            raise ClientError("duplicate_hetu", "a client with this henkilötunnus exists")
+            raise ClientError(
+                "duplicate_hetu", "a client with this henkilötunnus exists", "henkilotunnus"
+            )
     new_row, old_row = updated.to_row(), current.to_row()
-    diff = {k: v for k, v in new_row.items() if v != old_row.get(k) and k != "id"}
+    diff = {k: v for k, v in new_row.items() if v != old_row.get(k)}
     if not diff:
         return updated
     with ws.store.replica.transaction(ws.user) as tx:

@@ -1,56 +1,133 @@
-"""A new client: names, henkilötunnus (its check character is checked), municipality."""
+"""A client's details: a new client, or corrections to one already made (`ClientEditModal`).
+
+Names, henkilötunnus (its check character is checked as it is typed), municipality, phone,
+programme, unemployment and status; a correction also shows birth date, postal code, email
+and owner, and sends only what the person changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from kenttä.domain.codes import ClientStatus
 from kenttä.domain.eligibility import RULES
-from kenttä.domain.identifiers import IdentifierError, parse_henkilotunnus, validate_municipality
-from kenttä.i18n import code, t, validation_message
+from kenttä.domain.identifiers import (
+    IdentifierError,
+    parse_henkilotunnus,
+    validate_municipality,
+    validate_postal_code,
+)
+from kenttä.domain.models import Client
+from kenttä.i18n import code, has, t, validation_message
 from kenttä.services import clients as client_service
+from kenttä.services.clients import ClientError
 from kenttä.ui.modals.form import FormError, FormModal
-from kenttä.ui.parsing import parse_date
+from kenttä.ui.parsing import format_date, parse_date
+
+FIELD_IDS = {
+    "first_name": "first-name",
+    "last_name": "last-name",
+    "henkilotunnus": "hetu",
+    "birth_date": "birth-date",
+    "municipality": "municipality",
+    "postal_code": "postal-code",
+    "phone": "phone",
+    "email": "email",
+    "programme": "programme",
+    "unemployed_since": "unemployed-since",
+    "status": "client-status",
+    "owner": "owner",
+}
+"""Client field → the id of the widget that edits it (a refusal focuses the field)."""
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def programme_options(current: str | None) -> list[tuple[str, str]]:
+    options = [(rule.name, programme) for programme, rule in RULES.items()]
+    if current and current not in RULES:  # a programme with no rule (e.g. imported) stays
+        options.append((current, current))
+    return options
 
 
 class ClientFormModal(FormModal):
     TITLE_KEY = "client_form.title"
 
+    def __init__(self, client: Client | None = None) -> None:
+        super().__init__()
+        self.client = client
+
     def fields(self) -> Iterable[Widget]:
+        c = self.client
+        editing = c is not None
         yield self.label("client_form.first_name")
-        yield Input(id="first-name")
+        yield Input(_text(c and c.first_name), id="first-name")
         yield self.label("client_form.last_name")
-        yield Input(id="last-name")
+        yield Input(_text(c and c.last_name), id="last-name")
         yield self.label("client_form.henkilotunnus")
-        yield Input(placeholder="DDMMYYCZZZQ", id="hetu", max_length=11)
+        yield Input(
+            _text(c and c.henkilotunnus), placeholder="DDMMYYCZZZQ", id="hetu", max_length=11
+        )
+        if editing:
+            yield self.label("client_form.birth_date")
+            yield Input(format_date(c and c.birth_date), placeholder="pp.kk.vvvv", id="birth-date")
         yield self.label("client_form.municipality")
-        yield Input(placeholder=t("client_form.municipality_hint"), id="municipality")
+        yield Input(
+            _text(c and c.municipality),
+            placeholder=t("client_form.municipality_hint"),
+            id="municipality",
+        )
+        if editing:
+            yield self.label("client_form.postal_code")
+            yield Input(_text(c and c.postal_code), id="postal-code", max_length=5)
         yield self.label("client_form.phone")
-        yield Input(id="phone")
+        yield Input(_text(c and c.phone), id="phone")
+        if editing:
+            yield self.label("client_form.email")
+            yield Input(_text(c and c.email), id="email")
+        programme = c.programme if c else None
         yield self.label("client_form.programme")
-        yield Select([(r.name, p) for p, r in RULES.items()], prompt="–", id="programme")
+        yield Select(
+            programme_options(programme),
+            prompt="–",
+            value=programme or Select.NULL,
+            id="programme",
+        )
         yield self.label("client_form.unemployed_since")
-        yield Input(placeholder="pp.kk.vvvv", id="unemployed-since")
+        yield Input(
+            format_date(c and c.unemployed_since), placeholder="pp.kk.vvvv", id="unemployed-since"
+        )
         yield self.label("client_form.status")
         yield Select(
             [(code("status", s.value), s.value) for s in ClientStatus],
-            value=ClientStatus.MET.value,
+            value=c.status if c else ClientStatus.MET.value,
             allow_blank=False,
             id="client-status",
         )
+        if editing:
+            yield self.label("client_form.owner")
+            yield Input(_text(c and c.owner), id="owner")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "hetu" and len(event.value.strip()) == 11:
             try:
-                parse_henkilotunnus(event.value)
+                identity = parse_henkilotunnus(event.value)
                 self.show_reason("")
             except IdentifierError as exc:
                 self.show_reason(validation_message(exc, event.value))
+                return
+            birth = self.query("#birth-date").results(Input)
+            for widget in birth:  # a correction: the birth date follows the henkilötunnus
+                widget.value = format_date(identity.birth_date)
 
-    def submit(self) -> None:
+    def common_values(self) -> dict[str, Any]:
+        """What both forms ask, read and checked (raises FormError naming the field)."""
         first = self.required("first-name")
         last = self.required("last-name")
         hetu = self.value("hetu").strip().upper() or None
@@ -69,18 +146,88 @@ class ClientFormModal(FormModal):
             since = parse_date(self.value("unemployed-since"), today=self.kapp.today)
         except ValueError as exc:
             raise FormError("unemployed-since", str(exc)) from None
+        return {
+            "first_name": first,
+            "last_name": last,
+            "henkilotunnus": hetu,
+            "municipality": municipality,
+            "phone": self.value("phone").strip() or None,
+            "programme": self.value("programme") or None,
+            "unemployed_since": since,
+            "status": self.value("client-status"),
+        }
+
+    def submit(self) -> None:
         self.db(
             client_service.create_client,
-            first_name=first,
-            last_name=last,
-            henkilotunnus=hetu,
-            municipality=municipality,
-            phone=self.value("phone").strip() or None,
-            programme=self.value("programme") or None,
-            unemployed_since=since,
-            status=self.value("client-status"),
+            **self.common_values(),
             owner=self.kapp.ws.user,
             entry_date=self.kapp.today,
             done=lambda client: self.dismiss(client.id),
             failed=self.failed,
         )
+
+    def failed(self, exc: Exception) -> None:
+        """A refusal about one field says so in words and focuses that field."""
+        widget_id = FIELD_IDS.get(exc.field or "") if isinstance(exc, ClientError) else None
+        if not isinstance(exc, ClientError) or widget_id is None or not self.query(f"#{widget_id}"):
+            super().failed(exc)
+            return
+        self._busy = False
+        if exc.code.startswith(("hetu_", "postal_")):
+            message = validation_message(exc, self.value(widget_id))
+        elif exc.code == "invalid_field":
+            key = f"field.{exc.field}"
+            message = t("error.invalid_field", field=t(key) if has(key) else exc.field)
+        else:
+            from kenttä.ui.app import error_text
+
+            message = error_text(exc)
+        self.show_reason(message, widget_id)
+
+
+class ClientEditModal(ClientFormModal):
+    """Correct the details of an existing client; dismisses True when something was saved."""
+
+    TITLE_KEY = "client_form.edit_title"
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client)
+        self.original = client
+
+    def submit(self) -> None:
+        values = self.common_values()
+        birth = self.date_value("birth-date")
+        hetu = values["henkilotunnus"]
+        edited = birth != self.original.birth_date
+        if hetu and edited and birth != parse_henkilotunnus(hetu).birth_date:
+            raise FormError("birth-date", t("client_form.birth_date_mismatch"))
+        postal = self.value("postal-code").strip() or None
+        if postal:
+            try:
+                postal = validate_postal_code(postal)
+            except IdentifierError as exc:
+                raise FormError("postal-code", validation_message(exc, postal)) from None
+        values |= {
+            "birth_date": birth,
+            "postal_code": postal,
+            "email": self.value("email").strip() or None,
+            "owner": self.value("owner").strip() or None,
+        }
+        before = self.original.model_dump()
+        changes = {k: v for k, v in values.items() if v != before.get(k)}
+        if not changes:
+            self.app.notify(t("client_form.unchanged"))
+            self.dismiss(False)
+            return
+        self.db(
+            client_service.update_client,
+            self.original.id,
+            **changes,
+            done=lambda _: self._saved(),
+            failed=self.failed,
+        )
+
+    def _saved(self) -> None:
+        self.app.notify(t("client_form.saved"))
+        self.dismiss(True)

@@ -129,6 +129,7 @@ class ClientCardScreen(BaseScreen):
         Binding("a", "assessment", "keys.assessment"),
         Binding("p", "plan", "keys.plan"),
         Binding("v", "voucher", "keys.voucher"),
+        Binding("m", "edit_client", "keys.edit_client"),
         Binding("s", "status", "keys.status", show=False),
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
@@ -230,6 +231,13 @@ class ClientCardScreen(BaseScreen):
 
         self.app.push_screen(VoucherIssueModal(self.client_id))
 
+    def action_edit_client(self) -> None:
+        """Correct the client's details (names, henkilötunnus, contact, programme, …)."""
+        from kenttä.ui.modals.client_form import ClientEditModal
+
+        if self.card is not None:  # the card reloads when the form closes (screen resume)
+            self.app.push_screen(ClientEditModal(self.card.client))
+
     def action_status(self) -> None:
         from kenttä.ui.modals.forms import StatusModal
 
@@ -275,4 +283,5 @@ class ClientCardScreen(BaseScreen):
             (t("command.exit"), t("command.exit_help"), self.action_exit),
             (t("command.placement"), t("command.placement_help"), self.action_placement),
             (t("command.status"), t("command.status_help"), self.action_status),
+            (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
         ]
