@@ -27,9 +27,10 @@ _HETU_SHAPE = re.compile(r"^(\d{6})(.)(\d{3})(.)$")
 class IdentifierError(ValueError):
     """An identifier that is not valid; `code` names the reason for the translation catalogue."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, **params: object) -> None:
         super().__init__(message)
         self.code = code
+        self.params = params  # e.g. the expected and the given check character
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ def parse_henkilotunnus(value: str) -> PersonalIdentity:
     except InvalidChecksum:
         expected = expected_check_character(code)
         raise IdentifierError(
-            "hetu_check", f"henkilötunnus check character should be {expected}, not {check}"
+            "hetu_check",
+            f"henkilötunnus check character should be {expected}, not {check}",
+            expected=expected,
+            got=check,
         ) from None
     except InvalidComponent:
         raise IdentifierError("hetu_date", "henkilötunnus has an impossible birth date") from None
@@ -99,7 +103,10 @@ def validate_y_tunnus(value: str) -> str:
     except InvalidChecksum:
         expected = 0 if remainder == 0 else 11 - remainder
         raise IdentifierError(
-            "ytunnus_check", f"Y-tunnus check digit should be {expected}, not {text[-1]}"
+            "ytunnus_check",
+            f"Y-tunnus check digit should be {expected}, not {text[-1]}",
+            expected=expected,
+            got=text[-1],
         ) from None
     return text
 

@@ -90,22 +90,15 @@ def code(kind: str, value: str | None, /) -> str:
 
 
 def validation_message(error: Exception, value: str = "") -> str:
-    """A reason a person can act on, for an IdentifierError (by its code) or any error."""
-    from kenttä.domain.identifiers import IdentifierError, expected_check_character
+    """A reason a person can act on, for an IdentifierError (by its code, with what it
+    carries, e.g. the expected check character) or any error. `value` is not needed any
+    more (kept for callers)."""
+    from kenttä.domain.identifiers import IdentifierError
 
     if isinstance(error, IdentifierError):
-        params: dict[str, Any] = {}
-        if error.code == "hetu_check":
-            text = value.strip().upper()
-            params = {"expected": expected_check_character(text), "got": text[-1:]}
-        elif error.code == "ytunnus_check":
-            digits = value.strip().zfill(9)
-            weights = (7, 9, 10, 5, 8, 4, 2)
-            r = sum(int(d) * w for d, w in zip(digits[:7], weights, strict=True)) % 11
-            params = {"expected": 0 if r == 0 else 11 - r, "got": digits[-1:]}
         key = f"validation.{error.code}"
         if has(key):
-            return t(key, **params)
+            return t(key, **error.params)
     return str(error)
 
 
