@@ -6,7 +6,7 @@ import os
 
 from textual.widgets import Input, Static
 
-from kenttä.domain.identifiers import expected_check_character
+from kenttä.domain.identifiers import expected_check_character, municipalities
 from tests.ui.conftest import settle
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -64,6 +64,8 @@ async def test_correct_the_phone_number_from_the_card(make_app) -> None:
         assert form.query_one("#first-name", Input).value == "Lauri"  # pre-filled
         assert form.query_one("#last-name", Input).value == "Ojala"
         assert form.query_one("#phone", Input).value == old_phone
+        code = app.screen.original.municipality  # shown by name; saved unchanged (only
+        assert form.query_one("#municipality", Input).value == municipalities()[code]  # phone)
         await focus_field(pilot, "phone")
         await pilot.press(*NEW_PHONE)
         await pilot.press("ctrl+s")

@@ -17,6 +17,7 @@ from kenttä.domain.codes import ClientStatus
 from kenttä.domain.eligibility import RULES
 from kenttä.domain.identifiers import (
     IdentifierError,
+    municipalities,
     parse_henkilotunnus,
     validate_municipality,
     validate_postal_code,
@@ -78,8 +79,9 @@ class ClientFormModal(FormModal):
             yield self.label("client_form.birth_date")
             yield Input(format_date(c and c.birth_date), placeholder="pp.kk.vvvv", id="birth-date")
         yield self.label("client_form.municipality")
+        shown = c and c.municipality and municipalities().get(c.municipality, c.municipality)
         yield Input(
-            _text(c and c.municipality),
+            _text(shown),  # the name, as a person types it (the code is what is stored)
             placeholder=t("client_form.municipality_hint"),
             id="municipality",
         )
