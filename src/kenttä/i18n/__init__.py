@@ -89,10 +89,9 @@ def code(kind: str, value: str | None, /) -> str:
     return t(key) if has(key) else str(value)
 
 
-def validation_message(error: Exception, value: str = "") -> str:
+def validation_message(error: Exception) -> str:
     """A reason a person can act on, for an IdentifierError (by its code, with what it
-    carries, e.g. the expected check character) or any error. `value` is not needed any
-    more (kept for callers)."""
+    carries, e.g. the expected check character) or any error."""
     from kenttä.domain.identifiers import IdentifierError
 
     if isinstance(error, IdentifierError):

@@ -122,7 +122,7 @@ class ClientFormModal(FormModal):
                 identity = parse_henkilotunnus(event.value)
                 self.show_reason("")
             except IdentifierError as exc:
-                self.show_reason(validation_message(exc, event.value))
+                self.show_reason(validation_message(exc))
                 return
             birth = self.query("#birth-date").results(Input)
             for widget in birth:  # a correction: the birth date follows the henkilötunnus
@@ -137,13 +137,13 @@ class ClientFormModal(FormModal):
             try:
                 parse_henkilotunnus(hetu)
             except IdentifierError as exc:
-                raise FormError("hetu", validation_message(exc, hetu)) from None
+                raise FormError("hetu", validation_message(exc)) from None
         municipality = self.value("municipality").strip() or None
         if municipality:
             try:
                 municipality = validate_municipality(municipality)
             except IdentifierError as exc:
-                raise FormError("municipality", validation_message(exc, municipality)) from None
+                raise FormError("municipality", validation_message(exc)) from None
         try:
             since = parse_date(self.value("unemployed-since"), today=self.kapp.today)
         except ValueError as exc:
@@ -177,7 +177,7 @@ class ClientFormModal(FormModal):
             return
         self._busy = False
         if exc.code.startswith(("hetu_", "postal_")):
-            message = validation_message(exc, self.value(widget_id))
+            message = validation_message(exc)
         elif exc.code == "invalid_field":
             key = f"field.{exc.field}"
             message = t("error.invalid_field", field=t(key) if has(key) else exc.field)
@@ -209,7 +209,7 @@ class ClientEditModal(ClientFormModal):
             try:
                 postal = validate_postal_code(postal)
             except IdentifierError as exc:
-                raise FormError("postal-code", validation_message(exc, postal)) from None
+                raise FormError("postal-code", validation_message(exc)) from None
         values |= {
             "birth_date": birth,
             "postal_code": postal,

@@ -42,7 +42,7 @@ class EmployerFormModal(FormModal):
                 validate_y_tunnus(event.value)
                 self.show_reason("")
             except IdentifierError as exc:
-                self.show_reason(validation_message(exc, event.value))
+                self.show_reason(validation_message(exc))
 
     def submit(self) -> None:
         name = self.required("employer-name")
@@ -51,15 +51,13 @@ class EmployerFormModal(FormModal):
             try:
                 y_tunnus = validate_y_tunnus(y_tunnus)
             except IdentifierError as exc:
-                raise FormError("employer-ytunnus", validation_message(exc, y_tunnus)) from None
+                raise FormError("employer-ytunnus", validation_message(exc)) from None
         municipality = self.value("employer-municipality").strip() or None
         if municipality:
             try:
                 municipality = validate_municipality(municipality)
             except IdentifierError as exc:
-                raise FormError(
-                    "employer-municipality", validation_message(exc, municipality)
-                ) from None
+                raise FormError("employer-municipality", validation_message(exc)) from None
         self.db(
             employers.create_employer,
             name=name,
