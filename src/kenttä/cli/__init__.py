@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("kenttä.cli.sync_cmds:sync", "Sync with the office server, or by bundle files."),
     "conflicts": ("kenttä.cli.conflict_cmds:conflicts", "List and resolve sync conflicts."),
     "server": ("kenttä.cli.server_cmds:server", "The office server and its central store."),
+    "doctor": ("kenttä.cli.doctor_cmds:doctor", "Check the local database's health."),
 }
 
 
