@@ -1,0 +1,157 @@
+"""Whether a change's values fit the column types of the schema (both ends of a sync).
+
+Values travel in their stored form (see `replica.to_sql`): text, integer and boolean (0/1)
+as JSON strings and numbers, a date or time as ISO text, a JSON column as its canonical
+text. The central store refuses a change whose value does not fit (the transaction is
+refused with a reason, the rest of the push goes on), and a device refuses a pulled one (it
+keeps it in its quarantine), so a value no replica can hold never reaches a table.
+
+Reasons name the table, the column and what was expected, never the value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kenttä_sync.changes import Change
+    from kenttä_sync.schema import TableSpec
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+MAX_TEXT = 1_000_000  # characters in one value
+MAX_ID = 200  # characters in a row id
+
+
+def _text_ok(value: str) -> bool:
+    if "\x00" in value or len(value) > MAX_TEXT:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")  # a lone surrogate cannot be stored
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text(value: Any) -> bool:
+    return type(value) is str and _text_ok(value)
+
+
+def _integer(value: Any) -> bool:
+    return type(value) is int and INT_MIN <= value <= INT_MAX
+
+
+def _real(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int and INT_MIN <= value <= INT_MAX
+
+
+def _boolean(value: Any) -> bool:
+    return type(value) is int and value in (0, 1)
+
+
+def _date(value: Any) -> bool:
+    if type(value) is not str or len(value) > 40 or not value.isascii():
+        return False
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _json(value: Any) -> bool:
+    if type(value) is not str or not _text_ok(value):
+        return False
+    try:
+        json.loads(value)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+CHECKS: dict[str, Callable[[Any], bool]] = {
+    "text": _text,
+    "integer": _integer,
+    "real": _real,
+    "boolean": _boolean,
+    "date": _date,
+    "json": _json,
+}
+EXPECTED = {
+    "text": "text",
+    "integer": "a 64-bit integer",
+    "real": "a finite number",
+    "boolean": "0 or 1",
+    "date": "an ISO date or time",
+    "json": "JSON text",
+}
+
+
+def column_refusal(spec: TableSpec, column: str, value: Any) -> str | None:
+    """Why `value` cannot be stored in `spec.column` (None: it can; null always can)."""
+    if value is None:
+        return None
+    kind = spec.columns[column]
+    if not CHECKS[kind](value):
+        return f"{spec.name}.{column} must be {EXPECTED[kind]}"
+    codes = spec.codes.get(column)
+    if codes is not None and value not in codes:
+        return f"{spec.name}.{column} holds a value outside its codes"
+    return None
+
+
+def row_refusal(spec: TableSpec, row: dict) -> str | None:
+    """Why an insert's row cannot be stored (unknown column or a value that does not fit)."""
+    columns = spec.columns
+    if not row.keys() <= columns.keys():
+        return f"{spec.name} has no such column"
+    for column, value in row.items():
+        if value is not None:
+            reason = column_refusal(spec, column, value)
+            if reason:
+                return reason
+    return None
+
+
+def change_refusal(spec: TableSpec, change: Change) -> str | None:
+    """Why a change's value or ids cannot be stored in `spec` (None: they can)."""
+    row_id = change.row_id
+    if len(row_id) > MAX_ID or not row_id or not _text_ok(row_id):
+        return f"{spec.name}: a row id must be 1 to {MAX_ID} characters of text"
+    if not _text_ok(change.tx_id) or not _text_ok(change.author) or len(change.author) > 1000:
+        return "a change's transaction id and author must be text"
+    op = change.op
+    value = change.value
+    if op == "insert":
+        if type(value) is not dict:
+            return "an insert must carry the row"
+        return row_refusal(spec, value)
+    if op == "update":
+        if change.column not in spec.columns:
+            return f"{spec.name} has no such column"
+        return column_refusal(spec, change.column, value)
+    if op == "resolve":
+        if change.column not in spec.columns:
+            return f"{spec.name} has no such column"
+        if type(value) is not dict or not isinstance(value.get("conflicts"), list):
+            return "a resolve must carry its conflicts and value"
+        if not all(type(c) is str and _text_ok(c) for c in value["conflicts"]):
+            return "a resolve's conflicts must be ids"
+        return column_refusal(spec, change.column, value.get("value"))
+    if op == "merge":
+        into = value.get("into") if type(value) is dict else None
+        return None if type(into) is str and _text_ok(into) else "a merge must name its row"
+    if value is not None and op in ("delete", "erase"):
+        return f"a {op} carries no value"
+    return None
