@@ -10,7 +10,7 @@ scope. Over HTTP and in a bundle, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from kenttä.services.clients import create_client
-from tests.security.trust_helpers import Office, reasons
+from tests.security.trust_helpers import Office, client_row, reasons
 
 NAME_COLUMNS = "SELECT first_name, last_name, scope, _deleted, _erased FROM clients WHERE id = ?"
 
@@ -28,14 +28,14 @@ def _victim(office: Office) -> tuple[str, tuple]:
 def test_an_insert_claiming_another_scopes_row_grants_nothing(office: Office, via: str) -> None:
     client_id, stored = _victim(office)
     coach = office.tampered("coach", "coach", ["kuopio"])
-    claim = {"scope": "kuopio", "first_name": "Testi", "last_name": "Kaappaaja"}
+    claim = client_row("kuopio", "Kaappaaja")
     tx = "tx-claim"
     attack = [
         coach.change("clients", client_id, "insert", value=claim, tx=tx),
         coach.change("clients", client_id, "update", "last_name", "Muutettu", tx=tx),
         coach.change("clients", client_id, "delete", tx=tx),
     ]
-    own = coach.change("clients", "own-client", "insert", value={**claim, "last_name": "Oma"})
+    own = coach.change("clients", "own-client", "insert", value=client_row("kuopio", "Oma"))
     result = coach.push([*attack, own], via)
 
     assert [r["change_id"] for r in result["rejected"]] == [c.change_id for c in attack]
@@ -49,7 +49,7 @@ def test_a_supervisor_of_another_scope_cannot_erase_through_a_claimed_insert(
 ) -> None:
     client_id, stored = _victim(office)
     boss = office.tampered("boss2", "supervisor", ["kuopio"])
-    claim = {"scope": "kuopio", "first_name": "Testi", "last_name": "Kaappaaja"}
+    claim = client_row("kuopio", "Kaappaaja")
     result = boss.push(
         [
             boss.change("clients", client_id, "insert", value=claim, tx="tx-erase"),
@@ -64,7 +64,7 @@ def test_a_supervisor_of_another_scope_cannot_erase_through_a_claimed_insert(
 def test_an_insert_of_an_existing_row_in_scope_is_a_no_op(office: Office, via: str) -> None:
     client_id, _ = _victim(office)
     coach = office.tampered("coach", "coach", ["lappi"])
-    again = {"scope": "lappi", "first_name": "Toinen", "last_name": "Nimi"}
+    again = client_row("lappi", "Nimi", first_name="Toinen")
     result = coach.push(
         [
             coach.change("clients", client_id, "insert", value=again, tx="tx-1"),

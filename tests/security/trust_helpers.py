@@ -133,3 +133,11 @@ def local_rejected(ws: Workspace) -> list[str]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value)
+
+
+def client_row(scope: str, last_name: str, **more: Any) -> dict[str, Any]:
+    """A client row as a laptop pushes it (the columns the office requires, and `more`)."""
+    return {
+        "scope": scope, "first_name": "Testi", "last_name": last_name, "language": "fi",
+        "status": "contacted", "consent": 0, **more,
+    }  # fmt: skip

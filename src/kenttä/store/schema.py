@@ -68,8 +68,25 @@ def codes_of(model: type[m.Record]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def required_of(model: type[m.Record]) -> tuple[str, ...]:
+    """Columns whose field does not allow None: the office refuses a change leaving them null."""
+    hints = typing.get_type_hints(model)
+    out = []
+    for name in model.model_fields:
+        annotation = hints[name]
+        nullable = typing.get_origin(annotation) in (typing.Union, types.UnionType) and (
+            type(None) in typing.get_args(annotation)
+        )
+        if name != "id" and not nullable and annotation is not Any:
+            out.append(name)
+    return tuple(out)
+
+
 def _spec(table: str, model: type[m.Record], **kwargs: Any) -> TableSpec:
-    return TableSpec(name=table, columns=columns_of(model), codes=codes_of(model), **kwargs)
+    return TableSpec(
+        name=table, columns=columns_of(model), codes=codes_of(model),
+        required=required_of(model), **kwargs,
+    )  # fmt: skip
 
 
 CLIENT_PERSONAL = (

@@ -78,7 +78,6 @@ def validate(
     wall = store._wall() if store._wall else _wall_ms()
     limit = store._limit = f"{wall + clock.max_ahead_ms:016d}-99999-~"  # above: too far ahead
     check = store._check
-    row_refusal = values.row_refusal
     for tx in transactions(changes):
         reason = None
         added: list[tuple[str, str]] = []
@@ -108,7 +107,7 @@ def validate(
                         break
                     if key in known:
                         continue
-                    reason = row_refusal(spec, value) or values.change_refusal(spec, change)
+                    reason = values.change_refusal(spec, change)
                     if reason is None and policy is not None:
                         reason = _policy_refusal(policy, role, spec, change)
                     if reason:

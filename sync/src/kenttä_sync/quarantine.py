@@ -47,7 +47,7 @@ def refusal(specs: dict[str, TableSpec], change: Change, me: str) -> str | None:
     spec = specs.get(change.table)
     if spec is None:
         return "unknown table"
-    return values.change_refusal(spec, change)
+    return values.change_refusal(spec, change, required=False)
 
 
 def screen(replica: LocalReplica, changes: Sequence[Change]) -> list[Change]:

@@ -68,6 +68,9 @@ class TableSpec(BaseModel):
     any other value loses, whatever its stamp (among final values the last writer wins), and a
     local write of another value is refused. Every replica picks the same winner, so it
     converges; it keeps, e.g., a cancelled voucher cancelled against a concurrent edit."""
+    required: tuple[str, ...] = ()
+    """Columns a device's insert or update may not leave null (checked at the central store;
+    an erasure still blanks personal columns, and a role's pull may leave out columns)."""
     codes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     """text column -> the only values it may hold (besides null); checked at the central
     store and on a device receiving a pull (see values.py)."""
@@ -80,7 +83,9 @@ class TableSpec(BaseModel):
         for col in (self.natural_key, self.scope_column, self.erase_with):
             if col is not None and col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
-        for col in (*self.personal_columns, *self.references, *self.sticky, *self.codes):
+        for col in (
+            *self.personal_columns, *self.references, *self.sticky, *self.codes, *self.required
+        ):
             if col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
         if self.erase_with is not None and self.erase_with not in self.references:

@@ -111,11 +111,16 @@ def column_refusal(spec: TableSpec, column: str, value: Any) -> str | None:
     return None
 
 
-def row_refusal(spec: TableSpec, row: dict) -> str | None:
-    """Why an insert's row cannot be stored (unknown column or a value that does not fit)."""
+def row_refusal(spec: TableSpec, row: dict, required: bool = True) -> str | None:
+    """Why an insert's row cannot be stored (unknown column, a value that does not fit, a
+    `required` column left null)."""
     columns = spec.columns
     if not row.keys() <= columns.keys():
         return f"{spec.name} has no such column"
+    if required:
+        for column in spec.required:
+            if row.get(column) is None:
+                return f"{spec.name}.{column} must have a value"
     for column, value in row.items():
         if value is not None:
             reason = column_refusal(spec, column, value)
@@ -124,8 +129,10 @@ def row_refusal(spec: TableSpec, row: dict) -> str | None:
     return None
 
 
-def change_refusal(spec: TableSpec, change: Change) -> str | None:
-    """Why a change's value or ids cannot be stored in `spec` (None: they can)."""
+def change_refusal(spec: TableSpec, change: Change, required: bool = True) -> str | None:
+    """Why a change's value or ids cannot be stored in `spec` (None: they can). `required`:
+    whether `spec.required` columns must hold a value (the central store's check; a device
+    receives rows with the columns its role may not read left null)."""
     row_id = change.row_id
     if len(row_id) > MAX_ID or not row_id or not _text_ok(row_id):
         return f"{spec.name}: a row id must be 1 to {MAX_ID} characters of text"
@@ -136,10 +143,12 @@ def change_refusal(spec: TableSpec, change: Change) -> str | None:
     if op == "insert":
         if type(value) is not dict:
             return "an insert must carry the row"
-        return row_refusal(spec, value)
+        return row_refusal(spec, value, required)
     if op == "update":
         if change.column not in spec.columns:
             return f"{spec.name} has no such column"
+        if required and value is None and change.column in spec.required:
+            return f"{spec.name}.{change.column} must have a value"
         return column_refusal(spec, change.column, value)
     if op == "resolve":
         if change.column not in spec.columns:
