@@ -12,10 +12,12 @@ from __future__ import annotations
 import sqlite3
 
 from kenttä_sync import device as device_side
+from kenttä_sync import protocol
 from kenttä_sync.changes import Change
 from kenttä_sync.quarantine import quarantined
 
 from kenttä.services.clients import create_client, get_client, update_client
+from kenttä.store.schema import SCHEMA
 from tests.security.trust_helpers import Office, client_row, reasons
 
 
@@ -50,9 +52,6 @@ def test_changes_of_another_device_are_refused_whole(office: Office) -> None:
     coach = office.tampered("coach", "coach", ["kuopio"])
     forged = coach.change("clients", "c1", "insert", value=client_row("kuopio", "Vieras"))
     forged = forged.model_copy(update={"device_id": victim.device_id})
-    from kenttä_sync import protocol
-    from kenttä.store.schema import SCHEMA
-
     body = protocol.PushRequest(
         schema_name=SCHEMA.name, schema_version=SCHEMA.version, device_id=coach.device_id,
         changes=[forged],
@@ -76,7 +75,9 @@ def test_a_pulled_change_in_the_devices_own_name_is_quarantined(office: Office) 
     device_side.apply_pull(replica, [foreign], device_side.cursor(replica) + 1)
 
     assert [q["change_id"] for q in quarantined(replica)] == [f"{me}:{seq}"]
-    assert laptop.store.conn.execute("SELECT count(*) FROM clients WHERE id = 'c9'").fetchone()[0] == 0
+    assert (
+        laptop.store.conn.execute("SELECT count(*) FROM clients WHERE id = 'c9'").fetchone()[0] == 0
+    )
     try:
         create_client(laptop, first_name="Testi", last_name="Oma", scope="kuopio")
     except sqlite3.IntegrityError as exc:  # pragma: no cover - the failure this prevents

@@ -73,7 +73,9 @@ def test_an_insert_of_an_existing_row_in_scope_is_a_no_op(office: Office, via: s
         via,
     )
     assert result["rejected"] == []
-    assert office.rows("SELECT first_name, last_name, phone FROM clients WHERE id = ?", (client_id,)) == [
+    assert office.rows(
+        "SELECT first_name, last_name, phone FROM clients WHERE id = ?", (client_id,)
+    ) == [
         ("Testi", "Lappilainen", "0401234567")
     ]  # the insert changed nothing; the update of a row in scope applied
 

@@ -55,7 +55,7 @@ class Tampered:
             schema_name=SCHEMA.name, schema_version=SCHEMA.version, device_id=self.device_id,
             changes=changes,
         )  # fmt: skip
-        payload = request.model_dump_json().encode()
+        payload = json.dumps(request.model_dump()).encode()  # as written: NaN stays NaN
         if via == "http":
             answer = self.office.client.post(
                 "/v1/sync", content=gzip.compress(payload),
@@ -83,6 +83,7 @@ class Office:
         self.client = TestClient(create_app(url, SCHEMA))
         self.client.__enter__()
         self.sends: dict[str, Any] = {}
+        self.bearers: dict[str, str] = {}
         self.statuses: list[int] = []
         self.opened: list[Workspace] = []
 
@@ -99,7 +100,9 @@ class Office:
     def _enrol(self, name: str, role: str, scopes: list[str]) -> tuple[Workspace, str]:
         ws = workspace(self.folder / f"{name}.db", role, scope=scopes[0])
         self.opened.append(ws)
-        return ws, enroll(self.client, self.url, ws, role, scopes)
+        bearer = enroll(self.client, self.url, ws, role, scopes)
+        self.bearers[ws.device_id] = bearer
+        return ws, bearer
 
     def status(self, bearer: str) -> dict[str, Any]:
         answer = self.client.get("/v1/status", headers={"Authorization": bearer})
@@ -109,6 +112,21 @@ class Office:
     def sync(self, *laptops: Workspace) -> None:
         for ws in laptops:
             protocol.sync(ws.store.replica, self.sends[ws.device_id])
+
+    def bundle_sync(self, ws: Workspace) -> bundle.ImportResult:
+        """Sync by USB bundle: export, import at the office (as `kenttä server
+        import-bundle` does), import the office's reply on the laptop."""
+        secret = self.bearers[ws.device_id].split(".", 1)[1]
+        key = enrolment.bundle_key(secret, ws.device_id)
+        _, data = bundle.export_bundle(ws.store.replica, key)
+        central = open_central(self.url, SCHEMA)
+        try:
+            result = bundle.import_bundle(central, data, reply=True)
+        finally:
+            central.close()
+        assert result.reply is not None
+        bundle.import_reply(ws.store.replica, key, result.reply)
+        return result
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         central = open_central(self.url, SCHEMA)

@@ -251,9 +251,7 @@ class CentralStore:
             self._set_state("hlc", clock.last.encode())
             self._set_state("log_seq", str(self.engine.seq))
             self.engine.clock = None
-            return PushResult(
-                acked, len(applied), [(_own_id(c), c.tx_id, r) for c, r in rejected]
-            )
+            return PushResult(acked, len(applied), [(_own_id(c), c.tx_id, r) for c, r in rejected])
 
     # the per-change check of `central_checks.validate`: the function itself (no call
     # added per change), so a caller may wrap it for one store (enrolment.role_checked)

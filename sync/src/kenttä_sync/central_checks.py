@@ -98,10 +98,9 @@ def validate(
                 ):  # the common case: a well-formed insert, checked in place
                     key = (change.table, change.row_id)
                     column = spec.scope_column
-                    if key in known:  # the row exists: the insert is a no-op
-                        scope = known[key]
-                    else:
-                        scope = value.get(column) if column else None
+                    # a row that exists keeps its stored scope (the insert is a no-op)
+                    claimed = value.get(column) if column else None
+                    scope = known.get(key, claimed)
                     if column and str(scope) not in scopes:
                         reason = _outside(change)
                         break
@@ -142,7 +141,9 @@ def _outside(change: Change) -> str:
     return f"a {change.table} row outside this device's scopes"
 
 
-def _policy_refusal(policy: RolePolicy, role: str | None, spec: TableSpec, change: Change) -> str | None:
+def _policy_refusal(
+    policy: RolePolicy, role: str | None, spec: TableSpec, change: Change
+) -> str | None:
     return refusal(
         policy, str(role), spec.name, spec.columns, change.op, change.column, change.value,
         spec.scope_column,

@@ -80,8 +80,7 @@ def quarantined(replica: LocalReplica) -> list[dict[str, Any]]:
     """The pulled changes this device refused, with the reasons (empty if none ever were)."""
     try:
         rows = replica.conn.execute(
-            "SELECT change_id, tx_id, tbl, row_id, col, op, reason FROM _quarantine"
-            " ORDER BY rowid"
+            "SELECT change_id, tx_id, tbl, row_id, col, op, reason FROM _quarantine ORDER BY rowid"
         ).fetchall()
     except sqlite3.OperationalError:  # no such table: nothing was ever refused
         return []

@@ -84,7 +84,11 @@ class TableSpec(BaseModel):
             if col is not None and col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
         for col in (
-            *self.personal_columns, *self.references, *self.sticky, *self.codes, *self.required
+            *self.personal_columns,
+            *self.references,
+            *self.sticky,
+            *self.codes,
+            *self.required,
         ):
             if col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")

@@ -202,7 +202,14 @@ def apply_resolve(engine: Engine, change: Change) -> None:
             "UPDATE _conflicts SET resolved_stamp = ?, resolved_by = ?, resolved_change = ?"
             " WHERE id = ? AND tbl = ? AND row_id = ?"  # only the resolved row's conflicts
             " AND (resolved_stamp IS NULL OR resolved_stamp > ?)",
-            (change.stamp, change.author, change.change_id, conflict, change.table,
-             change.row_id, change.stamp),
+            (
+                change.stamp,
+                change.author,
+                change.change_id,
+                conflict,
+                change.table,
+                change.row_id,
+                change.stamp,
+            ),
         )
     engine.log_special(change, payload, _scope(engine, change), strip=strip)
