@@ -44,6 +44,21 @@ def test_an_insert_claiming_another_scopes_row_grants_nothing(office: Office, vi
     assert office.rows("SELECT last_name FROM clients WHERE id = 'own-client'") == [("Oma",)]
 
 
+def test_the_office_command_importing_a_bundle_checks_the_same(office: Office) -> None:
+    client_id, stored = _victim(office)
+    coach = office.tampered("coach", "coach", ["kuopio"])
+    tx = "tx-claim"
+    result = coach.push(
+        [
+            coach.change("clients", client_id, "insert", value=client_row("kuopio", "X"), tx=tx),
+            coach.change("clients", client_id, "update", "last_name", "Muutettu", tx=tx),
+        ],
+        "cli",
+    )
+    assert len(result["rejected"]) == 2 and result["applied"] == 0
+    assert office.rows(NAME_COLUMNS, (client_id,)) == [stored]
+
+
 def test_a_supervisor_of_another_scope_cannot_erase_through_a_claimed_insert(
     office: Office, via: str
 ) -> None:

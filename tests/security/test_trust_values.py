@@ -9,6 +9,7 @@ cannot hold keeps it in its quarantine and goes on writing.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -18,6 +19,7 @@ from kenttä_sync.quarantine import quarantined
 
 from kenttä.services.clients import create_client, get_client
 from tests.security.trust_helpers import Office, client_row, local_rejected, reasons
+from tests.transport.helpers import kentta
 
 BAD = [
     ("benefit_days", "lots"),
@@ -114,3 +116,5 @@ def test_a_laptop_quarantines_a_pulled_value_it_cannot_hold(office: Office) -> N
     )
     made = create_client(laptop, first_name="Testi", last_name="Oma")
     assert get_client(laptop, made.id).last_name == "Oma"
+    shown = json.loads(kentta("sync", "status", "--json", db=office.folder / "laptop.db").stdout)
+    assert [(q["row_id"], q["op"]) for q in shown["quarantined_changes"]] == [("c1", "insert")]

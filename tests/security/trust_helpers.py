@@ -21,6 +21,7 @@ from kenttä_sync.server.stores import open_central
 from kenttä.services.context import Workspace
 from kenttä.store.schema import SCHEMA
 from tests.roles.helpers import enroll, sender, workspace
+from tests.transport.helpers import kentta
 
 
 class Tampered:
@@ -49,7 +50,8 @@ class Tampered:
         )  # fmt: skip
 
     def push(self, changes: list[Change], via: str) -> dict[str, Any]:
-        """Push the changes over HTTP or in a bundle; returns the push result as a dict
+        """Push the changes over HTTP or in a bundle (imported in-process, or by `kenttä
+        server import-bundle` for via="cli"); returns the push result as a dict
         (`rejected`: [{change_id, tx_id, reason}])."""
         request = protocol.PushRequest(
             schema_name=SCHEMA.name, schema_version=SCHEMA.version, device_id=self.device_id,
@@ -66,6 +68,14 @@ class Tampered:
         key = enrolment.bundle_key(self.secret, self.device_id)
         first = changes[0].device_seq if changes else self.seq
         _, data = bundle.pack(bundle.TO_OFFICE, self.device_id, key, payload, first, self.seq, 0)
+        if via == "cli":  # the office's own command, in its own process
+            path = self.office.folder / f"{uuid7()}.bundle"
+            path.write_bytes(data)
+            done = kentta(
+                "server", "import-bundle", "--store", self.office.url, str(path), "--json"
+            )
+            answer = json.loads(done.stdout)
+            return {**answer, "rejected": answer["refused"]}
         central = open_central(self.office.url, SCHEMA)
         try:
             result = bundle.import_bundle(central, data)
