@@ -14,9 +14,11 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   has been processed: applied, or refused and reported) and `cursor` (the last cursor the
   device reported committed).
 * A push is processed whole in one database transaction, transaction by transaction: a
-  transaction with any refused change (unknown table or row, out of scope, immutable
-  column, clock implausibly far ahead, a merge from a device) is refused whole and reported;
-  the others are applied by the engine. Natural-key duplicates are then merged: within a
+  transaction with any refused change (unknown table or row, out of scope by the *stored*
+  row's scope, immutable column, clock implausibly far ahead, a merge from a device, a
+  change id that is not the device's own, a value outside its column's type, codes or
+  required-ness, a write the device role's policy does not allow) is refused whole and
+  reported; the others are applied by the engine. Natural-key duplicates are then merged: within a
   table (and scope), live rows with the same natural key become the one with the lowest
   (insert stamp, id); each loser gets a merge change written by the central store. This
   check runs before every transaction that erases, too, so a duplicate is joined to its

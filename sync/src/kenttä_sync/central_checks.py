@@ -1,10 +1,16 @@
 """Checking a push on the central store: which of a device's changes are new, and which of
 its transactions are refused (and why).
 
-A transaction with any refused change is refused whole: unknown table or row, out of the
-device's scopes, a change of an immutable column (the scope column, `erase_with`), a clock
-implausibly far ahead, an append-only table updated or deleted, a merge from a device. Rows
-the push touches are loaded once here and handed to the engine (`CentralStore._states`).
+Nothing a change claims is believed that the store can check instead. A transaction with
+any refused change is refused whole: a change id that is not `<pushing device>:<its
+device_seq>`, unknown table or row, out of the device's scopes (by the scope of the row as
+stored; an insert of a row that exists is a no-op and decides nothing), a change of an
+immutable column (the scope column, `erase_with`), a clock implausibly far ahead, an
+append-only table updated or deleted, a merge from a device, a value that does not fit its
+column (values.py), a write the policy of the device's role does not allow (policy.py;
+`CentralStore.role`). Reasons never repeat a request value. Rows the push touches (inserts
+too) are loaded once per table here and handed to the engine (`CentralStore._states`), so
+the checks cost one query per table and push, not one per change.
 `CentralStore._check` is `check` itself, so a caller may wrap it for one store (see
 `server.enrolment.role_checked`); `validate` calls it through the store.
 """

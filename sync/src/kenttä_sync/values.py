@@ -102,7 +102,9 @@ def column_refusal(spec: TableSpec, column: str, value: Any) -> str | None:
     """Why `value` cannot be stored in `spec.column` (None: it can; null always can)."""
     if value is None:
         return None
-    kind = spec.columns[column]
+    kind = spec.columns.get(column)
+    if kind is None:
+        return f"{spec.name} has no such column"
     if not CHECKS[kind](value):
         return f"{spec.name}.{column} must be {EXPECTED[kind]}"
     codes = spec.codes.get(column)
@@ -111,21 +113,47 @@ def column_refusal(spec: TableSpec, column: str, value: Any) -> str | None:
     return None
 
 
+_Plan = dict[str, tuple[bool, Callable[[Any], bool], Any]]
+_PLANS: dict[int, tuple[TableSpec, _Plan]] = {}
+
+
+def _plan(spec: TableSpec) -> _Plan:
+    """column -> (plain text without codes, type check, codes or None), once per spec."""
+    found = _PLANS.get(id(spec))
+    if found is None or found[0] is not spec:
+        plan = {
+            col: (kind == "text" and col not in spec.codes, CHECKS[kind], spec.codes.get(col))
+            for col, kind in spec.columns.items()
+        }
+        found = _PLANS[id(spec)] = (spec, plan)
+    return found[1]
+
+
 def row_refusal(spec: TableSpec, row: dict, required: bool = True) -> str | None:
     """Why an insert's row cannot be stored (unknown column, a value that does not fit, a
     `required` column left null)."""
-    columns = spec.columns
-    if not row.keys() <= columns.keys():
-        return f"{spec.name} has no such column"
+    plan = _plan(spec)
     if required:
         for column in spec.required:
             if row.get(column) is None:
                 return f"{spec.name}.{column} must have a value"
     for column, value in row.items():
-        if value is not None:
-            reason = column_refusal(spec, column, value)
-            if reason:
-                return reason
+        if value is None:
+            continue
+        entry = plan.get(column)
+        if entry is None:
+            return f"{spec.name} has no such column"
+        plain, check, codes = entry
+        if (  # the common case, checked in place: short ASCII text
+            plain
+            and type(value) is str
+            and value.isascii()
+            and "\x00" not in value
+            and len(value) <= MAX_TEXT
+        ):
+            continue
+        if not check(value) or (codes is not None and value not in codes):
+            return column_refusal(spec, column, value)
     return None
 
 
@@ -134,10 +162,11 @@ def change_refusal(spec: TableSpec, change: Change, required: bool = True) -> st
     whether `spec.required` columns must hold a value (the central store's check; a device
     receives rows with the columns its role may not read left null)."""
     row_id = change.row_id
-    if len(row_id) > MAX_ID or not row_id or not _text_ok(row_id):
-        return f"{spec.name}: a row id must be 1 to {MAX_ID} characters of text"
-    if not _text_ok(change.tx_id) or not _text_ok(change.author) or len(change.author) > 1000:
-        return "a change's transaction id and author must be text"
+    ids = row_id + change.tx_id + change.author
+    if not (ids.isascii() and "\x00" not in ids) and not _text_ok(ids):
+        return "a change's row id, transaction id and author must be text"
+    if not row_id or len(row_id) > MAX_ID or len(change.author) > 1000:
+        return f"{spec.name}: a row id must be 1 to {MAX_ID} characters"
     op = change.op
     value = change.value
     if op == "insert":
