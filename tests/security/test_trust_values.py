@@ -118,3 +118,22 @@ def test_a_laptop_quarantines_a_pulled_value_it_cannot_hold(office: Office) -> N
     assert get_client(laptop, made.id).last_name == "Oma"
     shown = json.loads(kentta("sync", "status", "--json", db=office.folder / "laptop.db").stdout)
     assert [(q["row_id"], q["op"]) for q in shown["quarantined_changes"]] == [("c1", "insert")]
+
+
+def test_ids_no_store_can_hold_are_refused_not_failed(office: Office, via: str) -> None:
+    coach = office.tampered("coach", "coach", ["kuopio"])
+    row = client_row("kuopio", "Huono")
+    nul = coach.change("clients", "bad\x00id", "insert", value=row)
+    long = coach.change("clients", "x" * 500, "insert", value=row)
+    stamp = coach.change("clients", "c3", "update", "phone", "0401").model_copy(
+        update={"stamp": "0000001700000000-00000-x\x00"}
+    )
+    good = coach.change("clients", "good", "insert", value=client_row("kuopio", "Hyva"))
+    result = coach.push([nul, long, stamp, good], via)
+
+    assert [r["change_id"] for r in result["rejected"]] == [
+        nul.change_id,
+        long.change_id,
+        stamp.change_id,
+    ]
+    assert office.rows("SELECT id FROM clients") == [("good",)]

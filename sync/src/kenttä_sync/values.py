@@ -162,9 +162,10 @@ def change_refusal(spec: TableSpec, change: Change, required: bool = True) -> st
     whether `spec.required` columns must hold a value (the central store's check; a device
     receives rows with the columns its role may not read left null)."""
     row_id = change.row_id
-    ids = row_id + change.tx_id + change.author
+    ids = row_id + change.tx_id + change.author + change.stamp + (change.prev_stamp or "")
+    ids += change.column or ""
     if not (ids.isascii() and "\x00" not in ids) and not _text_ok(ids):
-        return "a change's row id, transaction id and author must be text"
+        return "a change's ids, stamps and author must be text"
     if not row_id or len(row_id) > MAX_ID or len(change.author) > 1000:
         return f"{spec.name}: a row id must be 1 to {MAX_ID} characters"
     op = change.op
