@@ -112,3 +112,25 @@ def test_a_merge_from_a_device_is_refused(office: Office, via: str) -> None:
     result = boss.push([boss.change("clients", client_id, "merge", value={"into": "x"})], via)
     assert reasons(result) == ["merges are made only by the central store"]
     assert office.rows(NAME_COLUMNS, (client_id,)) == [stored]
+
+
+def test_a_resolve_settles_only_conflicts_of_its_own_row(office: Office, via: str) -> None:
+    a = office.laptop("a", "coach", ["lappi"])
+    b = office.laptop("b", "coach", ["lappi"])
+    client_id = create_client(a, first_name="Testi", last_name="Ristiriita", scope="lappi").id
+    office.sync(a, b)
+    for ws, phone in ((a, "0401"), (b, "0402")):
+        with ws.store.replica.transaction(ws.user) as tx:
+            tx.update("clients", client_id, {"phone": phone})
+    office.sync(a, b, a)
+    ((conflict_id,),) = office.rows("SELECT id FROM _conflicts")
+
+    boss = office.tampered("boss2", "supervisor", ["kuopio"])
+    own = boss.change("clients", "own", "insert", value=client_row("kuopio", "Oma"), tx="t1")
+    resolve = boss.change(
+        "clients", "own", "resolve", "phone", {"conflicts": [conflict_id], "value": "0409"}, tx="t1"
+    )
+    result = boss.push([own, resolve], via)
+
+    assert result["rejected"] == []  # its own row may be resolved …
+    assert office.rows("SELECT resolved_stamp FROM _conflicts") == [(None,)]  # … not lappi's
