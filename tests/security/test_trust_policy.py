@@ -13,10 +13,10 @@ from datetime import date
 
 from kenttä.services import sync_client
 from kenttä.services.assessments import save_assessment
-from kenttä.services.clients import create_client
+from kenttä.services.clients import create_client, update_client
 from kenttä.services.employers import create_employer
 from kenttä.services.notes import add_note
-from tests.security.trust_helpers import Office, local_rejected
+from tests.security.trust_helpers import Office, local_rejected, reasons
 
 WORDS = "Testimuistiinpano luottamuksellinen"
 
@@ -58,6 +58,17 @@ def test_a_coordinator_receives_only_what_its_role_may_read(office: Office, via:
     assert conn.execute("SELECT name FROM employers").fetchall() == [("Testi Oy",)]
     words = conn.execute("SELECT count(*) FROM _changes WHERE value LIKE '%luottamuksellinen%'")
     assert words.fetchone() == (0,)
+    coach = office.opened[0]  # the casework laptop: its later changes of columns the
+    # coordinator may not read do not arrive either
+    update_client(coach, client_id, benefit_days=700, phone="0409999999")
+    office.sync(coach)
+    _sync(office, coordinator, via)
+    assert conn.execute(
+        "SELECT phone, benefit_days FROM clients WHERE id = ?", (client_id,)
+    ).fetchone() == ("0409999999", None)
+    assert conn.execute("SELECT count(*) FROM _changes WHERE col = 'benefit_days'").fetchone() == (
+        0,
+    )
     # the coach, whose role reads everything, still gets it all back on a fresh laptop
     other = office.laptop("coach2", "coach", ["kuopio"])
     office.sync(other)
@@ -90,3 +101,26 @@ def test_a_coordinators_writes_outside_its_policy_are_refused(office: Office, vi
     ]  # what the role may write applies
     shown = sync_client.refused(coordinator)  # what `kenttä sync` lists as refused
     assert {r["table"] for r in shown} == {"clients", "notes"}
+
+
+def test_a_final_voucher_status_only_by_a_role_that_writes_vouchers(
+    office: Office, via: str
+) -> None:
+    coach = office.tampered("coach", "coach", ["kuopio"])
+    voucher = {
+        "scope": "kuopio", "number": "KUO-TEST-1", "client_id": "c1", "service_code": "coaching",
+        "value_cents": 10000, "issued_on": "2026-01-05", "valid_until": "2026-03-05",
+        "status": "issued", "issued_by": "testi.coach",
+    }  # fmt: skip
+    assert (
+        coach.push([coach.change("vouchers", "v1", "insert", value=voucher)], via)["rejected"] == []
+    )
+    coordinator = office.tampered("coordinator", "coordinator", ["kuopio"])
+    result = coordinator.push(
+        [coordinator.change("vouchers", "v1", "update", "status", "cancelled")], via
+    )
+    assert reasons(result) == ["a coordinator's device may not write vouchers"]
+    assert office.rows("SELECT status FROM vouchers") == [("issued",)]
+    result = coach.push([coach.change("vouchers", "v1", "update", "status", "cancelled")], via)
+    assert result["rejected"] == []
+    assert office.rows("SELECT status FROM vouchers") == [("cancelled",)]
