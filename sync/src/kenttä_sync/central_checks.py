@@ -110,13 +110,13 @@ def validate(
                     if column and str(scope) not in scopes:
                         reason = _outside(change)
                         break
-                    if key in known:
-                        continue
                     reason = values.change_refusal(spec, change)
                     if reason is None and policy is not None:
                         reason = _policy_refusal(policy, role, spec, change)
                     if reason:
                         break
+                    if key in known:  # a no-op (it is still logged, so it is checked)
+                        continue
                     known[key] = scope
                     added.append(key)
                     continue

@@ -2,6 +2,8 @@
 
 kenttä_sync knows tables, columns, scopes and natural keys, never what they mean. The app
 declares each replicated table once; DDL for SQLite and PostgreSQL is generated from it.
+The office checks what devices send against it: column types, `codes` and `required`
+columns (values.py), and per role what may be read and written (`policies`, policy.py).
 """
 
 from __future__ import annotations
