@@ -136,13 +136,19 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
         finally:
             bars.close()
         refused = sync_client.refused(ws) if summary.refused else []
+        kept = sync_client.quarantined(ws)
         last = ws.store.replica.state("last_sync")
     if as_json:
-        echo_json({**summary.as_dict(), "last_sync": last, "refused_changes": refused[-500:]})
+        echo_json(
+            {**summary.as_dict(), "last_sync": last, "refused_changes": refused[-500:],
+             "quarantined_changes": kept[-500:]}
+        )  # fmt: skip
         return
     click.echo(f"synced: {sync_client.describe(summary)}")
     for row in refused[-20:]:
         click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    for row in kept[-20:]:
+        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
 
 
 @sync.command("status")
@@ -162,6 +168,7 @@ def status(obj: CliContext, as_json: bool) -> None:
             "last_summary": ws.store.replica.state("last_summary"),
             "last_error": ws.store.replica.state("last_error"),
             "refused_changes": sync_client.refused(ws),
+            "quarantined_changes": sync_client.quarantined(ws),
         }
     if as_json:
         echo_json(data)
@@ -170,6 +177,8 @@ def status(obj: CliContext, as_json: bool) -> None:
         click.echo(f"{key}: {data[key] or '-'}")
     for row in data["refused_changes"]:
         click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    for row in data["quarantined_changes"]:
+        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
 
 
 @sync.command("export")

@@ -49,8 +49,11 @@ transaction, and reported back like an out-of-scope write, unless the device was
 as a supervisor; a device pulls only its enrolled scopes, and writes outside them are
 refused. Likewise a supervisor's budget orders queued on a laptop (`budget_orders`) are
 applied at the next sync only if the device was enrolled as a supervisor
-(kenttä_sync.counter_orders.ORDER_ROLES), else refused with a reason. Role checks on what a
-coordinator may write (notes, clients) are the device's.
+(kenttä_sync.counter_orders.ORDER_ROLES), else refused with a reason. What each role's
+device receives and may write, table by table and column by column, is declared once in
+the sync schema (store/schema.py `POLICIES`) and enforced by the office: a coordinator's
+laptop never receives notes, assessments or plans, and its writes of clients or notes are
+refused and listed by `kenttä sync`.
 """
 
 from __future__ import annotations

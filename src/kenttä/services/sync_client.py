@@ -209,6 +209,14 @@ def refused(ws: Workspace) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+def quarantined(ws: Workspace) -> list[dict[str, Any]]:
+    """Changes received from the office that this laptop refused to apply, with the reasons
+    (kenttä_sync.quarantine: a value its schema cannot hold, a change in its own name)."""
+    from kenttä_sync.quarantine import quarantined as kept
+
+    return kept(ws.store.replica)
+
+
 # -- bundles ----------------------------------------------------------------------------------
 def _bundle_key(ws: Workspace) -> bytes:
     enrolled = require_enrolment(ws)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from kenttä_sync.policy import RolePolicy, TableAccess
 from kenttä_sync.schema import ColumnType, SyncSchema, TableSpec
 from pydantic import BaseModel
 
@@ -53,8 +54,39 @@ def columns_of(model: type[m.Record]) -> dict[str, ColumnType]:
     return {name: _column_type(hints[name]) for name in model.model_fields if name != "id"}
 
 
+def codes_of(model: type[m.Record]) -> dict[str, tuple[str, ...]]:
+    """Text columns whose values are an enum's codes: the codes (checked by the office)."""
+    hints = typing.get_type_hints(model)
+    out: dict[str, tuple[str, ...]] = {}
+    for name in model.model_fields:
+        annotation = hints[name]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else None
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            out[name] = tuple(str(member.value) for member in annotation)
+    return out
+
+
+def required_of(model: type[m.Record]) -> tuple[str, ...]:
+    """Columns whose field does not allow None: the office refuses a change leaving them null."""
+    hints = typing.get_type_hints(model)
+    out = []
+    for name in model.model_fields:
+        annotation = hints[name]
+        nullable = typing.get_origin(annotation) in (typing.Union, types.UnionType) and (
+            type(None) in typing.get_args(annotation)
+        )
+        if name != "id" and not nullable and annotation is not Any:
+            out.append(name)
+    return tuple(out)
+
+
 def _spec(table: str, model: type[m.Record], **kwargs: Any) -> TableSpec:
-    return TableSpec(name=table, columns=columns_of(model), **kwargs)
+    return TableSpec(
+        name=table, columns=columns_of(model), codes=codes_of(model),
+        required=required_of(model), **kwargs,
+    )  # fmt: skip
 
 
 CLIENT_PERSONAL = (
@@ -84,9 +116,36 @@ MODELS: dict[str, type[m.Record]] = {
     "audit_events": m.AuditEvent,
 }
 
+# What the office sends and accepts per role (services/roles.py says why; the office
+# enforces it, kenttä_sync.policy). Coaches and supervisors work with every table; only a
+# supervisor erases and resolves. A coordinator keeps employers, visits and placements,
+# reads a client's name, contact data and status (for placement follow-ups) and never a
+# note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
+# and the shared service tray, and reads no one's audit trail.
+_EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
+COORDINATOR_CLIENT_COLUMNS = (
+    "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
+)  # fmt: skip
+POLICIES = {
+    "coach": RolePolicy(tables=_EVERYTHING),
+    "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
+    "coordinator": RolePolicy(
+        tables={
+            "clients": TableAccess(read=COORDINATOR_CLIENT_COLUMNS, write=()),
+            "employers": TableAccess(read="*", write="*"),
+            "visits": TableAccess(read="*", write="*"),
+            "placements": TableAccess(read="*", write="*"),
+            "services": TableAccess(read="*", write="*"),
+            "providers": TableAccess(read="*", write="*"),
+            "audit_events": TableAccess(read=(), write="*"),
+        }
+    ),
+}
+
 SCHEMA = SyncSchema(
     name="kentta",
     version=SCHEMA_VERSION,
+    policies=POLICIES,
     tables=(
         _spec(
             "clients",

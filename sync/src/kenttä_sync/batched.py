@@ -47,10 +47,15 @@ def flush(engine: Engine, batch: list[Change]) -> None:
     parent_erased: dict[tuple[str, str], dict[str, str]] = {}
     for table, changes in by_table.items():
         spec = engine.specs[table]
-        state = dict(engine._preloaded.get(table, {}))
+        preloaded = engine._preloaded.get(table)
+        state = dict(preloaded or {})
+        if engine.central and preloaded is None:
+            # not loaded by the push's checks (a later run of a push): an insert may name a
+            # row that exists, whose stored state must decide (the insert is a no-op)
+            state.update(engine.load_state(table, list({c.row_id for c in changes})))
         # a row whose first change here is its insert is new (ids are made once): the
         # insert itself runs ON CONFLICT DO NOTHING should a broken client repeat it
-        if {c.row_id for c in changes if c.op != "insert"}.difference(state):
+        elif {c.row_id for c in changes if c.op != "insert"}.difference(state):
             first: dict[str, Op] = {}
             for c in changes:
                 first.setdefault(c.row_id, c.op)

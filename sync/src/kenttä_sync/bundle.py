@@ -343,11 +343,13 @@ def make_reply(
     """Everything the device should receive after `header.cursor`, as a reply bundle."""
     changes: list[Change] = []
     cursor = header.cursor
-    while True:
-        batch, cursor, more = central.pull(header.device_id, cursor, 10_000)
-        changes += batch
-        if not more:
-            break
+    auth = enrolment.device(central, header.device_id)
+    with enrolment.role_checked(central, auth.role if auth else ""):  # the role's policy
+        while True:
+            batch, cursor, more = central.pull(header.device_id, cursor, 10_000)
+            changes += batch
+            if not more:
+                break
     schema = central.schema
     reply = ReplyBundle(
         schema_name=schema.name, schema_version=schema.version, device_id=header.device_id,

@@ -14,9 +14,11 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   has been processed: applied, or refused and reported) and `cursor` (the last cursor the
   device reported committed).
 * A push is processed whole in one database transaction, transaction by transaction: a
-  transaction with any refused change (unknown table or row, out of scope, immutable
-  column, clock implausibly far ahead, a merge from a device) is refused whole and reported;
-  the others are applied by the engine. Natural-key duplicates are then merged: within a
+  transaction with any refused change (unknown table or row, out of scope by the *stored*
+  row's scope, immutable column, clock implausibly far ahead, a merge from a device, a
+  change id that is not the device's own, a value outside its column's type, codes or
+  required-ness, a write the device role's policy does not allow) is refused whole and
+  reported; the others are applied by the engine. Natural-key duplicates are then merged: within a
   table (and scope), live rows with the same natural key become the one with the lowest
   (insert stamp, id); each loser gets a merge change written by the central store. This
   check runs before every transaction that erases, too, so a duplicate is joined to its
@@ -78,6 +80,11 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+def _own_id(change: Change) -> str:
+    """The id a change of the pushing device has (a refused change may claim another)."""
+    return Change.make_id(change.device_id, change.device_seq)
+
+
 class StoreFormatError(RuntimeError):
     """A central store this version cannot use (made by an earlier version)."""
 
@@ -117,6 +124,10 @@ class CentralStore:
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
         self._limit = ""
+        # the role of the device a request comes from (set for the request by the server and
+        # the bundle import, `enrolment.role_checked`): pushes and pulls follow the schema's
+        # policy for it (policy.py); None: an in-process caller, not limited
+        self.role: str | None = None
 
     # -- set-up -----------------------------------------------------------------------------
     def install(self) -> None:
@@ -233,7 +244,7 @@ class CentralStore:
                 self.db.executemany(
                     "INSERT INTO _rejected (change_id, tx_id, reason) VALUES (?, ?, ?)"
                     " ON CONFLICT (change_id) DO NOTHING",
-                    [(c.change_id, c.tx_id, reason) for c, reason in rejected],
+                    [(_own_id(c), c.tx_id, reason) for c, reason in rejected],
                 )
             acked = todo[-1].device_seq
             self.db.execute(
@@ -242,7 +253,7 @@ class CentralStore:
             self._set_state("hlc", clock.last.encode())
             self._set_state("log_seq", str(self.engine.seq))
             self.engine.clock = None
-            return PushResult(acked, len(applied), [(c.change_id, c.tx_id, r) for c, r in rejected])
+            return PushResult(acked, len(applied), [(_own_id(c), c.tx_id, r) for c, r in rejected])
 
     # the per-change check of `central_checks.validate`: the function itself (no call
     # added per change), so a caller may wrap it for one store (enrolment.role_checked)

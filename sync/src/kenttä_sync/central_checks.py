@@ -1,10 +1,16 @@
 """Checking a push on the central store: which of a device's changes are new, and which of
 its transactions are refused (and why).
 
-A transaction with any refused change is refused whole: unknown table or row, out of the
-device's scopes, a change of an immutable column (the scope column, `erase_with`), a clock
-implausibly far ahead, an append-only table updated or deleted, a merge from a device. Rows
-the push touches are loaded once here and handed to the engine (`CentralStore._states`).
+Nothing a change claims is believed that the store can check instead. A transaction with
+any refused change is refused whole: a change id that is not `<pushing device>:<its
+device_seq>`, unknown table or row, out of the device's scopes (by the scope of the row as
+stored; an insert of a row that exists is a no-op and decides nothing), a change of an
+immutable column (the scope column, `erase_with`), a clock implausibly far ahead, an
+append-only table updated or deleted, a merge from a device, a value that does not fit its
+column (values.py), a write the policy of the device's role does not allow (policy.py;
+`CentralStore.role`). Reasons never repeat a request value. Rows the push touches (inserts
+too) are loaded once per table here and handed to the engine (`CentralStore._states`), so
+the checks cost one query per table and push, not one per change.
 `CentralStore._check` is `check` itself, so a caller may wrap it for one store (see
 `server.enrolment.role_checked`); `validate` calls it through the store.
 """
@@ -17,8 +23,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kenttä_sync import values
 from kenttä_sync.changes import Change, Op
 from kenttä_sync.hlc import ClockError, HybridLogicalClock, _wall_ms
+from kenttä_sync.policy import RolePolicy, refusal
+from kenttä_sync.schema import TableSpec
 
 if TYPE_CHECKING:
     from kenttä_sync.central import CentralStore, Device
@@ -47,13 +56,20 @@ def unacknowledged(changes: Sequence[Change], acked: int) -> list[Change]:
 def validate(
     store: CentralStore, dev: Device, changes: list[Change], clock: HybridLogicalClock
 ) -> tuple[list[Change], list[tuple[Change, str]]]:
+    """Split a device's changes into accepted and refused ones (whole transactions).
+
+    Every check is made against the stored state: the rows the push names (inserts too)
+    are loaded once per table, so a row's scope is always the stored one; an insert of a
+    row that exists decides nothing (a no-op, refused if the stored row is out of scope).
+    A change must be the device's own (its id is `<device>:<device_seq>`), fit the column
+    types (values.py) and the device role's policy (policy.py)."""
     scopes = set(dev.scopes)
-    known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope, for rows of this push
+    own = dev.device_id + ":"
+    known: dict[tuple[str, str], Any] = {}  # (table, row) -> scope: stored, or inserted here
     by_table: dict[str, set[str]] = defaultdict(set)
     specs = store.engine.specs
-    others = [c for c in changes if c.op != "insert"]
-    for change in others:
-        if change.table in specs:
+    for change in changes:
+        if change.table in specs and "\x00" not in change.row_id:  # no store holds NUL
             by_table[change.table].add(change.row_id)
     store._states = {}
     for table, ids in by_table.items():
@@ -61,6 +77,8 @@ def validate(
         store._states[table] = state
         for row_id, row in state.items():
             known[(table, row_id)] = row.scope
+    role = store.role
+    policy = store.schema.policy(role)
     accepted: list[Change] = []
     rejected: list[tuple[Change, str]] = []
     wall = store._wall() if store._wall else _wall_ms()
@@ -68,7 +86,11 @@ def validate(
     check = store._check
     for tx in transactions(changes):
         reason = None
+        added: list[tuple[str, str]] = []
         for change in tx:
+            if change.change_id != own + str(change.device_seq):
+                reason = "a change id must be the device's own (device:sequence)"
+                break
             value = change.value
             if change.op == "insert" and type(value) is dict:
                 spec = specs.get(change.table)
@@ -80,26 +102,58 @@ def validate(
                     and text[22] == "-"
                     and text <= limit
                 ):  # the common case: a well-formed insert, checked in place
+                    key = (change.table, change.row_id)
                     column = spec.scope_column
-                    scope = value.get(column) if column else None
-                    if not column or str(scope) in scopes:
-                        if others:  # later changes of this push may need its scope
-                            known[(change.table, change.row_id)] = scope
+                    # a row that exists keeps its stored scope (the insert is a no-op)
+                    claimed = value.get(column) if column else None
+                    scope = known.get(key, claimed)
+                    if column and str(scope) not in scopes:
+                        reason = _outside(change)
+                        break
+                    reason = values.change_refusal(spec, change)
+                    if reason is None and policy is not None:
+                        reason = _policy_refusal(policy, role, spec, change)
+                    if reason:
+                        break
+                    if key in known:  # a no-op (it is still logged, so it is checked)
                         continue
+                    known[key] = scope
+                    added.append(key)
+                    continue
             reason = check(change, scopes, known, clock)
             if reason:
                 break
-            if change.op == "insert" and isinstance(value, dict):
-                column = specs[change.table].scope_column
-                known[(change.table, change.row_id)] = value.get(column) if column else None
+            spec = specs[change.table]
+            reason = values.change_refusal(spec, change)
+            if reason is None and policy is not None:
+                reason = _policy_refusal(policy, role, spec, change)
+            if reason:
+                break
+            key = (change.table, change.row_id)
+            if change.op == Op.INSERT and key not in known:
+                column = spec.scope_column
+                known[key] = value.get(column) if column else None
+                added.append(key)
         if reason:
-            for change in tx:
-                if change.op == Op.INSERT:
-                    known.pop((change.table, change.row_id), None)
+            for key in added:
+                known.pop(key, None)
             rejected += [(c, reason) for c in tx]
         else:
             accepted += tx
     return accepted, rejected
+
+
+def _outside(change: Change) -> str:
+    return f"a {change.table} row outside this device's scopes"
+
+
+def _policy_refusal(
+    policy: RolePolicy, role: str | None, spec: TableSpec, change: Change
+) -> str | None:
+    return refusal(
+        policy, str(role), spec.name, spec.columns, change.op, change.column, change.value,
+        spec.scope_column,
+    )  # fmt: skip
 
 
 def check(
@@ -107,13 +161,15 @@ def check(
 ) -> str | None:
     spec = store.engine.specs.get(change.table)
     if spec is None:
-        return f"unknown table {change.table!r}"
+        return "unknown table"
     text = change.stamp
     if len(text) < 24 or text[16] != "-" or text[22] != "-" or text > store._limit:
         try:  # malformed or too far ahead: let the clock word the reason
             clock.observe(text)
-        except ClockError as exc:
-            return str(exc)
+        except ClockError as exc:  # worded without the stamp (a request value)
+            if "hours ahead" in str(exc):
+                return "the change is stamped hours ahead of the office's clock; check the clock"
+            return "a change's clock stamp is malformed"
     op = change.op
     if op == "update" and spec.kind == "lww":  # the common case, checked quickly
         row = (change.table, change.row_id)
@@ -129,16 +185,20 @@ def check(
     if op == Op.INSERT:
         if not isinstance(change.value, dict):
             return "an insert must carry the row"
-        scope = change.value.get(spec.scope_column) if spec.scope_column else None
+        key = (change.table, change.row_id)
+        if key in known:  # the row exists: its stored scope counts, not the claimed one
+            scope = known[key]
+        else:
+            scope = change.value.get(spec.scope_column) if spec.scope_column else None
     else:
         if (change.table, change.row_id) not in known:
-            return f"unknown {change.table} row {change.row_id}"
+            return f"unknown {change.table} row"
         scope = known[(change.table, change.row_id)]
     if spec.scope_column and str(scope) not in scopes:
-        return f"{change.table} row {change.row_id} is outside this device's scopes"
+        return _outside(change)
     if change.op in (Op.UPDATE, Op.RESOLVE):
         if change.column not in spec.columns:
-            return f"{change.table} has no column {change.column!r}"
+            return f"{change.table} has no such column"
         if change.column in (spec.scope_column, spec.erase_with):
             return f"{change.table}.{change.column} cannot change after insert"
     if spec.kind == "append_only" and change.op in (Op.UPDATE, Op.DELETE):

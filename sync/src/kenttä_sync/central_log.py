@@ -12,6 +12,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, Op, row_to_change
+from kenttä_sync.policy import RolePolicy, hidden_columns
 
 if TYPE_CHECKING:
     from kenttä_sync.central import CentralStore
@@ -30,17 +31,55 @@ def pull(
         )
     head = store.head()
     scopes = list(dev.scopes)
-    entries = _entries(store, cursor, head, device_id, scopes, limit)
+    policy = store.schema.policy(store.role)
+    tables = None if policy is None else _readable(store, policy)
+    entries = _entries(store, cursor, head, device_id, scopes, limit, tables)
     if len(entries) < limit:
-        return [c for _, c in entries], max(head, cursor), False
+        return _visible(store, policy, entries), max(head, cursor), False
     last_tx = entries[-1][1].tx_id
     while True:  # finish the last transaction: its changes are contiguous in the log
-        more = _entries(store, entries[-1][0], head, device_id, scopes, limit)
+        more = _entries(store, entries[-1][0], head, device_id, scopes, limit, tables)
         same = list(itertools.takewhile(lambda e: e[1].tx_id == last_tx, more))
         entries += same
         if len(same) < len(more) or len(more) < limit:
             break
-    return [c for _, c in entries], entries[-1][0], True
+    return _visible(store, policy, entries), entries[-1][0], True
+
+
+def _readable(store: CentralStore, policy: RolePolicy) -> list[str]:
+    """The tables a device of the policy's role receives anything of."""
+    return [
+        t.name
+        for t in store.schema.tables
+        if t.name in policy.tables and policy.tables[t.name].read
+    ]
+
+
+def _visible(
+    store: CentralStore, policy: RolePolicy | None, entries: list[tuple[int, Change]]
+) -> list[Change]:
+    """The changes as the role may see them: columns it may not read are null in inserts,
+    and their updates and resolves are left out (the scope column is always sent)."""
+    if policy is None:
+        return [c for _, c in entries]
+    hidden = {
+        t.name: hidden_columns(policy, t.name, t.columns) - {t.scope_column}
+        for t in store.schema.tables
+    }
+    out = []
+    for _, change in entries:
+        cols = hidden[change.table]
+        if not cols:
+            out.append(change)
+        elif change.op in (Op.UPDATE, Op.RESOLVE):
+            if change.column not in cols:
+                out.append(change)
+        elif change.op == Op.INSERT and isinstance(change.value, dict):
+            value = {k: (None if k in cols else v) for k, v in change.value.items()}
+            out.append(change.model_copy(update={"value": value}))
+        else:
+            out.append(change)
+    return out
 
 
 def _entries(
@@ -50,9 +89,11 @@ def _entries(
     device_id: str | None,
     scopes: list[str] | None,
     limit: int,
+    tables: list[str] | None = None,
 ) -> list[tuple[int, Change]]:
     """The first `limit` log entries in (after, upto] by seq, from `_changes` and the
-    inserts kept in rows; of other devices than `device_id`, within `scopes` (None: all)."""
+    inserts kept in rows; of other devices than `device_id`, within `scopes` (None: all),
+    of `tables` (None: all)."""
     marks = ", ".join("?" * len(scopes or ()))
     cols = ", ".join(CHANGE_LOG_COLUMNS)
     where, params = "seq > ? AND seq <= ?", [after, upto]
@@ -62,6 +103,9 @@ def _entries(
     if scopes is not None:
         where += f" AND (scope IS NULL OR scope IN ({marks}))" if scopes else " AND scope IS NULL"
         params += scopes
+    if tables is not None:
+        where += f" AND tbl IN ({', '.join('?' * len(tables))})" if tables else " AND 0 = 1"
+        params += tables
     found: list[tuple[int, Change]] = [
         (r[0], row_to_change(r[1:]))
         for r in store.db.execute(
@@ -70,6 +114,8 @@ def _entries(
         )
     ]
     for spec in store.schema.tables:
+        if tables is not None and spec.name not in tables:
+            continue
         names = list(spec.columns)
         where, params = "_seq > ? AND _seq <= ?", [after, upto]
         if device_id is not None:

@@ -5,13 +5,16 @@ of this device up to it) and `cursor` (the central log position up to which pull
 are committed here). Pulled changes are applied by the same engine as at the central store,
 in one SQLite transaction that also moves the cursor, so the cursor never runs ahead of the
 changes it covers; an interrupted pull leaves both as they were, and a repeated one is
-harmless (changes are recognised by id).
+harmless (changes are recognised by id). A pulled transaction this device cannot hold (a
+value outside its column types, a change in this device's own name) is kept aside in
+`_quarantine` instead of applied (see quarantine.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kenttä_sync import quarantine
 from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
 from kenttä_sync.replica import LocalReplica
 
@@ -74,6 +77,7 @@ def apply_pull(
             if from_cursor is not None and cursor(replica) != from_cursor:
                 return 0
             clock = replica.clock()
+            changes = quarantine.screen(replica, changes)
             applied = replica.engine().apply(changes)
             if new_cursor > cursor(replica):
                 replica.set_state("cursor", str(new_cursor))

@@ -2,6 +2,8 @@
 
 kenttä_sync knows tables, columns, scopes and natural keys, never what they mean. The app
 declares each replicated table once; DDL for SQLite and PostgreSQL is generated from it.
+The office checks what devices send against it: column types, `codes` and `required`
+columns (values.py), and per role what may be read and written (`policies`, policy.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kenttä_sync.policy import NO_ACCESS, RolePolicy
 
 ColumnType = Literal["text", "integer", "real", "boolean", "date", "json"]
 TableKind = Literal["lww", "append_only"]
@@ -66,6 +70,12 @@ class TableSpec(BaseModel):
     any other value loses, whatever its stamp (among final values the last writer wins), and a
     local write of another value is refused. Every replica picks the same winner, so it
     converges; it keeps, e.g., a cancelled voucher cancelled against a concurrent edit."""
+    required: tuple[str, ...] = ()
+    """Columns a device's insert or update may not leave null (checked at the central store;
+    an erasure still blanks personal columns, and a role's pull may leave out columns)."""
+    codes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """text column -> the only values it may hold (besides null); checked at the central
+    store and on a device receiving a pull (see values.py)."""
 
     @model_validator(mode="after")
     def _check(self) -> TableSpec:
@@ -75,7 +85,13 @@ class TableSpec(BaseModel):
         for col in (self.natural_key, self.scope_column, self.erase_with):
             if col is not None and col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
-        for col in (*self.personal_columns, *self.references, *self.sticky):
+        for col in (
+            *self.personal_columns,
+            *self.references,
+            *self.sticky,
+            *self.codes,
+            *self.required,
+        ):
             if col not in names:
                 raise ValueError(f"{self.name}: unknown column {col!r}")
         if self.erase_with is not None and self.erase_with not in self.references:
@@ -131,17 +147,34 @@ class SyncSchema(BaseModel):
     name: str
     version: int
     tables: tuple[TableSpec, ...]
+    policies: dict[str, RolePolicy] = Field(default_factory=dict)
+    """role -> what a device of that role may read and write (see policy.py); empty: no
+    role limits."""
 
     @model_validator(mode="after")
     def _check(self) -> SyncSchema:
         names = [t.name for t in self.tables]
         if len(names) != len(set(names)):
             raise ValueError("table names must be unique")
+        for role, policy in self.policies.items():
+            for name, access in policy.tables.items():
+                if name not in names:
+                    raise ValueError(f"policy of {role}: unknown table {name!r}")
+                columns = self.tables[names.index(name)].columns
+                for col in (*access.read, *access.write):
+                    if col != "*" and col not in columns:
+                        raise ValueError(f"policy of {role}: {name} has no column {col!r}")
         for table in self.tables:
             for col, target in table.references.items():
                 if target not in names:
                     raise ValueError(f"{table.name}.{col} references unknown table {target!r}")
         return self
+
+    def policy(self, role: str | None) -> RolePolicy | None:
+        """The limits of a device of `role` (None: no limits; an undeclared role: no access)."""
+        if role is None or not self.policies:
+            return None
+        return self.policies.get(role, NO_ACCESS)
 
     def table(self, name: str) -> TableSpec:
         for table in self.tables:

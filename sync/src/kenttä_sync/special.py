@@ -200,7 +200,16 @@ def apply_resolve(engine: Engine, change: Change) -> None:
     for conflict in ids:
         db.execute(
             "UPDATE _conflicts SET resolved_stamp = ?, resolved_by = ?, resolved_change = ?"
-            " WHERE id = ? AND (resolved_stamp IS NULL OR resolved_stamp > ?)",
-            (change.stamp, change.author, change.change_id, conflict, change.stamp),
+            " WHERE id = ? AND tbl = ? AND row_id = ?"  # only the resolved row's conflicts
+            " AND (resolved_stamp IS NULL OR resolved_stamp > ?)",
+            (
+                change.stamp,
+                change.author,
+                change.change_id,
+                conflict,
+                change.table,
+                change.row_id,
+                change.stamp,
+            ),
         )
     engine.log_special(change, payload, _scope(engine, change), strip=strip)

@@ -288,9 +288,14 @@ def role_checked(central: CentralStore, role: str) -> Iterator[None]:
     and reported like an out-of-scope write (the device's `_rejected`); the rest applies.
 
     The store's per-change check is wrapped for this borrowed store only and restored after,
-    so a pooled store never keeps another device's role."""
+    so a pooled store never keeps another device's role. The store's `role` is set for the
+    block too: pushes and pulls follow the schema's policy for it (kenttä_sync.policy)."""
+    previous, central.role = central.role, role
     if role == "supervisor":
-        yield
+        try:
+            yield
+        finally:
+            central.role = previous
         return
     base = central._check
 
@@ -302,6 +307,7 @@ def role_checked(central: CentralStore, role: str) -> Iterator[None]:
         yield
     finally:
         del central._check
+        central.role = previous
 
 
 def stored_bundle_key(central: CentralStore, device_id: str) -> bytes | None:
