@@ -102,6 +102,7 @@ def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connecti
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA secure_delete = ON")  # freed space is zeroed (erasure, §5)
     return conn
 
 

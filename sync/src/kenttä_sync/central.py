@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from kenttä_sync import central_checks, central_log
+from kenttä_sync import central_checks, central_compaction, central_log
 from kenttä_sync.changes import Change, Op
 from kenttä_sync.db import Db, PostgresDb, SqliteDb
 from kenttä_sync.engine import Engine
@@ -117,6 +117,7 @@ class CentralStore:
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
         self._limit = ""
+        central_compaction.prepare(db)
 
     # -- set-up -----------------------------------------------------------------------------
     def install(self) -> None:
@@ -198,7 +199,14 @@ class CentralStore:
 
     # -- push -------------------------------------------------------------------------------
     def push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
-        """Apply a device's changes (whole transactions, in device_seq order)."""
+        """Apply a device's changes (whole transactions, in device_seq order); once a push
+        that erased has committed, scrub what the old values left (central_compaction)."""
+        result = self._push(device_id, changes)
+        refused = [change_id for change_id, _tx, _reason in result.rejected]
+        central_compaction.after_push(self.db, self.schema, changes, refused)
+        return result
+
+    def _push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
         with _gc_paused(), self.db.transaction():
             if self.db.kind == "postgres":
                 self.db.execute("SELECT pg_advisory_xact_lock(727472)")
