@@ -66,6 +66,7 @@ def compact(db: Db, tables: Sequence[str]) -> bool:
     copy frames an open transaction still reads)."""
     if db.in_transaction():
         raise RuntimeError("compact the central store after the erasure has committed")
+    _set_pending(db, False)  # first: the checkpoint then leaves an empty WAL behind
     if db.kind == "sqlite":
         try:
             busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)")[0][0]
@@ -76,7 +77,8 @@ def compact(db: Db, tables: Sequence[str]) -> bool:
         for table in tables:
             db.execute(f"VACUUM {table}")
         done = True
-    _set_pending(db, not done)
+    if not done:
+        _set_pending(db, True)
     return done
 
 
