@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from kenttä_sync import central_compaction, device
-from kenttä_sync.changes import Op
 from kenttä_sync.central import open_sqlite
+from kenttä_sync.changes import Op
 from kenttä_sync.protocol import in_process, push_once, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica

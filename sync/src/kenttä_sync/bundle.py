@@ -41,9 +41,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from kenttä_sync import central_compaction
+from kenttä_sync import central_compaction, protocol
 from kenttä_sync import device as device_side
-from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION, Change
 from kenttä_sync.ids import uuid7
