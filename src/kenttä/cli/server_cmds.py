@@ -6,7 +6,6 @@ never over HTTP; the running server needs no restart to see its effects.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import sys
@@ -208,16 +207,6 @@ def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return _canonical_json(value)
-    return str(value)
-
-
 def central_rows(
     central: Any, table: str, include_meta: bool = False, include_deleted: bool = False
 ) -> list[dict[str, Any]]:
@@ -251,10 +240,12 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
         for row in rows:
             out.write(_canonical_json(row) + "\n")
         return
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    from kenttä.services import csv_safe  # the device's rule: formulas neutralised
+    from kenttä.services.export import csv_value
+
+    out.write(csv_safe.line(header))
     for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in header])
+        out.write(csv_safe.line(csv_value(row[c]) for c in header))
 
 
 @server.command("export")
