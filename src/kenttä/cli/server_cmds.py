@@ -17,6 +17,7 @@ from typing import IO, Any
 import click
 
 from kenttä.cli.common import CommandError, echo_json
+from kenttä.store.files import open_private, write_private
 
 _store_option = click.option(
     "--store", "store_url", envvar="KENTTA_STORE", required=True,
@@ -185,7 +186,7 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
             raise CommandError(f"{file.name}: refused: {exc}") from None
     if reply is not None and result.reply is not None:
         partial = reply.with_name(reply.name + ".part")
-        partial.write_bytes(result.reply)
+        write_private(partial, result.reply)
         partial.replace(reply)
     data = {
         "bundle_id": result.bundle_id, "device_id": result.device_id,
@@ -278,7 +279,7 @@ def export(
             stream.detach()
         return
     partial = out.with_name(out.name + ".part")
-    with partial.open("w", encoding="utf-8", newline="") as f:
+    with open_private(partial, "w", encoding="utf-8", newline="") as f:
         _write_rows(rows, header, fmt, f)
     partial.replace(out)
     click.echo(f"exported {len(rows)} rows to {out}", err=True)

@@ -21,6 +21,7 @@ vacuumed.
 from __future__ import annotations
 
 import json
+import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from kenttä_sync.server.enrolment import bundle_key
 
 from kenttä.services import budget_sync, erasure
 from kenttä.services.context import Workspace
+from kenttä.store.files import open_private
 from kenttä.store.schema import SCHEMA
 
 
@@ -226,11 +228,9 @@ def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
         ws.store.replica, _bundle_key(ws), budget_sync.counter_request(ws.store.conn)
     )
     partial = path.with_name(path.name + ".part")
-    with partial.open("wb") as f:
+    with open_private(partial, "wb") as f:
         f.write(data)
         f.flush()
-        import os
-
         os.fsync(f.fileno())
     partial.replace(path)
     _set_states(ws, {"last_bundle_export": _now()})

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kenttä.config import ensure_parent
-from kenttä.store import fts
+from kenttä.store import files, fts
 
 if TYPE_CHECKING:
     from kenttä_sync.replica import LocalReplica
@@ -172,6 +172,7 @@ def open_store(
         if not path.exists() and not create:
             raise StoreError(f"no database at {path}")
         ensure_parent(path)
+        files.create_private(path)  # 0600; SQLite gives its -wal and -shm the same mode
     try:
         conn = connect(path, passphrase)
         migrate(conn, target_version)

@@ -39,7 +39,7 @@ from typing import Any
 
 from kenttä_sync import central_checks, central_compaction, central_log
 from kenttä_sync.changes import Change, Op
-from kenttä_sync.db import Db, PostgresDb, SqliteDb
+from kenttä_sync.db import Db, PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.engine import Engine
 from kenttä_sync.hlc import HybridLogicalClock
 from kenttä_sync.ids import uuid7
@@ -301,7 +301,8 @@ class CentralStore:
 def open_sqlite(
     path: str, schema: SyncSchema, wall: Callable[[], int] | None = None
 ) -> CentralStore:
-    """A central store in an SQLite file (WAL), installed if new."""
+    """A central store in an SQLite file (WAL, mode 0600), installed if new."""
+    create_private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

@@ -14,6 +14,7 @@ from typing import Any
 
 from kenttä.services import csv_safe
 from kenttä.services.reports.esf import EsfReport, flatten
+from kenttä.store.files import open_private
 
 SECTION_LABELS = {
     "period": "Period",
@@ -153,7 +154,8 @@ def write_xlsx(
             letter = sheet.cell(row=1, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = 18 if i else 34
     path = Path(path)
-    book.save(path)
+    with open_private(path, "wb") as fh:
+        book.save(fh)
     return path
 
 
