@@ -65,7 +65,8 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[str]:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         applied.append(name)
     return applied
