@@ -12,7 +12,7 @@ from kenttä_sync.central import open_sqlite
 from kenttä_sync.changes import Op
 from kenttä_sync.protocol import in_process, push_once, sync
 
-from tests.sync.sync_helpers import SCHEMA, new_replica
+from tests.sync.sync_helpers import SCHEMA, new_replica, pg_store
 
 
 def _device_with_party(central, device_id: str = "a"):  # type: ignore[no-untyped-def]
@@ -86,17 +86,20 @@ def test_inside_a_callers_transaction_it_is_left_pending(make_central) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_vacuums_the_touched_tables(make_central, backend: str) -> None:
-    if backend != "postgres":
-        pytest.skip("PostgreSQL only")
-    central = make_central()
-    replica, party = _device_with_party(central)
-    before = _vacuums(central, "party")
-    with replica.transaction("u") as tx:
-        tx.erase("party", party)
-    push_once(replica, in_process(central))
-    assert _vacuums(central, "party") > before
-    assert _vacuums(central, "entry") > 0
+def test_postgres_vacuums_the_touched_tables(pg_cluster: str) -> None:
+    central = pg_store(pg_cluster)
+    try:
+        replica, party = _device_with_party(central)
+        before = _vacuums(central, "party")
+        with replica.transaction("u") as tx:
+            tx.erase("party", party)
+        push_once(replica, in_process(central))
+        assert _vacuums(central, "party") > before
+        assert _vacuums(central, "entry") > 0  # erased with the party
+        assert _vacuums(central, "_changes") > 0
+        assert not central_compaction.pending(central.db)
+    finally:
+        central.close()
 
 
 def _vacuums(central, table: str) -> int:  # type: ignore[no-untyped-def]

@@ -13,8 +13,9 @@ keeps after the commit; this module removes them once the push that erased has c
   touched (the erased table, the tables erased with it, the change log and the conflict
   records) are vacuumed, outside any transaction, so the space is pruned and reused.
 
-When this cannot finish (an SQLite reader held on past the busy timeout), `_sync_state`
-key `compact_pending` records it and the next push tries again. The server's own WAL
+When this cannot finish (an SQLite reader held on past the busy timeout, a VACUUM that
+failed), `_sync_state` key `compact_pending` records it and the next push tries again; the
+push itself has committed and is answered as usual. The server's own WAL
 (PostgreSQL `pg_wal`) and the file system's free blocks are outside what a database can
 scrub; docs/security.md says so.
 """
@@ -74,9 +75,12 @@ def compact(db: Db, tables: Sequence[str]) -> bool:
             busy = 1
         done = not busy
     else:
-        for table in tables:
-            db.execute(f"VACUUM {table}")
-        done = True
+        try:
+            for table in tables:
+                db.execute(f"VACUUM {table}")
+            done = True
+        except Exception:  # the push has committed: a failed VACUUM is retried, not reported
+            done = False
     if not done:
         _set_pending(db, True)
     return done
