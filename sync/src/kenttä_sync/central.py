@@ -113,11 +113,11 @@ class CentralStore:
         self.db = db
         self.schema = schema
         self._wall = wall
+        central_compaction.prepare(db)  # SQLite: freed space zeroed (erasure)
         self.engine = Engine(db, schema, central=True)
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
         self._limit = ""
-        central_compaction.prepare(db)
 
     # -- set-up -----------------------------------------------------------------------------
     def install(self) -> None:

@@ -40,9 +40,16 @@ def prepare(db: Db) -> None:
 
 
 def erasing(changes: Sequence[Change], refused: Iterable[str] = ()) -> set[str]:
-    """The tables of the erasures among `changes` that were not refused."""
+    """The tables of the erasures among `changes` that were not refused (a refusal may name
+    the change by the id it claims or by the id its device and sequence give it)."""
     skip = set(refused)
-    return {c.table for c in changes if c.op == Op.ERASE and c.change_id not in skip}
+    return {
+        c.table
+        for c in changes
+        if c.op == Op.ERASE
+        and c.change_id not in skip
+        and Change.make_id(c.device_id, c.device_seq) not in skip
+    }
 
 
 def touched_tables(schema: SyncSchema, erased: Iterable[str]) -> list[str]:
