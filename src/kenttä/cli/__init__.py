@@ -13,6 +13,7 @@ from kenttä.cli.common import CliContext, run_guarded
 # `kenttä --help` lists them without importing any.
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("kenttä.cli.app_cmds:open_app", "Open the app on the local database."),
+    "init": ("kenttä.cli.app_cmds:init", "Create the local database (and its folder)."),
     "demo": ("kenttä.cli.app_cmds:demo", "Open the app on a generated demo caseload."),
     "seed": ("kenttä.cli.data_cmds:seed", "Generate synthetic data at scale."),
     "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV."),

@@ -17,6 +17,16 @@ def open_app(obj: CliContext) -> None:
     run_app(ws)
 
 
+@click.command("init")
+@click.pass_obj
+def init(obj: CliContext) -> None:
+    """Create the local database at --db (or the default place), its folder too."""
+    path = obj.path(new_folder=True)
+    existed = path.exists() and path.stat().st_size > 0
+    obj.workspace(create=True, new_folder=True).close()
+    click.echo(f"{'database already there' if existed else 'database created'}: {path}")
+
+
 @click.command("demo")
 @click.option("--path", type=click.Path(dir_okay=False), help="Where to write the demo database.")
 @click.option("--seed", "random_seed", default=2016, show_default=True, help="Random seed.")

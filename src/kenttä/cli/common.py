@@ -29,16 +29,26 @@ class CommandError(click.ClickException):
 class CliContext:
     db_path: str | None = None
 
-    def path(self) -> Path:
-        return database_path(self.db_path)
+    def path(self, *, new_folder: bool = False) -> Path:
+        """The database file. A --db (or KENTTA_DB) whose folder does not exist is refused
+        unless `new_folder` (`kenttä init`): a typo must not create folders and an empty
+        database. The default place's folder is made when needed."""
+        path = database_path(self.db_path)
+        if self.db_path and not new_folder and not path.expanduser().parent.is_dir():
+            raise CommandError(
+                f"no folder {path.parent} for the database: check --db (or KENTTA_DB), "
+                "or create the database there with `kenttä init`"
+            )
+        return path
 
-    def workspace(self, *, create: bool = True) -> Workspace:
+    def workspace(self, *, create: bool = True, new_folder: bool = False) -> Workspace:
+        path = self.path(new_folder=new_folder)
         try:
             config = load_config()
-            passphrase = obtain_passphrase(self.path(), config, create=create)
-            store = open_store(self.path(), create=create, passphrase=passphrase)
+            passphrase = obtain_passphrase(path, config, create=create)
+            store = open_store(path, create=create, passphrase=passphrase)
         except (ConfigError, StoreError) as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(storage_reason(exc) or str(exc)) from None
         return Workspace(store, config)
 
 
@@ -88,12 +98,15 @@ def run_guarded(call: Callable[[], Any]) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (ConfigError, StoreError, PermissionDenied) as exc:
-        click.echo(f"kenttä: {exc}", err=True)
+        click.echo(f"kenttä: {storage_reason(exc) or exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("kenttä: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: its message may hold personal data, so never print it
+        if (reason := storage_reason(exc)) is not None:  # locked, read-only, disk full
+            click.echo(f"kenttä: {reason}", err=True)
+            sys.exit(1)
         if _is_identifier_error(exc):  # a bad henkilötunnus or Y-tunnus: the reason in words
             click.echo(f"kenttä: {exc}", err=True)
             sys.exit(1)
@@ -101,6 +114,23 @@ def run_guarded(call: Callable[[], Any]) -> None:
             raise
         click.echo(f"kenttä: {_safe_reason(exc)} (KENTTA_DEBUG=1 shows details)", err=True)
         sys.exit(70)
+
+
+def storage_reason(exc: BaseException) -> str | None:
+    """A locked, read-only or full database in one line of the configured language (the
+    catalogue's `storage.*`), or None for any other error."""
+    from kenttä.store.problems import storage_problem
+
+    key = storage_problem(exc)
+    if key is None:
+        return None
+    from kenttä.i18n import DEFAULT_LANGUAGE, catalogue
+
+    try:
+        language = load_config().language
+    except Exception:  # a broken config must not hide the reason
+        language = DEFAULT_LANGUAGE
+    return catalogue(language).get(key) or catalogue(DEFAULT_LANGUAGE)[key]
 
 
 def _is_identifier_error(exc: Exception) -> bool:

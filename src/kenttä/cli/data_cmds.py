@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.store.files import open_private
 
 
 @click.command("seed")
@@ -127,7 +128,7 @@ def export(
         else:
             partial = out.with_name(out.name + ".part")
             try:
-                with partial.open("w", encoding="utf-8", newline="") as f:
+                with open_private(partial, "w", encoding="utf-8", newline="") as f:
                     result = write(ws, table, f, **options)
                 partial.replace(out)
             except BaseException:  # refused, failed or interrupted: nothing half-written stays

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -16,6 +15,7 @@ import click
 from kenttä.cli.common import CliContext, CommandError, echo_json
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
+from kenttä.store.files import write_private
 
 FORMATS = click.Choice(["table", "csv", "json", "xlsx"])
 
@@ -61,7 +61,7 @@ def _programme(ws: Workspace, name: str | None) -> str | None:
 
 def _emit(text: str, out: str | None) -> None:
     if out:
-        Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_private(out, text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text.rstrip("\n"))

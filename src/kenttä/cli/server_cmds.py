@@ -6,7 +6,6 @@ never over HTTP; the running server needs no restart to see its effects.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import sys
@@ -18,6 +17,7 @@ from typing import IO, Any
 import click
 
 from kenttä.cli.common import CommandError, echo_json
+from kenttä.store.files import open_private, write_private
 
 _store_option = click.option(
     "--store", "store_url", envvar="KENTTA_STORE", required=True,
@@ -186,7 +186,7 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
             raise CommandError(f"{file.name}: refused: {exc}") from None
     if reply is not None and result.reply is not None:
         partial = reply.with_name(reply.name + ".part")
-        partial.write_bytes(result.reply)
+        write_private(partial, result.reply)
         partial.replace(reply)
     data = {
         "bundle_id": result.bundle_id, "device_id": result.device_id,
@@ -206,16 +206,6 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
 # -- the central store in the same canonical form as a device ----------------------------------
 def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return _canonical_json(value)
-    return str(value)
 
 
 def central_rows(
@@ -251,10 +241,12 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
         for row in rows:
             out.write(_canonical_json(row) + "\n")
         return
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    from kenttä.services import csv_safe  # the device's rule: formulas neutralised
+    from kenttä.services.export import csv_value
+
+    out.write(csv_safe.line(header))
     for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in header])
+        out.write(csv_safe.line(csv_value(row[c]) for c in header))
 
 
 @server.command("export")
@@ -287,7 +279,7 @@ def export(
             stream.detach()
         return
     partial = out.with_name(out.name + ".part")
-    with partial.open("w", encoding="utf-8", newline="") as f:
+    with open_private(partial, "w", encoding="utf-8", newline="") as f:
         _write_rows(rows, header, fmt, f)
     partial.replace(out)
     click.echo(f"exported {len(rows)} rows to {out}", err=True)

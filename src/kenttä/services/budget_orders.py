@@ -90,7 +90,8 @@ def _queue(ws: Workspace, op: str, body: dict[str, Any]) -> str:
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
     return order_id
 

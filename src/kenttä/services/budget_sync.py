@@ -114,7 +114,8 @@ def apply_answer(ws: Workspace, answer: dict) -> dict[str, int]:
         result = apply_answer_in(conn, answer)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
     return result
 

@@ -4,7 +4,9 @@
 - JSONL: one object per line, `ensure_ascii=False`, `separators=(",", ":")`; JSON columns as
   structured values, booleans as true/false, missing values as null.
 - CSV: a header row, the same column order, `\\n` line endings, JSON columns as canonical
-  JSON text, booleans as true/false, missing values as empty cells.
+  JSON text, booleans as true/false, missing values as empty cells; a text cell that would
+  start a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR) is prefixed with `'`
+  (services/csv_safe.py); numbers are never changed.
 - Sync metadata (`_stamp`, `_clock`, `_deleted`, `_erased`) only with `include_meta`;
   tombstoned rows only with `include_deleted`.
 - Exporting a table that holds personal data writes an 'export' audit event.
@@ -13,7 +15,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import IO, Any, Literal
 
 from kenttä_sync.schema import META_COLUMNS, TableSpec
 
+from kenttä.services import csv_safe
 from kenttä.services.audit import audit
 from kenttä.services.context import Workspace
 from kenttä.services.roles import require
@@ -90,14 +92,15 @@ def rows(
         yield row
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
+def csv_value(value: Any) -> Any:
+    """A value as its canonical CSV cell holds it: booleans as true/false, JSON objects and
+    lists as canonical JSON text; text and numbers as they are (`csv_safe.line` writes them,
+    text made safe to open in a spreadsheet, numbers untouched)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return _canonical_json(value)
-    return str(value)
+    return value
 
 
 def write(
@@ -121,11 +124,10 @@ def write(
             out.write(_canonical_json(row) + "\n")
             count += 1
     else:
-        writer = csv.writer(out, lineterminator="\n")
         header = columns(spec, include_meta)
-        writer.writerow(header)
+        out.write(csv_safe.line(header))
         for row in source:
-            writer.writerow([_csv_cell(row[c]) for c in header])
+            out.write(csv_safe.line(csv_value(row[c]) for c in header))
             count += 1
     if holds_personal_data(spec):
         audit(ws, "export", table, "*", detail=f"{format}, {count} rows")

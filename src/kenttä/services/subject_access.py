@@ -11,13 +11,13 @@ client's data and when. Both need the supervisor role.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from kenttä.services.audit import audit
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.roles import require
+from kenttä.store.files import write_private
 
 # table -> (Finnish heading, column pointing at the client)
 RELATED: dict[str, tuple[str, str]] = {
@@ -246,9 +246,7 @@ def _targets(out: Path, client_id: str) -> tuple[Path, Path]:
 
 
 def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_private(path, text)
 
 
 def write_subject_access(ws: Workspace, client_id: str, out: Path) -> tuple[Path, Path]:

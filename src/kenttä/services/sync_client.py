@@ -12,12 +12,16 @@ What is kept in the local `_sync_state` (key → value):
 Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
 local database and are listed by `refused()` with the office's reason, never dropped.
 Syncing commits each batch in its own short transaction, so work on the laptop goes on
-while a sync runs; the network never holds a database lock.
+while a sync runs; the network never holds a database lock. An erasure that arrives (over
+HTTP or in a reply bundle) is finished as a local one is (`erasure.compact_after_erasures`):
+drafts about the person dropped, the FTS indexes optimised, the WAL truncated, the file
+vacuumed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,8 +33,9 @@ from kenttä_sync import bundle as bundles
 from kenttä_sync.client import HttpTransport, Progress, SyncSummary, sync_batches
 from kenttä_sync.server.enrolment import bundle_key
 
-from kenttä.services import budget_sync
+from kenttä.services import budget_sync, erasure
 from kenttä.services.context import Workspace
+from kenttä.store.files import open_private
 from kenttä.store.schema import SCHEMA
 
 
@@ -154,7 +159,8 @@ def sync(
             enrolled.server_url, enrolled.device_id, enrolled.secret, **transport_options
         ) as http:
             head = int(http.status().get("head", 0))
-            summary = sync_batches(ws.store.replica, http, batch, progress, head)
+            with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
+                summary = sync_batches(ws.store.replica, http, batch, progress, head)
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
@@ -230,11 +236,9 @@ def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
         ws.store.replica, _bundle_key(ws), budget_sync.counter_request(ws.store.conn)
     )
     partial = path.with_name(path.name + ".part")
-    with partial.open("wb") as f:
+    with open_private(partial, "wb") as f:
         f.write(data)
         f.flush()
-        import os
-
         os.fsync(f.fileno())
     partial.replace(path)
     _set_states(ws, {"last_bundle_export": _now()})
@@ -243,10 +247,11 @@ def export_bundle(ws: Workspace, path: Path) -> bundles.Header:
 
 def import_reply(ws: Workspace, path: Path) -> bundles.ReplyResult:
     """Apply a reply bundle from the office."""
-    result = bundles.import_reply(
-        ws.store.replica, _bundle_key(ws), path.read_bytes(),
-        lambda answer: budget_sync.apply_answer_in(ws.store.conn, answer),
-    )  # fmt: skip
+    with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
+        result = bundles.import_reply(
+            ws.store.replica, _bundle_key(ws), path.read_bytes(),
+            lambda answer: budget_sync.apply_answer_in(ws.store.conn, answer),
+        )  # fmt: skip
     summary = {"pushed": 0, "pulled": result.pulled, "conflicts": 0, "refused": result.refused}
     _set_states(
         ws,

@@ -121,7 +121,8 @@ def apply_grant(
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
     return applied
 
@@ -265,7 +266,8 @@ def return_share(ws: Workspace, budget_id: str, cents: int) -> str:
         grant_id = _return_in(conn, budget_id, cents)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
     return grant_id
 
@@ -312,7 +314,8 @@ def mark_returns_sent(ws: Workspace, return_ids: list[str]) -> None:
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
 
 

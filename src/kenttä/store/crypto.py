@@ -22,6 +22,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from kenttä.store import files
 from kenttä.store.db import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -192,6 +193,7 @@ def encrypt_existing(path: Path | str, passphrase: str) -> None:
     old = path.with_name(path.name + ".plain-old")
     for leftover in (tmp, *_sidecars(tmp)):
         leftover.unlink(missing_ok=True)
+    files.create_private(tmp)
     conn = _raw_connect(path)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

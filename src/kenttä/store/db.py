@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kenttä.config import ensure_parent
-from kenttä.store import fts
+from kenttä.store import files, fts
 
 if TYPE_CHECKING:
     from kenttä_sync.replica import LocalReplica
@@ -65,7 +65,8 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[str]:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         applied.append(name)
     return applied
@@ -102,6 +103,7 @@ def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connecti
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA secure_delete = ON")  # freed space is zeroed (erasure, §5)
     return conn
 
 
@@ -171,6 +173,7 @@ def open_store(
         if not path.exists() and not create:
             raise StoreError(f"no database at {path}")
         ensure_parent(path)
+        files.create_private(path)  # 0600; SQLite gives its -wal and -shm the same mode
     try:
         conn = connect(path, passphrase)
         migrate(conn, target_version)

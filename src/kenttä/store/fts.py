@@ -119,7 +119,8 @@ def repair(conn: sqlite3.Connection) -> list[str]:
                 conn.execute("DELETE FROM _fts_bulk")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
     return broken
 
@@ -152,7 +153,8 @@ def suspended_triggers(
             conn.execute("DELETE FROM _fts_bulk WHERE pid = ? AND host = ?", (os.getpid(), _host()))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
 
 

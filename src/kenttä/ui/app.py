@@ -55,6 +55,10 @@ def _dashboard_class() -> type[Screen] | None:
 
 def error_text(exc: Exception) -> str:
     """A reason in words for any error a service raises (never a traceback)."""
+    from kenttä.store.problems import storage_problem
+
+    if (key := storage_problem(exc)) is not None:  # locked, read-only, disk full
+        return t(key)
     # pydantic is not on the start path: when it is not loaded, exc cannot be its error.
     pydantic = sys.modules.get("pydantic")
     if pydantic is not None and isinstance(exc, pydantic.ValidationError):

@@ -41,8 +41,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from kenttä_sync import central_compaction, protocol
 from kenttä_sync import device as device_side
-from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION, Change
 from kenttä_sync.ids import uuid7
@@ -300,6 +300,7 @@ def import_bundle(
         if json.loads(raw).get("kind") == "error":
             raise BundleError(protocol.ErrorResponse.model_validate_json(raw).message)
         answer = protocol.PushResponse.model_validate_json(raw)
+    central_compaction.after_push(central.db, central.schema, [])  # an erasure it applied
     result = ImportResult(
         header.bundle_id, header.device_id, request_changes, answer.applied, answer.acked_seq,
         answer.rejected,

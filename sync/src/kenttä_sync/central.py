@@ -39,9 +39,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from kenttä_sync import central_checks, central_log
+from kenttä_sync import central_checks, central_compaction, central_log
 from kenttä_sync.changes import Change, Op
-from kenttä_sync.db import Db, PostgresDb, SqliteDb
+from kenttä_sync.db import Db, PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.engine import Engine
 from kenttä_sync.hlc import HybridLogicalClock
 from kenttä_sync.ids import uuid7
@@ -120,6 +120,7 @@ class CentralStore:
         self.db = db
         self.schema = schema
         self._wall = wall
+        central_compaction.prepare(db)  # SQLite: freed space zeroed (erasure)
         self.engine = Engine(db, schema, central=True)
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
@@ -209,7 +210,14 @@ class CentralStore:
 
     # -- push -------------------------------------------------------------------------------
     def push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
-        """Apply a device's changes (whole transactions, in device_seq order)."""
+        """Apply a device's changes (whole transactions, in device_seq order); once a push
+        that erased has committed, scrub what the old values left (central_compaction)."""
+        result = self._push(device_id, changes)
+        refused = [change_id for change_id, _tx, _reason in result.rejected]
+        central_compaction.after_push(self.db, self.schema, changes, refused)
+        return result
+
+    def _push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
         with _gc_paused(), self.db.transaction():
             if self.db.kind == "postgres":
                 self.db.execute("SELECT pg_advisory_xact_lock(727472)")
@@ -304,7 +312,8 @@ class CentralStore:
 def open_sqlite(
     path: str, schema: SyncSchema, wall: Callable[[], int] | None = None
 ) -> CentralStore:
-    """A central store in an SQLite file (WAL), installed if new."""
+    """A central store in an SQLite file (WAL, mode 0600), installed if new."""
+    create_private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

@@ -8,9 +8,10 @@ transaction joins it (the outermost block commits or rolls back).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 CHUNK = 500
@@ -25,6 +26,15 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 def marks(n: int) -> str:
     """`?, ?, …` for an IN list of n values."""
     return ", ".join("?" * n)
+
+
+def create_private_file(path: str) -> None:
+    """Create an SQLite file empty with mode 0600 unless it exists (SQLite then gives its
+    -wal and -shm the same mode); on Windows the mode is only the read-only bit."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    with suppress(OSError):  # it exists, or SQLite will say why it cannot be opened
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class Db:
@@ -95,7 +105,8 @@ class SqliteDb(Db):
             yield
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                self.conn.execute("ROLLBACK")
             raise
 
 

@@ -129,7 +129,8 @@ class LocalReplica:
                 self.set_state("hlc", clock.last.encode())
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                self.conn.execute("ROLLBACK")
             self._clock = None  # re-read the persisted clock next time
             raise
 

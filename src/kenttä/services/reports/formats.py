@@ -8,13 +8,13 @@ dicts with the same keys in every format.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kenttä.services import csv_safe
 from kenttä.services.reports.esf import EsfReport, flatten
+from kenttä.store.files import open_private
 
 SECTION_LABELS = {
     "period": "Period",
@@ -113,12 +113,8 @@ def esf_csv(report: EsfReport) -> str:
 
 
 def rows_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
+    """CSV text; text cells that would start a spreadsheet formula are prefixed (csv_safe)."""
+    return "".join(csv_safe.line(row) for row in [header, *rows])
 
 
 def dicts_table(items: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -140,7 +136,8 @@ def dicts_csv(items: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def write_xlsx(
     path: Path | str, sheets: dict[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]
 ) -> Path:
-    """A workbook with one sheet per entry (name → (header, rows)); numbers stay numbers."""
+    """A workbook with one sheet per entry (name → (header, rows)); numbers stay numbers,
+    text stays text (a value starting with `=` is stored as a string, never a formula)."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -150,11 +147,15 @@ def write_xlsx(
         sheet.append(list(header))
         for row in rows:
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:  # text openpyxl would store as a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         for i, _ in enumerate(header):
             letter = sheet.cell(row=1, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = 18 if i else 34
     path = Path(path)
-    book.save(path)
+    with open_private(path, "wb") as fh:
+        book.save(fh)
     return path
 
 

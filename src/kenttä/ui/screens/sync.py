@@ -197,7 +197,10 @@ class SyncScreen(BaseScreen):
             if type(exc).__name__ == "NotEnrolledHere":
                 message = t("sync.not_enrolled")
             else:
-                reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+                from kenttä.store.problems import storage_problem
+
+                key = storage_problem(exc)  # a locked or full database: in words
+                reason = t(key) if key else (str(exc).splitlines() or [type(exc).__name__])[0]
                 message = t("sync.failed", reason=reason)
             phase.update(message)
             self.notify(message, severity="error", timeout=8)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from kenttä_sync.central import CentralStore
-from kenttä_sync.db import PostgresDb, SqliteDb
+from kenttä_sync.db import PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
 
@@ -61,6 +61,7 @@ def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -
 
         central = CentralStore(PostgresDb(psycopg.connect(where)), schema)
     else:
+        create_private_file(where)  # mode 0600, and so its -wal and -shm
         conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144",
                        "busy_timeout=60000"):  # fmt: skip
