@@ -7,7 +7,8 @@ threads at once. Only the first connection installs the schema (DDL such as CREA
 IF NOT EXISTS takes table locks on PostgreSQL, which would deadlock with pushes under
 load); later ones just connect. A connection that raised a database error is closed and
 replaced, so a restarted database or a broken socket heals itself. SQLite connections wait
-up to a minute for the single writer.
+up to a minute for the single writer, and a request waits at most `WAIT_SECONDS` for a free
+connection (then `PoolBusy`, which the server answers with 503): no request waits unbounded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from kenttä_sync.central import CentralStore
 from kenttä_sync.db import PostgresDb, SqliteDb
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
+
+WAIT_SECONDS = 60.0
+
+
+class PoolBusy(RuntimeError):
+    """Every connection stayed in use for WAIT_SECONDS (the server answers 503)."""
 
 
 class StoreUrlError(ValueError):
@@ -99,7 +106,7 @@ class StorePool:
         try:
             central = self._idle.get_nowait()
         except queue.Empty:
-            central = self._grow() or self._idle.get()
+            central = self._grow() or self._wait()
         try:
             yield central
         except keep:
@@ -110,6 +117,12 @@ class StorePool:
             raise
         else:
             self._release(central)
+
+    def _wait(self) -> CentralStore:
+        try:
+            return self._idle.get(timeout=WAIT_SECONDS)
+        except queue.Empty:
+            raise PoolBusy("every database connection is busy") from None
 
     def _release(self, central: CentralStore) -> None:
         if central.db.in_transaction():  # never hand on a connection mid-transaction
