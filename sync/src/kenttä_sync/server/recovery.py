@@ -48,13 +48,19 @@ def fetch_again(
     """The secret of the code's redeem by `device_id` with `nonce`, if that was within
     RETRY_SECONDS and not fetched again yet (marked fetched: call inside the redeem's
     transaction, which rolls it back if the redeem then fails)."""
-    rows = central.db.execute(
-        "UPDATE _enrol_codes SET retried_at = ?, salt = NULL WHERE code_hash = ?"
-        " AND used_at IS NOT NULL AND used_at >= ? AND retried_at IS NULL AND device_id = ?"
-        " AND nonce_hash = ? AND salt IS NOT NULL RETURNING salt",
-        (now, code_hash, now - RETRY_SECONDS, device_id, nonce_hash(nonce)),
+    where = (
+        " WHERE code_hash = ? AND used_at IS NOT NULL AND used_at >= ? AND retried_at IS NULL"
+        " AND device_id = ? AND nonce_hash = ? AND salt IS NOT NULL"
     )
-    return new_secret(str(rows[0][0]), nonce) if rows else None
+    params = (code_hash, now - RETRY_SECONDS, device_id, nonce_hash(nonce))
+    found = central.db.execute("SELECT salt FROM _enrol_codes" + where, params)
+    if not found:
+        return None
+    won = central.db.execute(  # two retries at once: one wins
+        "UPDATE _enrol_codes SET retried_at = ?, salt = NULL" + where + " RETURNING code_hash",
+        (now, *params),
+    )
+    return new_secret(str(found[0][0]), nonce) if won else None
 
 
 def add_columns(central: CentralStore, table: str = "_enrol_codes") -> None:
