@@ -136,9 +136,7 @@ class _LostReply(HttpTransport):
     """The device's client over the in-process app; the first enrolment reached the
     office, but its reply was lost (every retry failed too)."""
 
-    def __init__(
-        self, app_client: TestClient, lost: list[int], *args: Any, **kwargs: Any
-    ) -> None:
+    def __init__(self, app_client: TestClient, lost: list[int], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lost = lost
         self.client.close()

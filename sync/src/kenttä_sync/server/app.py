@@ -144,7 +144,7 @@ def create_app(
         version=f"protocol {PROTOCOL_VERSION}",
         docs_url=None,
         redoc_url=None,
-        max_body_size=MAX_COMPRESSED,
+        max_body_size=None,  # errors.Contained limits bodies (413 with a reason)
         telemetry={"tracing": False, "metrics": False, "logs": False,
                    "operation_spans": False, "auto_configure": False},
     )  # fmt: skip

@@ -83,21 +83,61 @@ def install(app: FastAPI, known_fields: frozenset[str], max_body: int) -> None:
         logger.warning("client went away during %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "client disconnected"}, status_code=400)
 
-    app.add_middleware(Contained)
+    app.add_middleware(Contained, max_body=max_body)
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, "request body too large")
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _send_json(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
 
 
 class Contained:
-    """Any exception a route lets out: one log line and a 500 (if nothing was sent yet);
-    uvicorn's traceback (with the exception's message) never reaches the log."""
+    """Bodies over `max_body` bytes get a 413 with the limit named (declared too large: at
+    once, unread). Any exception a route lets out: one log line and a 500 (if nothing was
+    sent yet); uvicorn's traceback (with the exception's message) never reaches the log."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_body:
+            detail = f"the request body is larger than the office accepts ({self.max_body} bytes)"
+            await _send_json(send, 413, detail)
+            return
         started = False
+        seen = 0
+
+        async def receiving() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge
+            return message
 
         async def sending(message: Message) -> None:
             nonlocal started
@@ -106,7 +146,7 @@ class Contained:
             await send(message)
 
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receiving, sending)
         except ClientDisconnect:
             logger.warning("client went away during %s %s", scope["method"], scope["path"])
         except Exception as exc:
@@ -115,11 +155,7 @@ class Contained:
                 type(exc).__name__, _where(exc), scope["method"], scope["path"],
             )  # fmt: skip
             if not started:
-                body = json.dumps({"detail": "internal error at the office"}).encode()
-                await send({"type": "http.response.start", "status": 500,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})  # fmt: skip
-                await send({"type": "http.response.body", "body": body})
+                await _send_json(send, 500, "internal error at the office")
 
 
 def is_unavailable(exc: BaseException) -> bool:
