@@ -137,7 +137,7 @@ def handle(central: CentralStore, data: bytes) -> bytes:
             schema,
             "version",
             f"this server needs schema {schema.name} version {schema.version}, the device has "
-            f"{request.schema_name} version {request.schema_version}",
+            f"{_named(request.schema_name, schema)} version {request.schema_version}",
         )
     try:
         if isinstance(request, PushRequest):
@@ -149,6 +149,11 @@ def handle(central: CentralStore, data: bytes) -> bytes:
     except SequenceGap as exc:
         return _error(schema, "sequence_gap", str(exc))
     return response.model_dump_json().encode()
+
+
+def _named(name: str, schema: SyncSchema) -> str:
+    """The peer's schema name if it is this schema's (a request value is never echoed)."""
+    return f"schema {name}" if name == schema.name else "another schema"
 
 
 def _error(schema: SyncSchema, code: str, message: str) -> bytes:

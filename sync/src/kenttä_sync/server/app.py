@@ -171,8 +171,9 @@ def create_app(
                 409,
                 f"this server needs sync protocol version {PROTOCOL_VERSION} and schema "
                 f"{schema.name} version {schema.version}; the device has protocol "
-                f"{body.protocol_version}, schema {body.schema_name} version "
-                f"{body.schema_version}",
+                f"{body.protocol_version}, "
+                f"{'schema ' + schema.name if body.schema_name == schema.name else 'another schema'}"
+                f" version {body.schema_version}",
             )
 
         def work() -> EnrollResponse:
