@@ -3,7 +3,10 @@
 Routes (the OpenAPI spec is served at /openapi.json):
 
 * `POST /v1/enroll` (JSON): exchange a one-time code for a device secret. 401 for a code
-  that is unknown, used or expired; 409 for a device on another protocol/schema version.
+  that is unknown, used or expired; 403 for a device id already enrolled (a device id is
+  bound to one credential for ever); 409 for a device on another protocol/schema version.
+  With the optional `nonce` (the device's random value), the same code, device id and
+  nonce get the same secret again once within 15 minutes (a lost reply; enrolment.py).
 * `POST /v1/sync`: the body is one `kenttä_sync.protocol` request (JSON bytes, optionally
   `Content-Encoding: gzip`), answered by `protocol.handle`; the answer is gzip-compressed
   when the client accepts it. Protocol errors keep their protocol body with a status:
@@ -15,6 +18,10 @@ Routes (the OpenAPI spec is served at /openapi.json):
   requests out (rule top-ups are made here). Orders (`kenttä_sync.counter_orders`) apply
   only from a device enrolled as a supervisor, whose answer also carries a snapshot (with
   `counter_report`'s figures). 400 for a malformed exchange.
+
+Limits (errors.py): bodies over MAX_COMPRESSED bytes (or MAX_BODY once inflated) get 413
+naming the limit; invalid fields 422 (or a protocol `bad_request`) naming the field path and
+error type only; a pull's limit and cursor are bounded (protocol.MAX_PULL_LIMIT).
 
 Every route but enrolment needs `Authorization: Bearer <device id>.<secret>`: 401 when
 missing, malformed or wrong, 403 when the device is revoked or a request names another

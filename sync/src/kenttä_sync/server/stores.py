@@ -25,6 +25,7 @@ from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
 
 WAIT_SECONDS = 60.0
+STATEMENT_TIMEOUT_MS = 120_000
 
 
 class PoolBusy(RuntimeError):
@@ -58,15 +59,19 @@ def _installed(central: CentralStore) -> bool:
     return bool(found)
 
 
-def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -> CentralStore:
+def connect_central(
+    url: str, schema: SyncSchema, install: bool | None = True, serving: bool = False
+) -> CentralStore:
     """A central store over a new connection. `install`: True creates (or upgrades) the
     tables, False never, None only when the store is new (administration commands, so they
-    take no table locks on a busy store)."""
+    take no table locks on a busy store). `serving`: a connection of the server's pool,
+    whose PostgreSQL statements stop after STATEMENT_TIMEOUT_MS (a 503 to the client)."""
     kind, where = parse_store_url(url)
     if kind == "postgres":
         import psycopg
 
-        central = CentralStore(PostgresDb(psycopg.connect(where)), schema)
+        extra = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"} if serving else {}
+        central = CentralStore(PostgresDb(psycopg.connect(where, **extra)), schema)
     else:
         conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144",
@@ -81,9 +86,11 @@ def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -
     return central
 
 
-def open_central(url: str, schema: SyncSchema, install: bool | None = None) -> CentralStore:
+def open_central(
+    url: str, schema: SyncSchema, install: bool | None = None, serving: bool = False
+) -> CentralStore:
     """A central store with the server's tables (created if the store is new)."""
-    return connect_central(url, schema, install=install)
+    return connect_central(url, schema, install=install, serving=serving)
 
 
 class StorePool:
@@ -96,7 +103,9 @@ class StorePool:
         self.size = size or (2 if kind == "sqlite" else 8)
         self._idle: queue.LifoQueue[CentralStore] = queue.LifoQueue()
         self._lock = threading.Lock()
-        self._all = [open_central(url, schema, install=True)]  # fail at start-up, not later
+        self._all = [
+            open_central(url, schema, install=True, serving=True)
+        ]  # fail at start-up, not later
         self._idle.put(self._all[0])
         self._made = 1
 
@@ -136,7 +145,7 @@ class StorePool:
                 return None
             self._made += 1
         try:
-            central = connect_central(self.url, self.schema, install=False)
+            central = connect_central(self.url, self.schema, install=False, serving=True)
         except BaseException:
             with self._lock:
                 self._made -= 1
