@@ -140,3 +140,10 @@ def test_a_client_gone_during_an_upload_is_one_log_line(tmp_path: Path, server: 
     assert not any("Traceback" in line or "Exception" in line for line in lines), lines
     gone = [line for line in lines if "client went away" in line]
     assert 2 <= len(gone) <= 3 and len(lines) <= 4, lines  # `serving …` and one line each
+
+
+def test_a_counter_refusal_leaves_out_the_values_it_quotes() -> None:
+    from kenttä_sync.errortext import unquoted
+
+    text = unquoted(f"no counter {HETU!r} for\nthis device")
+    assert HETU not in text and text == "no counter '…' for this device"

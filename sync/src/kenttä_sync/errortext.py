@@ -8,6 +8,7 @@ not known field names (dict keys, union tags the peer made up) replaced by `*`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,3 +48,11 @@ def describe(errors: Iterable[Mapping[str, Any]], known: frozenset[str]) -> str:
 
 def describe_validation(exc: ValidationError, known: frozenset[str]) -> str:
     return describe(exc.errors(include_input=False, include_context=False), known)
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def unquoted(message: str) -> str:
+    """`message` with every quoted part (a value repr'd into it) left out, on one line."""
+    return " ".join(_QUOTED.sub("'…'", message).split())[:300]

@@ -52,7 +52,7 @@ from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
-from kenttä_sync.errortext import field_names
+from kenttä_sync.errortext import field_names, unquoted
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment, errors, openapi
 from kenttä_sync.server.errors import ErrorBody, HttpError, failure, guarded, status_of
@@ -290,7 +290,7 @@ def create_app(
                         report=counter_report,
                     )  # fmt: skip
                 except counters.CounterError as exc:
-                    raise HttpError(400, str(exc)) from None
+                    raise HttpError(400, unquoted(str(exc))) from None
             return JSONResponse(answer)
 
         return await run_in_threadpool(guarded, work)
