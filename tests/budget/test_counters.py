@@ -96,14 +96,15 @@ def test_rules_top_up_at_sync_and_do_not_undo_returns(central: Any) -> None:
         counters.set_total(central.db, "c1", 1000, label="TOPI", rule="target")
 
 
-def test_device_codes_are_unique_and_kept_on_re_enrolment(central: Any) -> None:
+def test_device_codes_are_unique_and_a_device_id_is_never_re_enrolled(central: Any) -> None:
     found = {}
     for i in range(40):
         _, dev = enrolment.redeem(central, enrolment.new_code(central, ["k"], "coach"), f"dev{i}")
         found[dev.device_id] = enrolment.device_code(central, dev.device_id)
     assert len(set(found.values())) == 40
     assert all(re.fullmatch(r"[A-HJKMNP-Z2-9]{4}", c or "") for c in found.values())
-    enrolment.redeem(central, enrolment.new_code(central, ["k"], "coach"), "dev0")
+    with pytest.raises(enrolment.DeviceIdTaken):
+        enrolment.redeem(central, enrolment.new_code(central, ["k"], "coach"), "dev0")
     assert enrolment.device_code(central, "dev0") == found["dev0"]
 
 

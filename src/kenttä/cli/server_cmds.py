@@ -87,10 +87,34 @@ def run(
         raise CommandError(str(exc)) from None
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving {scheme}://{host}:{port}", err=True)
-    uvicorn.run(
-        app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
-        log_level="warning", access_log=access_log, server_header=False,
-    )  # fmt: skip
+    try:
+        uvicorn.run(
+            app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+            log_level="warning", access_log=access_log, server_header=False,
+            timeout_graceful_shutdown=GRACE_SECONDS,
+        )  # fmt: skip
+    except KeyboardInterrupt:  # uvicorn re-raises the signal it stopped on
+        _exit_now(130)
+    _exit_now(0)
+
+
+GRACE_SECONDS = 3  # SIGTERM: requests in flight get this long, then they are cut
+
+
+def _exit_now(code: int) -> None:
+    """Leave without waiting for worker threads (a request cut at shutdown may still be
+    waiting on the database in one; the database rolls its transaction back)."""
+    import os
+    import sys
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if code:
+        sys.exit(code)
 
 
 @server.command("enroll")

@@ -5,6 +5,9 @@ What is kept in the local `_sync_state` (key → value):
 * `server_url`, `device_secret` (SECRET: it authenticates this laptop to the office and
   keys its bundles; it lives only in the local database, which may be encrypted),
   `enrolled_role`, `enrolled_scopes` (JSON list), `enrolled_at` (ISO time).
+* `enrol_nonce`: while an enrolment is under way, the random value sent with it; if the
+  reply was lost, `kenttä enroll` again with the same code (within 15 minutes) fetches the
+  same credential with it. Removed once the enrolment is kept.
 * `last_sync` (ISO time of the last successful sync), `last_sync_summary` (JSON: pushed,
   pulled, conflicts, refused, batches, bytes, seconds), `last_summary` (the same in one
   line), `last_error` (the reason the last sync failed, cleared by a successful one).
@@ -32,6 +35,7 @@ from typing import Any
 from kenttä_sync import bundle as bundles
 from kenttä_sync.client import HttpTransport, Progress, SyncSummary, sync_batches
 from kenttä_sync.server.enrolment import bundle_key
+from kenttä_sync.server.recovery import new_nonce
 
 from kenttä.services import budget_sync, erasure
 from kenttä.services.context import Workspace
@@ -103,13 +107,18 @@ def enroll(
     """Exchange a one-time code for this device's identity and secret, and keep them.
 
     `ca_pem`: the office's CA certificate (PEM) to trust for https, kept for later syncs."""
+    nonce = _state(ws, "enrol_nonce")
+    if nonce is None:  # kept before asking, so a lost reply can be fetched again
+        nonce = new_nonce()
+        _set_states(ws, {"enrol_nonce": nonce})
     with transport(url, retries=2, verify=_verify(ca_pem)) as http:
-        answer = http.enroll(code, ws.device_id, SCHEMA, name)
+        answer = http.enroll(code, ws.device_id, SCHEMA, name, nonce=nonce)
     if answer.get("device_id") != ws.device_id:
         raise NotEnrolledHere("the server enrolled another device id; nothing was kept")
     _set_states(
         ws,
         {
+            "enrol_nonce": None,
             "server_url": url.rstrip("/"),
             "device_secret": str(answer["secret"]),
             "enrolled_role": str(answer.get("role", "")),

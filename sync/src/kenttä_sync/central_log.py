@@ -23,6 +23,8 @@ def pull(
 ) -> tuple[list[Change], int, bool]:
     """Changes after `cursor` within the device's scopes, not made by it, whole
     transactions; returns (changes, new cursor, more)."""
+    if limit < 1 or cursor < 0:  # LIMIT -1 is "no limit" in SQLite: the loop below never ends
+        raise ValueError("a pull needs a limit of at least 1 and a cursor of at least 0")
     with store.db.transaction():
         dev = store._enrolled(device_id)
         store.db.execute(

@@ -142,15 +142,20 @@ class HttpTransport:
         return response.json()
 
     def enroll(
-        self, code: str, device_id: str, schema: SyncSchema, name: str | None = None
-    ) -> dict:
-        """Exchange an enrolment code; returns {device_id, secret, role, scopes, …}."""
-        response = self._request(
-            "POST", "/v1/enroll",
-            json={"code": code, "device_id": device_id, "name": name,
-                  "protocol_version": PROTOCOL_VERSION, "schema_name": schema.name,
-                  "schema_version": schema.version},
-        )  # fmt: skip
+        self, code: str, device_id: str, schema: SyncSchema, name: str | None = None,
+        nonce: str | None = None,
+    ) -> dict:  # fmt: skip
+        """Exchange an enrolment code; returns {device_id, secret, role, scopes, …}.
+
+        `nonce` (kenttä_sync.server.recovery.new_nonce; keep it until the reply is kept): a
+        retry with the same code and nonce, within 15 minutes, gets the same secret once if
+        the first reply was lost (the retries here send it; so may a later call)."""
+        body = {"code": code, "device_id": device_id, "name": name,
+                "protocol_version": PROTOCOL_VERSION, "schema_name": schema.name,
+                "schema_version": schema.version}  # fmt: skip
+        if nonce is not None:
+            body["nonce"] = nonce
+        response = self._request("POST", "/v1/enroll", json=body)
         if response.status_code == 409:
             raise protocol.VersionMismatch(_detail(response))
         if response.status_code != 200:

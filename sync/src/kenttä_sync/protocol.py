@@ -6,6 +6,10 @@ what it answers. Every message carries `protocol_version` and the schema's name 
 a peer on another version gets an `ErrorResponse` naming the version it needs, which the
 device side raises as `VersionMismatch` (nothing is applied or lost: the changes stay in
 the device's log until a compatible sync).
+
+Limits: a pull asks for 1…MAX_PULL_LIMIT changes from a cursor in 0…MAX_CURSOR; anything
+else is a `bad_request` naming the field (a device asking for more gets batches of
+MAX_PULL_LIMIT). Error messages name fields and error types, never the values sent.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from kenttä_sync import device as device_side
 from kenttä_sync.central import CentralStore, NotEnrolled, SequenceGap
 from kenttä_sync.changes import PROTOCOL_VERSION, Change
+from kenttä_sync.errortext import describe_validation, field_names
 from kenttä_sync.replica import LocalReplica
 from kenttä_sync.schema import SyncSchema
 
@@ -28,6 +33,10 @@ class VersionMismatch(RuntimeError):
 
 class SyncError(RuntimeError):
     """The central store refused a request (not enrolled, sequence gap, …)."""
+
+
+MAX_PULL_LIMIT = 5000
+MAX_CURSOR = 2**62
 
 
 class Message(BaseModel):
@@ -58,8 +67,8 @@ class PushResponse(Message):
 class PullRequest(Message):
     kind: Literal["pull"] = "pull"
     device_id: str
-    cursor: int = 0
-    limit: int = 1000
+    cursor: int = Field(default=0, ge=0, le=MAX_CURSOR)
+    limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
 
 
 class PullResponse(Message):
@@ -79,6 +88,7 @@ Request = Annotated[PushRequest | PullRequest, Field(discriminator="kind")]
 Response = Annotated[PushResponse | PullResponse | ErrorResponse, Field(discriminator="kind")]
 _requests: TypeAdapter[PushRequest | PullRequest] = TypeAdapter(Request)
 _responses: TypeAdapter[PushResponse | PullResponse | ErrorResponse] = TypeAdapter(Response)
+FIELDS = field_names(PushRequest, PullRequest, Change) | {"push", "pull"}
 
 
 def _versions(schema: SyncSchema) -> dict:
@@ -108,8 +118,12 @@ def handle(central: CentralStore, data: bytes) -> bytes:
     schema = central.schema
     try:
         request = _requests.validate_json(data)
-    except ValueError as exc:
-        return _error(schema, "bad_request", f"malformed request: {str(exc)[:200]}")
+    except ValidationError as exc:
+        return _error(
+            schema, "bad_request", f"malformed request: {describe_validation(exc, FIELDS)}"
+        )
+    except ValueError:
+        return _error(schema, "bad_request", "malformed request: the body is not a JSON request")
     if request.protocol_version != PROTOCOL_VERSION:
         return _error(
             schema,
@@ -123,7 +137,7 @@ def handle(central: CentralStore, data: bytes) -> bytes:
             schema,
             "version",
             f"this server needs schema {schema.name} version {schema.version}, the device has "
-            f"{request.schema_name} version {request.schema_version}",
+            f"{_named(request.schema_name, schema)} version {request.schema_version}",
         )
     try:
         if isinstance(request, PushRequest):
@@ -135,6 +149,11 @@ def handle(central: CentralStore, data: bytes) -> bytes:
     except SequenceGap as exc:
         return _error(schema, "sequence_gap", str(exc))
     return response.model_dump_json().encode()
+
+
+def _named(name: str, schema: SyncSchema) -> str:
+    """The peer's schema name if it is this schema's (a request value is never echoed)."""
+    return f"schema {name}" if name == schema.name else "another schema"
 
 
 def _error(schema: SyncSchema, code: str, message: str) -> bytes:
@@ -177,7 +196,7 @@ def pull_once(replica: LocalReplica, send: Callable[[bytes], bytes], limit: int 
         **_versions(replica.schema),
         device_id=replica.device_id,
         cursor=device_side.cursor(replica),
-        limit=limit,
+        limit=max(1, min(limit, MAX_PULL_LIMIT)),
     )
     response = _answer(replica.schema, send(request.model_dump_json().encode()))
     assert isinstance(response, PullResponse)

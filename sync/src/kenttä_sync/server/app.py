@@ -3,7 +3,10 @@
 Routes (the OpenAPI spec is served at /openapi.json):
 
 * `POST /v1/enroll` (JSON): exchange a one-time code for a device secret. 401 for a code
-  that is unknown, used or expired; 409 for a device on another protocol/schema version.
+  that is unknown, used or expired; 403 for a device id already enrolled (a device id is
+  bound to one credential for ever); 409 for a device on another protocol/schema version.
+  With the optional `nonce` (the device's random value), the same code, device id and
+  nonce get the same secret again once within 15 minutes (a lost reply; enrolment.py).
 * `POST /v1/sync`: the body is one `kenttä_sync.protocol` request (JSON bytes, optionally
   `Content-Encoding: gzip`), answered by `protocol.handle`; the answer is gzip-compressed
   when the client accepts it. Protocol errors keep their protocol body with a status:
@@ -15,6 +18,10 @@ Routes (the OpenAPI spec is served at /openapi.json):
   requests out (rule top-ups are made here). Orders (`kenttä_sync.counter_orders`) apply
   only from a device enrolled as a supervisor, whose answer also carries a snapshot (with
   `counter_report`'s figures). 400 for a malformed exchange.
+
+Limits (errors.py): bodies over MAX_COMPRESSED bytes (or MAX_BODY once inflated) get 413
+naming the limit; invalid fields 422 (or a protocol `bad_request`) naming the field path and
+error type only; a pull's limit and cursor are bounded (protocol.MAX_PULL_LIMIT).
 
 Every route but enrolment needs `Authorization: Bearer <device id>.<secret>`: 401 when
 missing, malformed or wrong, 403 when the device is revoked or a request names another
@@ -31,15 +38,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import time
 import zlib
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -48,15 +52,15 @@ from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
+from kenttä_sync.errortext import field_names, unquoted
 from kenttä_sync.schema import SyncSchema
-from kenttä_sync.server import enrolment
+from kenttä_sync.server import enrolment, errors, openapi
+from kenttä_sync.server.errors import ErrorBody, HttpError, failure, guarded, status_of
+from kenttä_sync.server.recovery import NONCE_PATTERN
 from kenttä_sync.server.stores import StorePool
 
-logger = logging.getLogger("kenttä_sync.server")
-T = TypeVar("T")
 MAX_COMPRESSED = 32 * 1024 * 1024
 MAX_BODY = 128 * 1024 * 1024
-_STATUS = {"bad_request": 400, "version": 409, "sequence_gap": 409, "not_enrolled": 403}
 _bearer = HTTPBearer(auto_error=False, description="<device id>.<secret> from enrolment")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
@@ -68,6 +72,8 @@ class EnrollRequest(BaseModel):
     protocol_version: int
     schema_name: str = Field(max_length=100)
     schema_version: int
+    # the device's random value: with it, a lost reply may be fetched again (enrolment.py)
+    nonce: str | None = Field(default=None, pattern=f"^{NONCE_PATTERN.pattern}$")
 
 
 class EnrollResponse(BaseModel):
@@ -92,17 +98,6 @@ class StatusResponse(BaseModel):
     schema_name: str
     schema_version: int
     server_time: int
-
-
-class ErrorBody(BaseModel):
-    detail: str
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -156,31 +151,23 @@ def create_app(
         version=f"protocol {PROTOCOL_VERSION}",
         docs_url=None,
         redoc_url=None,
-        max_body_size=MAX_COMPRESSED,
+        max_body_size=None,  # errors.Contained limits bodies (413 with a reason)
         telemetry={"tracing": False, "metrics": False, "logs": False,
                    "operation_spans": False, "auto_configure": False},
     )  # fmt: skip
     app.state.pool = pool
 
-    @app.exception_handler(HttpError)
-    async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # never echo the input back (it may hold personal data, or bytes that are not UTF-8)
-        errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type", "")),
-             "msg": str(e.get("msg", ""))[:200]}
-            for e in exc.errors()[:20]
-        ]  # fmt: skip
-        return JSONResponse({"detail": errors}, status_code=422)
+    errors.install(app, field_names(EnrollRequest) | protocol.FIELDS, MAX_COMPRESSED)
+    openapi.describe(app)
 
     @app.post(
         "/v1/enroll",
         response_model=EnrollResponse,
-        responses={**_ERRORS, 409: {"model": ErrorBody, "description": "version mismatch"}},
+        responses={
+            **_ERRORS,
+            403: {"model": ErrorBody, "description": "the device id is already enrolled"},
+            409: {"model": ErrorBody, "description": "version mismatch"},
+        },
     )
     async def enroll(body: EnrollRequest) -> EnrollResponse:
         """Exchange a one-time enrolment code for this device's secret."""
@@ -191,14 +178,19 @@ def create_app(
                 409,
                 f"this server needs sync protocol version {PROTOCOL_VERSION} and schema "
                 f"{schema.name} version {schema.version}; the device has protocol "
-                f"{body.protocol_version}, schema {body.schema_name} version "
-                f"{body.schema_version}",
+                f"{body.protocol_version}, "
+                f"{'schema ' + schema.name if body.schema_name == schema.name else 'another schema'}"
+                f" version {body.schema_version}",
             )
 
         def work() -> EnrollResponse:
             with pool.store(keep=(HttpError,)) as central:
                 try:
-                    secret, dev = enrolment.redeem(central, body.code, body.device_id, body.name)
+                    secret, dev = enrolment.redeem(
+                        central, body.code, body.device_id, body.name, body.nonce
+                    )
+                except enrolment.DeviceIdTaken as exc:
+                    raise HttpError(403, str(exc)) from None
                 except enrolment.EnrolmentError as exc:
                     raise HttpError(401, str(exc)) from None
                 code = enrolment.device_code(central, dev.device_id)
@@ -208,7 +200,7 @@ def create_app(
                 schema_version=schema.version, device_code=code,
             )  # fmt: skip
 
-        return await run_in_threadpool(_guarded, work)
+        return await run_in_threadpool(guarded, work)
 
     @app.get("/v1/status", response_model=StatusResponse, responses=_ERRORS)
     async def status(creds: Credentials) -> StatusResponse:
@@ -225,7 +217,7 @@ def create_app(
                 schema_version=schema.version, server_time=int(time.time()),
             )  # fmt: skip
 
-        return await run_in_threadpool(_guarded, work)
+        return await run_in_threadpool(guarded, work)
 
     @app.post(
         "/v1/sync",
@@ -274,8 +266,8 @@ def create_app(
             except HttpError:
                 raise
             except Exception as exc:  # the connection was retired by the pool
-                return _failure(schema, exc)
-            return _status_of(answer), answer
+                return failure(schema, exc)
+            return status_of(answer), answer
 
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
@@ -298,53 +290,9 @@ def create_app(
                         report=counter_report,
                     )  # fmt: skip
                 except counters.CounterError as exc:
-                    raise HttpError(400, str(exc)) from None
+                    raise HttpError(400, unquoted(str(exc))) from None
             return JSONResponse(answer)
 
-        return await run_in_threadpool(_guarded, work)
+        return await run_in_threadpool(guarded, work)
 
     return app
-
-
-def _guarded(work: Callable[[], T]) -> T:
-    """Run `work`; a database that is busy or gone becomes a 503 (the client retries)."""
-    try:
-        return work()
-    except HttpError:
-        raise
-    except Exception as exc:
-        if any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
-            logger.warning("request failed: database unavailable (%s)", type(exc).__name__)
-            raise HttpError(503, "the database is busy or unavailable; try again") from None
-        raise
-
-
-def _failure(schema: SyncSchema, exc: Exception) -> tuple[int, bytes]:
-    """A request the store could not process. A busy or lost database is 503 (the client
-    retries); anything else (e.g. a value of the wrong type for its column, which the
-    central store does not refuse per change yet) is a 400 protocol error. The database
-    transaction was rolled back either way; the message names only the exception type."""
-    name = type(exc).__name__
-    # OperationalError of sqlite3 or psycopg (deadlock, serialisation, lost connection …)
-    if any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
-        logger.warning("sync request failed: database unavailable (%s)", name)
-        return 503, b'{"detail": "the database is busy or unavailable; try again"}'
-    logger.warning("sync request refused: the store could not apply it (%s)", name)
-    body = protocol.ErrorResponse(
-        schema_name=schema.name, schema_version=schema.version, code="bad_request",
-        message=f"the office could not apply this request ({name}); nothing was applied",
-    )  # fmt: skip
-    return 400, body.model_dump_json().encode()
-
-
-def _status_of(answer: bytes) -> int:
-    """The HTTP status of a protocol answer (an error answer is small; others are 200)."""
-    if len(answer) > 8192:
-        return 200
-    try:
-        parsed = json.loads(answer)
-    except ValueError:
-        return 200
-    if parsed.get("kind") != "error":
-        return 200
-    return _STATUS.get(parsed.get("code"), 400)

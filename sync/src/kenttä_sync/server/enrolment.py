@@ -5,7 +5,13 @@ Tables (created here with this module's own DDL over the central store's `Db`):
 
 * `_enrol_codes`: one-time enrolment codes. Only a SHA-256 hash of the code is stored, with
   the scopes and role it grants and its expiry; redeeming it is one conditional UPDATE, so
-  two devices racing for one code cannot both win.
+  two devices racing for one code cannot both win. A device id is bound to one credential
+  for ever: a code redeemed with a device id the store already knows is refused (and stays
+  unspent). A lost enrolment reply is recoverable: the device sends a random `nonce` with
+  the redeem (only its hash is kept, with a random `salt`; the secret is
+  HMAC-SHA256(salt, nonce)), and the same code, device id and nonce may fetch the same
+  secret again once, within `recovery.RETRY_SECONDS` of the redeem. Anyone else replaying the code
+  (another device id, or without the nonce) is refused like a used code.
 * `_device_auth`: per device, a hash of its secret (`secret_hash`; the secret itself is
   never stored centrally), the bundle key derived from the secret (HKDF; bundles are
   symmetric, so the office must hold the key: anyone with the central database can make
@@ -19,7 +25,6 @@ Secrets are 32 random bytes, URL-safe base64. A device authenticates with
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -31,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kenttä_sync.central import CentralStore
+from kenttä_sync.server import recovery
 
 ROLES = ("coach", "coordinator", "supervisor")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -40,7 +46,7 @@ DDL = """
 CREATE TABLE IF NOT EXISTS _enrol_codes (
   code_hash TEXT PRIMARY KEY, scopes TEXT NOT NULL, role TEXT NOT NULL,
   created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-  used_at BIGINT, device_id TEXT
+  used_at BIGINT, device_id TEXT, nonce_hash TEXT, salt TEXT, retried_at BIGINT
 );
 CREATE TABLE IF NOT EXISTS _device_auth (
   device_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, bundle_key TEXT NOT NULL,
@@ -59,6 +65,11 @@ DEVICE_CODE_LENGTH = 4  # short, readable, unique per store: voucher numbers car
 
 class EnrolmentError(PermissionError):
     """A code that is unknown, used or expired (one message for all three)."""
+
+
+class DeviceIdTaken(EnrolmentError):
+    """A redeem naming a device id the store already knows (its credential is never
+    replaced; a laptop whose enrolment was revoked needs a new device id)."""
 
 
 class Unauthenticated(PermissionError):
@@ -98,6 +109,7 @@ def install(central: CentralStore) -> None:
 
     with central.db.transaction():
         central.db.script(DDL)
+        recovery.add_columns(central)
     counters.install(central.db)
 
 
@@ -169,36 +181,83 @@ def new_code(
 
 
 def redeem(
-    central: CentralStore, code: str, device_id: str, name: str | None = None
-) -> tuple[str, DeviceAuth]:
-    """Exchange a code for a new device secret; registers the device's scopes."""
+    central: CentralStore, code: str, device_id: str, name: str | None = None,
+    nonce: str | None = None,
+) -> tuple[str, DeviceAuth]:  # fmt: skip
+    """Exchange a code for a new device secret; registers the device's scopes.
+
+    `nonce`: the device's random value (32–128 URL-safe characters); the same code, device
+    id and nonce get the same secret again once within RETRY_SECONDS (a lost reply)."""
     if not device_id or len(device_id) > 64 or not device_id.isascii() or "." in device_id:
         raise EnrolmentError("invalid device id")
+    if nonce is not None and not recovery.NONCE_PATTERN.fullmatch(nonce):
+        raise EnrolmentError("invalid enrolment nonce (32–128 URL-safe characters)")
     now = _now()
-    secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
     with central.db.transaction():
+        central.db.execute(  # a finished window needs no salt any more
+            "UPDATE _enrol_codes SET salt = NULL WHERE salt IS NOT NULL AND used_at < ?",
+            (now - recovery.RETRY_SECONDS,),
+        )
+        again = _retried(central, code, device_id, nonce, now)
+        if again is not None:
+            return again, _device_or_fail(central, device_id)
+        salt = secrets.token_hex(32) if nonce is not None else None
         rows = central.db.execute(
-            "UPDATE _enrol_codes SET used_at = ?, device_id = ?"
+            "UPDATE _enrol_codes SET used_at = ?, device_id = ?, nonce_hash = ?, salt = ?"
             " WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?"
             " RETURNING scopes, role",
-            (now, device_id, _hash(normalise_code(code)), now),
-        )
+            (now, device_id, None if nonce is None else recovery.nonce_hash(nonce), salt,
+             _hash(normalise_code(code)), now),
+        )  # fmt: skip
         if not rows:
             raise EnrolmentError("the enrolment code is unknown, already used or expired")
         scopes, role = json.loads(rows[0][0]), rows[0][1]
-        central.db.execute(
+        if central.db.execute("SELECT 1 FROM _devices WHERE device_id = ?", (device_id,)):
+            raise DeviceIdTaken(_TAKEN)  # the transaction rolls back: the code stays unspent
+        secret = recovery.new_secret(salt, nonce)
+        made = central.db.execute(
             "INSERT INTO _device_auth (device_id, secret_hash, bundle_key, role, name,"
-            " enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
-            " secret_hash = excluded.secret_hash, bundle_key = excluded.bundle_key,"
-            " role = excluded.role, name = excluded.name, enrolled_at = excluded.enrolled_at,"
-            " revoked_at = NULL",
+            " enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING"
+            " RETURNING device_id",
             (device_id, secret_hash(secret), bundle_key(secret, device_id).hex(), role, name, now),
         )
+        if not made:
+            raise DeviceIdTaken(_TAKEN)
         central.register_device(device_id, scopes, name)
         assign_device_code(central, device_id)
-    auth = device(central, device_id)
-    assert auth is not None
-    return secret, auth
+    return secret, _device_or_fail(central, device_id)
+
+
+_TAKEN = (
+    "this device id is already enrolled at the office; an enrolment is never moved to "
+    "another credential (a laptop whose enrolment was revoked needs a new device id)"
+)
+
+
+def _retried(
+    central: CentralStore, code: str, device_id: str, nonce: str | None, now: int
+) -> str | None:
+    """The secret of an enrolment this device (same code, id and nonce) finished within
+    RETRY_SECONDS and has not fetched again yet, if its credential still stands."""
+    if nonce is None:
+        return None
+    secret = recovery.fetch_again(central, _hash(normalise_code(code)), device_id, nonce, now)
+    if secret is None:
+        return None
+    auth = central.db.execute(
+        "SELECT secret_hash FROM _device_auth WHERE device_id = ? AND revoked_at IS NULL",
+        (device_id,),
+    )
+    if not auth or not hmac.compare_digest(str(auth[0][0]), secret_hash(secret)):
+        return None
+    return secret
+
+
+def _device_or_fail(central: CentralStore, device_id: str) -> DeviceAuth:
+    found = device(central, device_id)
+    if found is None:
+        raise EnrolmentError("the enrolment code is unknown, already used or expired")
+    return found
 
 
 def device(central: CentralStore, device_id: str) -> DeviceAuth | None:

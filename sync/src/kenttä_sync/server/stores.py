@@ -7,7 +7,8 @@ threads at once. Only the first connection installs the schema (DDL such as CREA
 IF NOT EXISTS takes table locks on PostgreSQL, which would deadlock with pushes under
 load); later ones just connect. A connection that raised a database error is closed and
 replaced, so a restarted database or a broken socket heals itself. SQLite connections wait
-up to a minute for the single writer.
+up to a minute for the single writer, and a request waits at most `WAIT_SECONDS` for a free
+connection (then `PoolBusy`, which the server answers with 503): no request waits unbounded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from kenttä_sync.central import CentralStore
 from kenttä_sync.db import PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.schema import SyncSchema
 from kenttä_sync.server import enrolment
+
+WAIT_SECONDS = 60.0
+STATEMENT_TIMEOUT_MS = 120_000
+
+
+class PoolBusy(RuntimeError):
+    """Every connection stayed in use for WAIT_SECONDS (the server answers 503)."""
 
 
 class StoreUrlError(ValueError):
@@ -51,15 +59,19 @@ def _installed(central: CentralStore) -> bool:
     return bool(found)
 
 
-def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -> CentralStore:
+def connect_central(
+    url: str, schema: SyncSchema, install: bool | None = True, serving: bool = False
+) -> CentralStore:
     """A central store over a new connection. `install`: True creates (or upgrades) the
     tables, False never, None only when the store is new (administration commands, so they
-    take no table locks on a busy store)."""
+    take no table locks on a busy store). `serving`: a connection of the server's pool,
+    whose PostgreSQL statements stop after STATEMENT_TIMEOUT_MS (a 503 to the client)."""
     kind, where = parse_store_url(url)
     if kind == "postgres":
         import psycopg
 
-        central = CentralStore(PostgresDb(psycopg.connect(where)), schema)
+        extra = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"} if serving else {}
+        central = CentralStore(PostgresDb(psycopg.connect(where, **extra)), schema)
     else:
         create_private_file(where)  # mode 0600, and so its -wal and -shm
         conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False)
@@ -75,9 +87,11 @@ def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -
     return central
 
 
-def open_central(url: str, schema: SyncSchema, install: bool | None = None) -> CentralStore:
+def open_central(
+    url: str, schema: SyncSchema, install: bool | None = None, serving: bool = False
+) -> CentralStore:
     """A central store with the server's tables (created if the store is new)."""
-    return connect_central(url, schema, install=install)
+    return connect_central(url, schema, install=install, serving=serving)
 
 
 class StorePool:
@@ -90,7 +104,9 @@ class StorePool:
         self.size = size or (2 if kind == "sqlite" else 8)
         self._idle: queue.LifoQueue[CentralStore] = queue.LifoQueue()
         self._lock = threading.Lock()
-        self._all = [open_central(url, schema, install=True)]  # fail at start-up, not later
+        self._all = [
+            open_central(url, schema, install=True, serving=True)
+        ]  # fail at start-up, not later
         self._idle.put(self._all[0])
         self._made = 1
 
@@ -100,7 +116,7 @@ class StorePool:
         try:
             central = self._idle.get_nowait()
         except queue.Empty:
-            central = self._grow() or self._idle.get()
+            central = self._grow() or self._wait()
         try:
             yield central
         except keep:
@@ -111,6 +127,12 @@ class StorePool:
             raise
         else:
             self._release(central)
+
+    def _wait(self) -> CentralStore:
+        try:
+            return self._idle.get(timeout=WAIT_SECONDS)
+        except queue.Empty:
+            raise PoolBusy("every database connection is busy") from None
 
     def _release(self, central: CentralStore) -> None:
         if central.db.in_transaction():  # never hand on a connection mid-transaction
@@ -124,7 +146,7 @@ class StorePool:
                 return None
             self._made += 1
         try:
-            central = connect_central(self.url, self.schema, install=False)
+            central = connect_central(self.url, self.schema, install=False, serving=True)
         except BaseException:
             with self._lock:
                 self._made -= 1
