@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kenttä.domain import localtime
 from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
 from kenttä.services.context import Workspace
 from kenttä.services.session_lock import IdleLock
@@ -105,7 +106,7 @@ class KenttaApp(App[None]):
         self, ws: Workspace, *, today: date | None = None, language: str | None = None
     ) -> None:
         self.ws = ws
-        self.today = today or date.today()
+        self.today = today or localtime.today()
         self.db_lock = threading.RLock()
         set_language(language or getattr(ws.config, "language", None) or "fi")
         super().__init__()
