@@ -57,9 +57,7 @@ def test_binding_is_sqlcipher4_with_fts5_and_the_same_defaults(tmp_path: Path) -
             assert conn.execute(f"PRAGMA {pragma}").fetchone()[0] == expected, pragma
         conn.execute("CREATE VIRTUAL TABLE t USING fts5(a)")
         conn.execute("INSERT INTO t(a) VALUES ('hyvä päivä')")
-        assert conn.execute("SELECT a FROM t WHERE t MATCH 'päivä'").fetchall() == [
-            ("hyvä päivä",)
-        ]
+        assert conn.execute("SELECT a FROM t WHERE t MATCH 'päivä'").fetchall() == [("hyvä päivä",)]
         conn.execute("SELECT jsonb('{}')")  # JSONB, which the previous binding also had
     finally:
         conn.close()
