@@ -74,7 +74,7 @@ def test_nul_byte_and_mojibake_reject_their_rows_only() -> None:
 
 
 def test_utf8_bytes_inside_a_1252_file_never_store_mojibake(workspace: Workspace) -> None:
-    data = "nimi;kunta\n".encode() + "Pörssi Oy;Kuopio\n".encode("cp1252")
+    data = b"nimi;kunta\n" + "Pörssi Oy;Kuopio\n".encode("cp1252")
     data += "Mäntylä Oy;Tervo\n".encode()  # a line pasted from a UTF-8 file
     result = import_csv(workspace, "employers", data)
     assert result.source is not None and result.source.encoding == "cp1252"
