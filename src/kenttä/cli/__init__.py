@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -74,7 +75,18 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         ctx.invoke(cli.get_command(ctx, "open"))
 
 
+def _tolerant_console() -> None:
+    """Text a legacy code page cannot show (a Windows console or pipe in cp850/cp1252)
+    comes out as `?` instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
+    _tolerant_console()
     outcome: list[object] = []
 
     def call() -> None:
