@@ -30,12 +30,17 @@ for exe in kentta kenttä; do
 done
 
 export PATH="$UV_TOOL_BIN_DIR:$PATH"
-export KENTTA_DATA_DIR="$work/data" KENTTA_CONFIG="$work/config.toml"
+# a home folder with Scandinavian letters, as a caseworker's often is
+export KENTTA_DATA_DIR="$work/Käyttäjä Öhman/data" KENTTA_CONFIG="$work/Käyttäjä Öhman/config.toml"
 unset KENTTA_DB KENTTA_PASSPHRASE
 cd "$work"  # not the source tree: the installed package, nothing else
 kentta --help >"$work/help.txt"
 grep -q "demo" "$work/help.txt" || { echo "check_wheels: kentta --help lists no demo" >&2; exit 1; }
 "kenttä" --help >/dev/null
-demo_db="$(kentta demo --no-ui --path "$work/demo.db")"
-[ -s "$work/demo.db" ] || { echo "check_wheels: demo --no-ui wrote no database" >&2; exit 1; }
+demo_db="$(kentta demo --no-ui)"
+[ -s "$demo_db" ] || { echo "check_wheels: demo --no-ui wrote no database" >&2; exit 1; }
+case "$demo_db" in
+  "$KENTTA_DATA_DIR"/*) ;;
+  *) echo "check_wheels: the demo is not in KENTTA_DATA_DIR" >&2; exit 1 ;;
+esac
 echo "check_wheels: both wheels install with uv tool; kentta and kenttä run (demo: ${demo_db##*/})"

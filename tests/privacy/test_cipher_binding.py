@@ -61,3 +61,14 @@ def test_binding_is_sqlcipher4_with_fts5_and_the_same_defaults(tmp_path: Path) -
         conn.execute("SELECT jsonb('{}')")  # JSONB, which the previous binding also had
     finally:
         conn.close()
+
+
+def test_encrypted_store_in_a_home_folder_with_scandinavian_letters(tmp_path: Path) -> None:
+    from kenttä.store.db import open_store
+
+    folder = tmp_path / "Käyttäjät" / "Åsa Öhman" / "AppData"
+    folder.mkdir(parents=True)
+    store = open_store(folder / "kenttä.db", passphrase="pässi sana")
+    store.close()
+    assert crypto.is_encrypted(folder / "kenttä.db")
+    assert crypto.verify_passphrase(folder / "kenttä.db", "pässi sana")
