@@ -81,5 +81,6 @@ def test_local_date_reads_dates_and_timestamps() -> None:
     assert local_date("2026-12-03T22:30:00+00:00") == date(2026, 12, 4)
     assert local_date("2026-12-03T22:30:00") == date(2026, 12, 4)  # naive stored means UTC
     assert local_date(datetime(2026, 12, 4, 0, 30, tzinfo=HELSINKI)) == date(2026, 12, 4)
+    assert local_date("2026-01-01/2026-12-31") == date(2026, 1, 1)  # a period: its start
     with pytest.raises(ValueError):
         local_date("3.12.2026")

@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("kenttä.cli.app_cmds:open_app", "Open the app on the local database."),
     "demo": ("kenttä.cli.app_cmds:demo", "Open the app on a generated demo caseload."),
     "seed": ("kenttä.cli.data_cmds:seed", "Generate synthetic data at scale."),
-    "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV."),
+    "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV or .xlsx."),
     "export": ("kenttä.cli.data_cmds:export", "Export a table in canonical JSONL or CSV."),
     "report": ("kenttä.cli.report_cmds:report", "ESF monitoring, follow-up and quality reports."),
     "voucher": ("kenttä.cli.voucher_cmds:voucher", "Issue, list and cancel service vouchers."),

@@ -33,15 +33,17 @@ def local_datetime(value: datetime | str) -> datetime:
 
 
 def local_date(value: date | datetime | str) -> date:
-    """The Helsinki day of a timestamp; a plain date (or `YYYY-MM-DD` text) is itself.
+    """The Helsinki day of a timestamp; a plain date is itself.
 
-    Raises ValueError for text that is neither.
+    Text: an ISO timestamp (`YYYY-MM-DDTHH:MM…`, a space for the T too) is converted; any
+    other text starting with `YYYY-MM-DD` (a date, a period `…/…`) is that date. Raises
+    ValueError for text that is neither.
     """
     if isinstance(value, datetime):
         return local_datetime(value).date()
     if isinstance(value, date):
         return value
     text = value.strip()
-    if len(text) <= 10:
-        return date.fromisoformat(text)
-    return local_datetime(text).date()
+    if len(text) > 10 and text[10] in "T ":
+        return local_datetime(text).date()
+    return date.fromisoformat(text[:10])
