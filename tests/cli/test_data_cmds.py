@@ -77,13 +77,16 @@ def test_import_reports_bad_lines_and_summary(capsys, db: str, tmp_path: Path) -
     )
     code, out, err = call(capsys, "--db", db, "import", "clients", str(csv))
     assert code == 0
-    assert out.strip() == "imported 1, updated 0, unchanged 0, rejected 1"
+    assert out.strip() == (
+        "imported 1, updated 0, unchanged 0, rejected 1 (read as UTF-8 with BOM, separated by ;)"
+    )
     assert err.strip().splitlines() == ["line 3: municipality: unknown municipality name"]
     code, out, _ = call(capsys, "--db", db, "import", "clients", str(csv), "--json")
     assert code == 0
     assert json.loads(out) == {
         "imported": 0, "updated": 0, "unchanged": 1, "rejected": 1,
         "errors": [{"line": 3, "reason": "municipality: unknown municipality name"}],
+        "format": "csv", "encoding": "utf-8-sig", "delimiter": ";",
     }  # fmt: skip
 
 
@@ -102,7 +105,7 @@ def test_import_dry_run(capsys, db: str, tmp_path: Path) -> None:
         (["import", "clients", "missing.csv"], "no file"),
         (["import", "vouchers", "x.csv"], "vouchers"),
         (["import", "clients", "{noheader}"], "last_name"),
-        (["import", "clients", "{binary}"], "UTF-8"),
+        (["import", "clients", "{binary}"], "UTF-16"),
     ],
 )
 def test_import_errors_are_one_line(capsys, db: str, tmp_path: Path, args, needle) -> None:

@@ -14,8 +14,11 @@ import pytest
 from kenttä.services.seed import seeded_henkilotunnus
 from kenttä.store import fts
 from kenttä.store.db import open_store
+from tests.platforms import posix_only
 
 KENTTA = str(Path(sys.executable).with_name("kenttä"))
+
+pytestmark = posix_only("kills the child with SIGKILL")
 
 
 def start(*args: str) -> subprocess.Popen[bytes]:

@@ -12,6 +12,7 @@ from kenttä.config import Config
 from kenttä.services.context import Workspace
 from kenttä.store import crypto
 from kenttä.store.db import StoreError, open_store
+from tests.platforms import posix_only
 from tests.privacy import canary
 from tests.privacy.conftest import add_canary, write_config
 
@@ -217,6 +218,7 @@ def _in_terminal(args: list[str], env: dict[str, str], answers: list[str]) -> tu
     return proc.wait(timeout=60), seen.decode("utf-8", "replace")
 
 
+@posix_only("drives the prompt through a pseudo-terminal (pty)")
 def test_prompt_at_a_terminal_hides_the_passphrase(tmp_path: Path, cli_env: dict[str, str]) -> None:
     ws = _workspace(Path(cli_env["KENTTA_DB"]), PASS)
     client_id = add_canary(ws)

@@ -202,7 +202,7 @@ def test_quoted_cells_with_line_breaks_keep_physical_line_numbers(
     ("content", "message"),
     [
         (b"", "empty"),
-        (b"\xff\xfe\x00n\x00a\x00m\x00e", "not UTF-8"),
+        (b"\xff\xfe\x00n\x00a\x00", "starts as UTF-16"),
         (b"etunimi;kunta\nAino;Kuopio\n", "last_name"),
     ],
 )

@@ -18,9 +18,10 @@ import pytest
 from kenttä.config import Config
 from kenttä.services.context import Workspace
 from kenttä.store.db import open_store
+from tests.platforms import posix_only
 from tests.ui.caseload import build_caseload
 
-pytestmark = [pytest.mark.tmux, pytest.mark.slow]
+pytestmark = [pytest.mark.tmux, pytest.mark.slow, posix_only("tmux runs on POSIX systems")]
 
 NOTE = "Tmux-merkintä: sovittiin työkokeilusta"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -16,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("kenttä.cli.app_cmds:init", "Create the local database (and its folder)."),
     "demo": ("kenttä.cli.app_cmds:demo", "Open the app on a generated demo caseload."),
     "seed": ("kenttä.cli.data_cmds:seed", "Generate synthetic data at scale."),
-    "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV."),
+    "import": ("kenttä.cli.data_cmds:import_", "Import clients or employers from CSV or .xlsx."),
     "export": ("kenttä.cli.data_cmds:export", "Export a table in canonical JSONL or CSV."),
     "report": ("kenttä.cli.report_cmds:report", "ESF monitoring, follow-up and quality reports."),
     "voucher": ("kenttä.cli.voucher_cmds:voucher", "Issue, list and cancel service vouchers."),
@@ -76,7 +77,18 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         ctx.invoke(cli.get_command(ctx, "open"))
 
 
+def _tolerant_console() -> None:
+    """Text a legacy code page cannot show (a Windows console or pipe in cp850/cp1252)
+    comes out as `?` instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
+    _tolerant_console()
     outcome: list[object] = []
 
     def call() -> None:

@@ -58,11 +58,16 @@ def seed(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--dry-run", is_flag=True, help="Check the file and count, write nothing.")
+@click.option("--sheet", help="The .xlsx sheet to read (default: the first).")
 @click.pass_obj
-def import_(obj: CliContext, table: str, file: Path, as_json: bool, dry_run: bool) -> None:
-    """Import clients or employers from a CSV file (`;` or `,`, UTF-8, Finnish headers ok).
+def import_(
+    obj: CliContext, table: str, file: Path, as_json: bool, dry_run: bool, sheet: str | None
+) -> None:
+    """Import clients or employers from a CSV or .xlsx file, as Excel in Finland saves them.
 
-    Bad rows are reported as `line N: reason` and left out; the rest are written together.
+    CSV in UTF-8, UTF-16 ("Unicode text") or Windows-1252, separated by tab, `;` or `,`;
+    Finnish headers are fine. The encoding used is reported. Bad rows are reported as
+    `line N: reason` and left out; the rest are written together.
     """
     from kenttä.services.csv_import import CsvImportError, import_csv
 
@@ -72,7 +77,7 @@ def import_(obj: CliContext, table: str, file: Path, as_json: bool, dry_run: boo
         raise CommandError(f"no file {file}")
     ws = obj.workspace()
     try:
-        result = import_csv(ws, table, file, dry_run=dry_run)
+        result = import_csv(ws, table, file, dry_run=dry_run, sheet=sheet)
     except CsvImportError as exc:
         raise CommandError(f"{file.name}: {exc}") from None
     finally:
@@ -82,7 +87,8 @@ def import_(obj: CliContext, table: str, file: Path, as_json: bool, dry_run: boo
     else:
         for error in result.errors:
             click.echo(str(error), err=True)
-        click.echo(("dry run: " if dry_run else "") + result.summary())
+        read_as = f" ({result.source.describe()})" if result.source else ""
+        click.echo(("dry run: " if dry_run else "") + result.summary() + read_as)
 
 
 @click.command("export")

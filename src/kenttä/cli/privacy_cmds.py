@@ -14,12 +14,13 @@ from pathlib import Path
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.domain import localtime
 from kenttä.services.context import Workspace
 
 
 def _today(value: str | None) -> date:
     if value is None:
-        return date.today()
+        return localtime.today()
     try:
         return date.fromisoformat(value)
     except ValueError:

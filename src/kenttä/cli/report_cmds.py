@@ -7,12 +7,12 @@ status, dates and outcome. Bad input is one line on stderr and exit status 1.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any
 
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.domain import localtime
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
 from kenttä.store.files import write_private
@@ -214,7 +214,7 @@ def followups_cmd(
 
     fmt = _fmt(fmt, as_json, out)
     try:
-        day = parse_day(today, "--today") if today else date.today()
+        day = parse_day(today, "--today") if today else localtime.today()
         since_day = parse_day(since, "--since") if since else None
     except ReportError as exc:
         raise CommandError(str(exc)) from None

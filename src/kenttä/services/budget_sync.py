@@ -35,6 +35,7 @@ from typing import Any
 
 from kenttä_sync import counters
 
+from kenttä.domain import localtime
 from kenttä.services import budget_orders, escrow
 from kenttä.services.budget_orders import BudgetOrderError
 from kenttä.services.context import Workspace, utc_now
@@ -256,7 +257,7 @@ def find_budget(db: Any, programme: str, on: date | None = None) -> counters.Cou
     """The programme's budget current on a day (default: today), or the only one it has."""
     found = counters.counters(db, programme)
     if on is not None or len(found) > 1:
-        day = (on or date.today()).isoformat()
+        day = (on or localtime.today()).isoformat()
         found = [c for c in found if c.period.split("/")[0] <= day <= c.period.split("/")[-1]]
     if len(found) != 1:
         raise counters.CounterError(

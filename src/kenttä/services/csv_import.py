@@ -1,6 +1,8 @@
-"""Importing clients and employers from CSV (DESIGN §5), as Excel in Finland writes it.
+"""Importing clients and employers from CSV or .xlsx (DESIGN §5), as Excel in Finland writes it.
 
-- Delimiter `;` or `,` (sniffed from the header), UTF-8 with or without BOM.
+- The file is read by `table_files`: CSV in UTF-8 (BOM or not), UTF-16 or Windows-1252, tab,
+  `;` or `,` separated, or an .xlsx sheet; the result says which encoding was used. Rows with
+  a NUL byte or mojibake are refused there, line by line.
 - Headers in English or Finnish (aliases in `csv_columns`); unknown headers are ignored.
 - Every bad row is reported as `line N: reason`, N the physical line in the file (the header
   is line 1), and left out; the reason never repeats the personal data it is about.
@@ -19,8 +21,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -41,6 +41,7 @@ from kenttä.services.data.csv_columns import (
 )
 from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
 from kenttä.services.roles import may, own_scopes, require
+from kenttä.services.table_files import LineError, TableFile, TableFileError, read_table
 from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
 
@@ -52,15 +53,6 @@ class CsvImportError(ValueError):
     """The file as a whole cannot be imported (unreadable, unknown table, missing header)."""
 
 
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
 @dataclass
 class ImportResult:
     table: str
@@ -69,6 +61,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[LineError] = field(default_factory=list)
     dry_run: bool = False
+    source: TableFile | None = None  # how the file was read (encoding, delimiter, sheet)
 
     @property
     def rejected(self) -> int:
@@ -87,6 +80,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "errors": [{"line": e.line, "reason": e.reason} for e in self.errors],
+            **(self.source.as_dict() if self.source else {}),
         }
 
 
@@ -100,27 +94,10 @@ class _Row:
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Decode and split a CSV file: (header cells, [(physical line, cells)])."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CsvImportError(
-            f"the file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
-        ) from None
-    if not text.strip():
-        raise CsvImportError("the file is empty")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-        rows: list[tuple[int, list[str]]] = []
-        line = reader.line_num
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if any(c.strip() for c in cells):
-                rows.append((start, cells))
-    except csv.Error as exc:
-        raise CsvImportError(f"line {reader.line_num}: not valid CSV ({exc})") from None
-    return header, rows
+        table = read_table(data)
+    except TableFileError as exc:
+        raise CsvImportError(str(exc)) from None
+    return table.header, table.rows
 
 
 def _reason(exc: ValidationError) -> str:
@@ -243,8 +220,9 @@ def import_csv(
     source: Path | str | bytes,
     *,
     dry_run: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
-    """Import a CSV file (path or bytes) into `clients` or `employers`."""
+    """Import a CSV or .xlsx file (path or bytes) into `clients` or `employers`."""
     if table not in TABLES:
         raise CsvImportError(f"cannot import {table!r}: use clients or employers")
     require(ws, f"import_{table}")
@@ -256,10 +234,13 @@ def import_csv(
         except OSError as exc:
             raise CsvImportError(f"cannot read {source}: {exc.strerror or exc}") from None
     fmt = TABLES[table]
-    result = ImportResult(table, dry_run=dry_run)
-    header, rows = read_rows(data)
+    try:
+        source = read_table(data, sheet=sheet)
+    except TableFileError as exc:
+        raise CsvImportError(str(exc)) from None
+    result = ImportResult(table, dry_run=dry_run, source=source, errors=list(source.errors))
     importer = _Importer(ws, fmt)
-    good = importer.parse(header, rows, result)
+    good = importer.parse(source.header, source.rows, result)
     existing = importer.existing(good)
     inserts: list[_Row] = []
     updates: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []

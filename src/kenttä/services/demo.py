@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from kenttä.config import Config, data_dir, load_config
+from kenttä.domain import localtime
 from kenttä.services.context import Workspace
 from kenttä.services.data.demo_data import DEMO_USER
 from kenttä.store.db import Store, open_store
@@ -32,7 +33,7 @@ def build_demo(
     # database is current and the app just opens it.
     from kenttä.services.data.demo_clients import DemoBuilder
 
-    builder = DemoBuilder(store, seed, today or date.today(), clients)
+    builder = DemoBuilder(store, seed, today or localtime.today(), clients)
     providers = builder.tray()
     employers = builder.employers(max(8, clients // 4))
     builder.clients(employers, providers)
@@ -111,7 +112,7 @@ def ensure_demo_database(
     path: str | Path | None = None, *, seed: int = 2016, today: date | None = None
 ) -> Workspace:
     """The demo database (built now if needed) opened as a Workspace of the demo coach."""
-    today = today or date.today()
+    today = today or localtime.today()
     target = Path(path) if path else data_dir() / "demo.db"
     if not _is_current(target, seed, today):
         building = target.with_name(target.name + ".building")

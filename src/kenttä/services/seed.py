@@ -18,6 +18,7 @@ from typing import Any
 
 from kenttä_sync.ids import uuid7
 
+from kenttä.domain import localtime
 from kenttä.services.data import synthetic as syn
 from kenttä.store import fts
 from kenttä.store.db import Store
@@ -121,7 +122,7 @@ def seed(
     started = time.perf_counter()
     conn = store.conn
     offset = conn.execute("SELECT count(*) FROM clients").fetchone()[0]
-    gen = _Generator(random_seed, today or date.today(), offset)
+    gen = _Generator(random_seed, today or localtime.today(), offset)
     per_batch = max(1, batch_rows // (1 + notes_per_client))
     conn.execute("PRAGMA cache_size = -262144")  # 256 MB while loading
     made_notes = 0

@@ -21,6 +21,7 @@ from datetime import date
 
 from kenttä_sync.ids import uuid7
 
+from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus
 from kenttä.services import escrow
 from kenttä.services.context import Workspace, utc_now
@@ -167,7 +168,7 @@ def shares(ws: Workspace, *, programme: str | None = None, on: date | None = Non
 def remaining_for(ws: Workspace, programme: str, today: date | None = None) -> int:
     """What this device can still issue for a programme today (cents; 0 with no share):
     the largest remaining share among the programme's current budgets."""
-    current = shares_in(ws.store.conn, programme=programme, on=today or date.today())
+    current = shares_in(ws.store.conn, programme=programme, on=today or localtime.today())
     return max((max(s.remaining_cents, 0) for s in current), default=0)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Client, Provider, Service, Voucher
 from kenttä.services import voucher_budget
@@ -74,7 +75,7 @@ TRANSITIONS: dict[VoucherStatus, frozenset[VoucherStatus]] = {
 
 
 def _today(today: date | None) -> date:
-    return today or date.today()
+    return today or localtime.today()
 
 
 def _client(ws: Workspace, client_id: str) -> Client:

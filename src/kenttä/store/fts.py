@@ -18,6 +18,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from kenttä.store.processes import pid_alive
+
 # fts table -> (content table, indexed columns)
 FTS_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "notes_fts": ("notes", ("body",)),
@@ -92,12 +94,8 @@ def _bulk_load_running(conn: sqlite3.Connection) -> bool:
     for pid, host in conn.execute("SELECT pid, host FROM _fts_bulk").fetchall():
         if host != _host():
             continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not pid_alive(pid):
             continue  # died: its triggers need repair
-        except PermissionError:
-            pass
         return True
     return False
 

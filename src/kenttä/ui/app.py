@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kenttä.domain import localtime
 from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
 from kenttä.services.context import Workspace
 from kenttä.services.session_lock import IdleLock
@@ -25,6 +26,21 @@ IDLE_CHECK_SECONDS = 15
 WARM_UP_SECONDS = 1.0
 WARM_UP_MODULES = ("kenttä.store.schema", "kenttä_sync.replica", "kenttä.ui.screens.clients")
 MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
+# Ctrl+G, then a number, does what F+number does: for terminals that take the F keys (PuTTY,
+# macOS Terminal, laptops' media keys). Alt+number cannot: terminals send it as ESC+digit,
+# which Textual reads as the macOS Option characters (¡ ™ £ …).
+LEADER_KEY = "ctrl+g"
+LEADER_SECONDS = 3.0
+F_KEY_ALTERNATIVES = {
+    "1": "help",
+    "2": "go('today')",
+    "3": "go('clients')",
+    "4": "go('employers')",
+    "5": "go('vouchers')",
+    "6": "go('sync')",
+    "7": "dashboard",
+    "9": "next_language",
+}
 SCREENS = {
     "today": ("today", "TodayScreen"),
     "clients": ("clients", "ClientsScreen"),
@@ -103,13 +119,15 @@ class KenttaApp(App[None]):
         Binding("f9", "next_language", "keys.language", show=False),
         Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
         Binding("ctrl+q", "quit", "keys.quit", show=False, priority=True),
+        # said once in F1's help text (help.general), not as a row of its own
+        Binding(LEADER_KEY, "leader", "", show=False, priority=True),
     ]
 
     def __init__(
         self, ws: Workspace, *, today: date | None = None, language: str | None = None
     ) -> None:
         self.ws = ws
-        self.today = today or date.today()
+        self.today = today or localtime.today()
         self.db_lock = threading.RLock()
         set_language(language or getattr(ws.config, "language", None) or "fi")
         super().__init__()
@@ -137,7 +155,34 @@ class KenttaApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.idle_lock.touch()
+        if isinstance(event, events.Key) and not event.is_forwarded and self._leader_key(event):
+            return
         await super().on_event(event)
+
+    # -- Ctrl+G, number: the F keys for terminals that take them --------------------------------
+    _leader_at: float | None = None
+
+    def action_leader(self) -> None:
+        import time
+
+        self._leader_at = time.monotonic()
+
+    def _leader_key(self, event: events.Key) -> bool:
+        """The key after Ctrl+G: a number runs its F key's action. True when consumed."""
+        import time
+
+        if self._leader_at is None or event.key == LEADER_KEY:
+            return False
+        pending, self._leader_at = self._leader_at, None
+        if time.monotonic() - pending > LEADER_SECONDS:
+            return False
+        action = F_KEY_ALTERNATIVES.get(event.key)
+        if action is None:
+            return False
+        event.stop()
+        event.prevent_default()
+        self.call_later(self.run_action, action)
+        return True
 
     def lock_if_idle(self) -> None:
         """Lock the screen when the person has been away for `idle_lock_minutes`."""

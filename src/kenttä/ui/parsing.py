@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from kenttä.domain.localtime import local_date
 from kenttä.i18n import t
 
 
@@ -40,11 +41,10 @@ def parse_date(text: str, *, today: date) -> date | None:
 def format_date(value: date | str | None) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
+    try:
+        value = local_date(value)  # a timestamp is dated by its Helsinki day
+    except ValueError:
+        return str(value)
     return f"{value.day}.{value.month}.{value.year}"
 
 

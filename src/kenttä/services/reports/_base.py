@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from kenttä.domain.localtime import local_date
 from kenttä.services.context import Workspace
 from kenttä.services.records import LIVE
 
@@ -57,7 +58,7 @@ def to_day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value)[:10])
+        return local_date(value if isinstance(value, datetime) else str(value))
     except ValueError:
         return None
 

@@ -6,7 +6,6 @@ the next sync. Opened from the Vouchers screen (b)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kenttä.domain.localtime import local_datetime
 from kenttä.i18n import code, t
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.budget_forms import (
@@ -52,9 +52,9 @@ def short_period(start: str, end: str) -> str:
 
 
 def local_time(iso: str) -> str:
-    """The office's UTC time of a snapshot, as a Finnish date and time on this laptop."""
+    """The office's UTC time of a snapshot, as a date and time in Helsinki."""
     try:
-        when = datetime.fromisoformat(iso).astimezone()
+        when = local_datetime(iso)
     except ValueError:
         return iso
     return f"{format_date(when.date())} {when.hour}.{when.minute:02d}"

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import get_current_worker
 
+from kenttä.domain import localtime
 from kenttä.i18n import t
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, resolve_programme
@@ -198,7 +199,7 @@ class DashboardScreen(Translated, Screen):
     ) -> None:
         super().__init__(**kwargs)
         self.ws = ws
-        self.today = today or date.today()
+        self.today = today or localtime.today()
         self.requested_programme = programme
         self.kind = "year"
         self.data: DashboardData | None = None
