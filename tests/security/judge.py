@@ -8,7 +8,7 @@ never from the server's checks.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SCOPE_A, SCOPE_B = "kuopio", "lappi"
@@ -64,6 +64,7 @@ class Snapshot:
     devices: dict[str, tuple]  # other devices' enrolment, sequence and cursor
     merges: set[tuple]
     conflicts: set[tuple]
+    acked: dict[str, int] = field(default_factory=dict)  # every device's acked_seq (not judged)
 
     def __repr__(self) -> str:
         return "<snapshot>"
@@ -91,8 +92,10 @@ def snapshot(central: Any, attacker: str) -> Snapshot:
             rows[spec.name] = {r[names.index("id")]: dict(zip(names, r, strict=True)) for r in data}
         devices: dict[str, tuple] = {}
         names, data = _rows(central, "_devices")
+        acked: dict[str, int] = {}
         for r in data:
             row = dict(zip(names, r, strict=True))
+            acked[str(row["device_id"])] = int(row["acked_seq"])
             if row["device_id"] != attacker:
                 devices[row["device_id"]] = tuple(sorted(row.items()))
         names, data = _rows(central, "_device_auth")
@@ -106,7 +109,7 @@ def snapshot(central: Any, attacker: str) -> Snapshot:
         )
     finally:
         _rollback(central)  # PostgreSQL: end the read transaction (see the next snapshot)
-    return Snapshot(rows, devices, merges, conflicts)
+    return Snapshot(rows, devices, merges, conflicts, acked)
 
 
 _META = {"_stamp", "_clock", "_seq", "_last", "_tx", "_author", "_origin", "_origin_seq"}

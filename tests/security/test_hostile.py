@@ -15,18 +15,17 @@ At least 200 examples per backend under CI (7 tests x 30); fewer locally.
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.pg import CI
+from tests.security.attack import echoes, make_ctx, push_body, send_bundle, send_http
 from tests.security.conftest import EXAMPLES, SHRINK
-from tests.security.hostile import HETUS, KINDS, NAMES, Ctx, batch, garbage_bodies
-from tests.security.judge import ROLES, SCOPE_B, Snapshot, _rollback, schema, violations
-from tests.security.world import REQUEST_TIMEOUT, Laptop, World
+from tests.security.hostile import KINDS, batch, garbage_bodies
+from tests.security.judge import ROLES, SCOPE_B, Snapshot, schema, violations
+from tests.security.world import Laptop, World
 
 PER_TEST = EXAMPLES or (30 if CI else 6)
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if SHRINK else [])
@@ -35,60 +34,6 @@ hostile_settings = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large, HealthCheck.large_base_example],
 )  # fmt: skip
-
-
-def _acked(snap: Snapshot) -> dict[str, int]:
-    out = {}
-    for key, row in snap.devices.items():
-        if not key.startswith("auth:"):
-            values = dict(row)
-            out[str(values["device_id"])] = int(values["acked_seq"])
-    return out
-
-
-def _echoes(text: str, sent: list[Any]) -> list[str]:
-    blob = json.dumps(sent, ensure_ascii=False, default=str)
-    out = []
-    for value in [*HETUS, *NAMES]:
-        if value in blob and (value in text or json.dumps(value)[1:-1] in text):
-            out.append("a response repeats a personal value the attacker sent")
-    return out
-
-
-def _send_http(world: World, attacker: Laptop, body: bytes) -> tuple[list[str], str, Any]:
-    try:
-        answer = world.http.post(
-            f"{world.url}/v1/sync", content=body, timeout=REQUEST_TIMEOUT,
-            headers={**attacker.auth, "Content-Type": "application/json"},
-        )  # fmt: skip
-    except httpx.TimeoutException:
-        world.broken = "an attack held a worker"
-        return [f"the request was not answered within {REQUEST_TIMEOUT:.0f} s"], "", None
-    problems = []
-    if answer.status_code >= 500:
-        problems.append(f"the server answered {answer.status_code}")
-    try:
-        parsed = answer.json()
-    except ValueError:
-        parsed = None
-    return problems, answer.text, parsed
-
-
-def _send_bundle(world: World, attacker: Laptop, payload: bytes) -> tuple[list[str], str]:
-    from kenttä_sync import bundle
-    from kenttä_sync.server.enrolment import bundle_key
-
-    key = bundle_key(attacker.secret, attacker.device_id)
-    _, data = bundle.pack(bundle.TO_OFFICE, attacker.device_id, key, payload, 1, 1, 0)
-    try:
-        result = bundle.import_bundle(world.central, data, reply=True)
-    except bundle.BundleError as exc:
-        return [], str(exc)
-    except Exception as exc:
-        return [f"the bundle import crashed: {type(exc).__name__}"], str(exc)
-    finally:
-        _rollback(world.central)
-    return [], json.dumps([r.model_dump() for r in result.rejected], ensure_ascii=False)
 
 
 def _replay_first_finding(world: World, test_id: str) -> None:
@@ -122,24 +67,19 @@ def _after(
 def test_hostile_push_changes_nothing_outside_the_role(
     world: World, kind: str, data: st.DataObject, request: pytest.FixtureRequest
 ) -> None:
-    _replay_first_finding(world, request.node.nodeid)
     role = data.draw(st.sampled_from(ROLES), label="role")
     attacker = world.attackers[role]
     before = world.snapshot(attacker)
-    acked = _acked(before)
-    ctx = Ctx(before, attacker.device_id, world.status(attacker)["acked_seq"] + 1,
-              {d: s for d, s in acked.items() if d != attacker.device_id})  # fmt: skip
+    ctx = make_ctx(before, attacker)
     changes = data.draw(batch(ctx, kind), label="changes")
     channel = data.draw(st.sampled_from(["http", "http", "bundle"]), label="channel")
-    payload = json.dumps({
-        "kind": "push", "protocol_version": 1, "schema_name": schema().name,
-        "schema_version": schema().version, "device_id": attacker.device_id, "changes": changes,
-    }).encode()  # fmt: skip
+    _replay_first_finding(world, request.node.nodeid)  # after drawing, as the first time
+    payload = push_body(attacker, changes)
     if channel == "http":
-        found, text, _ = _send_http(world, attacker, payload)
+        found, text, _ = send_http(world, attacker, payload)
     else:
-        found, text = _send_bundle(world, attacker, payload)
-    found += _echoes(text, ctx.sent)
+        found, text = send_bundle(world, attacker, payload)
+    found += echoes(text, ctx.sent)
     what = f"{kind} by {channel}: {json.dumps(changes, default=str, ensure_ascii=False)}"
     _after(world, before, role, attacker, found, request.node.nodeid, what)
 
@@ -150,14 +90,14 @@ def test_hostile_push_changes_nothing_outside_the_role(
 def test_garbage_and_hostile_pulls_are_answered_and_scoped(
     world: World, data: st.DataObject, request: pytest.FixtureRequest
 ) -> None:
-    _replay_first_finding(world, request.node.nodeid)
     role = data.draw(st.sampled_from(ROLES), label="role")
     attacker = world.attackers[role]
     before = world.snapshot(attacker)
     body = data.draw(garbage_bodies(attacker.device_id, schema().name, schema().version))
-    found, text, parsed = _send_http(world, attacker, body)
+    _replay_first_finding(world, request.node.nodeid)  # after drawing, as the first time
+    found, text, parsed = send_http(world, attacker, body)
     sent = [body.decode("utf-8", "replace")]
-    found += _echoes(text, sent)
+    found += echoes(text, sent)
     if isinstance(parsed, dict) and parsed.get("kind") == "pull_result":
         foreign = {i for t in schema().table_names for i in before.ids(t, scope=SCOPE_B)}
         for change in parsed.get("changes", []):
