@@ -16,11 +16,15 @@ from tests.security.judge import Snapshot, _rollback, schema
 from tests.security.world import REQUEST_TIMEOUT, Laptop, World
 
 
-def make_ctx(before: Snapshot, attacker: Laptop) -> Ctx:
-    """What the attack may point at; its own changes continue its acknowledged sequence."""
+def make_ctx(before: Snapshot, attacker: Laptop, world: World | None = None) -> Ctx:
+    """What the attack may point at; its own changes continue its acknowledged sequence.
+    With the world: the honest laptops' last local sequence numbers (their next ids)."""
     acked = before.acked
     others = {d: s for d, s in acked.items() if d != attacker.device_id}
-    return Ctx(before, attacker.device_id, acked.get(attacker.device_id, 0) + 1, others)
+    victims = {} if world is None else {
+        laptop.device_id: laptop.last_seq() for laptop in world.honest.values()
+    }  # fmt: skip
+    return Ctx(before, attacker.device_id, acked.get(attacker.device_id, 0) + 1, others, victims)
 
 
 def push_body(attacker: Laptop, changes: list[dict[str, Any]]) -> bytes:

@@ -62,6 +62,7 @@ class Ctx:
     me: str  # the attacker's device id
     next_seq: int  # the attacker's next device_seq (acked + 1)
     others: dict[str, int]  # other devices' id -> their acked_seq
+    victims: dict[str, int] = field(default_factory=dict)  # honest laptops -> last local seq
     sent: list[Any] = field(default_factory=list)  # values sent (for the echo check)
 
     def __repr__(self) -> str:  # hypothesis names strategies by their arguments
@@ -158,20 +159,25 @@ def _column(draw: st.DrawFn, table: str) -> str:
 def change(
     draw: st.DrawFn, ctx: Ctx, seq: int, tx: str, *, ops: list[str] | None = None,
     where: str = "any", table: str | None = None, row_id: str | None = None,
-    forge: bool = False, plausible: bool | None = None,
+    forge: bool = False, plausible: bool | None = None, columns: list[str] | None = None,
+    mode: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """One change with the attacker's next own id (or, `forge`, another device's)."""
     table = table or _table(draw)
     op = draw(st.sampled_from(ops or ["insert", "update", "update", "delete", "erase", "resolve",
                                       "merge"]))  # fmt: skip
     row_id = row_id or _row_id(draw, ctx, table, where)
-    column = _column(draw, table) if op in ("update", "resolve") else None
+    column = None
+    if op in ("update", "resolve"):
+        column = draw(st.sampled_from(columns)) if columns else _column(draw, table)
     device, device_seq = ctx.me, seq
     change_id = f"{device}:{device_seq}"
     if forge and ctx.others:
-        other = _pick(draw, sorted(ctx.others))
-        mode = draw(st.sampled_from(["all", "all", "id_only", "device_only", "seq"]))
-        their_next = ctx.others[other] + draw(st.integers(1, 24))  # past its unsent
+        # mostly an honest laptop's next change ids (what it will number its next writes)
+        known = ctx.victims if ctx.victims and draw(st.integers(0, 3)) else ctx.others
+        other = _pick(draw, sorted(known))
+        mode = mode or draw(st.sampled_from(FORGERIES))
+        their_next = known[other] + draw(st.integers(1, 8))  # its writes in this example
         if mode == "all":
             device, device_seq, change_id = other, their_next, f"{other}:{their_next}"
         elif mode == "id_only":
@@ -213,6 +219,7 @@ def insert_over(draw: st.DrawFn, ctx: Ctx, seq: int, tx: str) -> list[dict[str, 
     return [first, *rest]
 
 
+FORGERIES = ("all", "id_only", "id_only", "device_only", "seq")
 KINDS = ("foreign_rows", "insert_over", "forged_ids", "role_ops", "bad_values", "mixed")
 
 
@@ -221,6 +228,9 @@ def batch(draw: st.DrawFn, ctx: Ctx, kind: str) -> list[dict[str, Any]]:
     """A push's changes for one attack kind (1–3 transactions)."""
     out: list[dict[str, Any]] = []
     seq = ctx.next_seq
+    # one forgery per push: a push with an impossible sequence is refused whole, which would
+    # hide what the other forgeries in it do
+    mode = draw(st.sampled_from(FORGERIES)) if kind == "forged_ids" else None
     for t in range(draw(st.integers(1, 3))):
         tx = draw(st.sampled_from([f"tx-{t}", "tx-0", str(uuid.uuid4())]))
         if kind == "insert_over" or (kind == "mixed" and draw(st.integers(0, 3)) == 0):
@@ -228,17 +238,24 @@ def batch(draw: st.DrawFn, ctx: Ctx, kind: str) -> list[dict[str, Any]]:
         else:
             made = []
             for _ in range(draw(st.integers(1, 3))):
-                made.append(draw(_one(ctx, kind, seq + len(made), tx)))
+                made.append(draw(_one(ctx, kind, seq + len(made), tx, mode)))
         out += made
         seq += len(made)
     return out
 
 
-def _one(ctx: Ctx, kind: str, seq: int, tx: str) -> st.SearchStrategy[dict[str, Any]]:
+def _one(
+    ctx: Ctx, kind: str, seq: int, tx: str, mode: str | None = None
+) -> st.SearchStrategy[dict[str, Any]]:
     if kind == "foreign_rows":
         return change(ctx, seq, tx, where="b", table=None)
     if kind == "forged_ids":
-        return change(ctx, seq, tx, where="a", forge=True, ops=["insert", "update", "delete"])
+        # writes a coach may make (clients' text columns in scope A), so what is tested is
+        # the ids: another laptop's next change ids, its device id, impossible sequences
+        return change(ctx, seq, tx, where="a", forge=True, table="clients", plausible=True,
+                      ops=["update", "update", "update", "insert", "delete"],
+                      columns=["phone", "email", "postal_code", "programme", "owner"],
+                      mode=mode)  # fmt: skip
     if kind == "role_ops":
         return st.sampled_from(["notes", "assessments", "clients", "plans", "vouchers"]).flatmap(
             lambda table: change(

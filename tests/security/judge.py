@@ -50,6 +50,14 @@ def _table_exists(central: Any, table: str) -> bool:
         return False
 
 
+def exists(central: Any, table: str, row_id: str) -> bool:
+    """Whether the central store holds the row (an honest write that reached the office)."""
+    try:
+        return bool(central.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)))
+    finally:
+        _rollback(central)
+
+
 def _rollback(central: Any) -> None:
     conn = central.db.conn
     with contextlib.suppress(Exception):

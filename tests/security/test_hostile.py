@@ -70,7 +70,7 @@ def test_hostile_push_changes_nothing_outside_the_role(
     role = data.draw(st.sampled_from(ROLES), label="role")
     attacker = world.attackers[role]
     before = world.snapshot(attacker)
-    ctx = make_ctx(before, attacker)
+    ctx = make_ctx(before, attacker, world)
     changes = data.draw(batch(ctx, kind), label="changes")
     channel = data.draw(st.sampled_from(["http", "http", "bundle"]), label="channel")
     _replay_first_finding(world, request.node.nodeid)  # after drawing, as the first time

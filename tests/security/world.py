@@ -23,6 +23,7 @@ from tests.security.judge import (
     SCOPE_B,
     Snapshot,
     _rollback,
+    exists,
     schema,
     snapshot,
 )
@@ -88,6 +89,13 @@ class Laptop:
         note = add_note(self.ws, client.id, f"tapaaminen {n}")
         self.made.setdefault("clients", []).append(client.id)
         return client.id, note.id
+
+    def last_seq(self) -> int:
+        row = self.ws.store.conn.execute(
+            "SELECT COALESCE(MAX(device_seq), 0) FROM _changes WHERE device_id = ?",
+            (self.device_id,),
+        ).fetchone()
+        return int(row[0])
 
     def read_every_client(self) -> int:
         """Open every live client of the laptop as the app does (get_client); returns how many."""
@@ -189,9 +197,13 @@ class World:
             try:
                 refused = len(laptop.refused())
                 self.written += 1
-                laptop.write_client_and_note(self.written)
+                client_id, note_id = laptop.write_client_and_note(self.written)
                 step = "sync"
                 laptop.sync()
+                for table, row_id in (("clients", client_id), ("notes", note_id)):
+                    if not exists(self.central, table, row_id):
+                        problems.append(f"{laptop.name}: its new {table} row never reached "
+                                        "the office")  # fmt: skip
                 step = "open every client"
                 laptop.read_every_client()
                 step = "write after the pull"
