@@ -1,10 +1,11 @@
 """Fixtures of the malicious-device suite: one world per backend for the whole session,
 rebuilt only when an attack left it broken (a wedged server, a poisoned laptop).
 
-Hypothesis profiles: `security-ci` (CI=true) runs at least 200 examples per backend over
-the attack tests; the local default is smaller. KENTTA_SECURITY_EXAMPLES overrides the
-per-test count; KENTTA_SECURITY_SHRINK=1 turns shrinking on (off by default: a shrink replays
-examples against a shared world for minutes)."""
+Example counts (test_hostile.py): under CI=true 30 per attack test, 7 tests per backend (210
+examples per backend); 6 per test locally. KENTTA_SECURITY_EXAMPLES overrides the per-test
+count; KENTTA_SECURITY_SHRINK=1 turns shrinking on (off by default: a shrink replays examples
+against a shared world that the attack has changed, for minutes). Without shrinking a failure
+is reported as first found: its message names the role, what changed and the changes sent."""
 
 from __future__ import annotations
 

@@ -136,7 +136,12 @@ def violations(before: Snapshot, after: Snapshot, role: str, attacker: str) -> l
                 continue
             if old.get("scope") != SCOPE_A:
                 diff = sorted(k for k in old if old[k] != new.get(k))
-                if diff:
+                if diff and set(diff) <= {"_last"}:
+                    found.append(  # a change was logged against it: accepted, not refused
+                        f"{table} {row_id} of scope {old.get('scope')!r}: an entry was added "
+                        "to its history (_last) though no value changed"
+                    )
+                elif diff:
                     found.append(f"{table} {row_id} of scope {old.get('scope')!r} changed: {diff}")
                 continue
             found += _scope_a_changes(table, row_id, old, new, role)
