@@ -90,3 +90,24 @@ def test_a_carriage_return_inside_a_cell_does_not_split_the_row(supervisor: Work
     rows = list(csv.reader(io.StringIO(export_text(supervisor, "clients", format="csv"))))
     assert len(rows) == 2
     assert dict(zip(rows[0], rows[1], strict=True))["education"] == 'kaksi\rriviä, ja "lainaus"'
+
+
+def test_an_exported_phone_imports_back_without_the_prefix(
+    supervisor: Workspace, tmp_path: Path
+) -> None:
+    """`'` is how the export keeps `+358…` text; reading the file back drops it again."""
+    from kenttä.services.table_files import read_table
+
+    with supervisor.store.replica.transaction(supervisor.user) as tx:
+        tx.insert(
+            "clients",
+            {"scope": "kuopio", "first_name": "Testi", "last_name": "Henkilö",
+             "phone": "+358 40 1234567", "email": "-a@example.invalid"},
+        )  # fmt: skip
+    text = export_text(supervisor, "clients", format="csv")
+    assert "'+358 40 1234567" in text
+    table = read_table(text.encode("utf-8"))
+    row = dict(zip(table.header, table.rows[0][1], strict=True))
+    assert row["phone"] == "+358 40 1234567"
+    assert row["email"] == "-a@example.invalid"
+    assert row["first_name"] == "Testi"  # other text untouched

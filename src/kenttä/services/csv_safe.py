@@ -14,8 +14,8 @@ export identical bytes. JSONL exports carry values unchanged.
 holding a carriage return is quoted too (the standard writer leaves it bare, and every
 reader then splits the row there).
 
-Reading such a CSV back (`kenttä import`) sees the `'`: a phone written `+358…` comes back
-as `'+358…`. Round trips go through JSONL.
+Reading such a CSV back (`kenttä import`, through `plain_cell`) drops that `'` again, so a
+phone exported as `'+358…` is imported as `+358…`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ def text_cell(text: str) -> str:
     """`text` as a spreadsheet shows it literally: prefixed with `'` when it would start a
     formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def plain_cell(text: str) -> str:
+    """The value `text_cell` made safe: a `'` before a formula's first character removed."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _quoted(cell: str) -> str:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from kenttä.services.csv_safe import plain_cell
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format
 DELIMITERS = ("\t", ";", ",")
@@ -170,7 +172,7 @@ def _add_row(table: TableFile, line: int, cells: list[str]) -> None:
             LineError(line, "garbled letters (UTF-8 once read as Windows-1252, e.g. 'Ã¤' for 'ä')")
         )
     else:
-        table.rows.append((line, cells))
+        table.rows.append((line, [plain_cell(c) for c in cells]))
 
 
 def _check_header(table: TableFile) -> None:
