@@ -228,8 +228,9 @@ class BudgetsScreen(BaseScreen):
         table = self.query_one("#budgets-device", DataTable)
         if self.figures is None or not self.figures.budgets or table.row_count == 0:
             return None
-        index = min(max(table.cursor_row, 0), len(self.figures.budgets) - 1)
-        return dict(self.figures.budgets[index])
+        key = table.coordinate_to_cell_key((max(table.cursor_row, 0), 0)).row_key.value
+        found = next((b for b in self.figures.budgets if b["budget_id"] == key), None)
+        return None if found is None else dict(found)  # the highlighted row's, by its id
 
     def _central_budget_id(self) -> str | None:
         table = self.query_one("#budgets-central", DataTable)
@@ -288,9 +289,8 @@ class BudgetsScreen(BaseScreen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            self.db(
+            self.write(
                 lambda ws: _services()[1].return_share(ws, budget["budget_id"], cents),
-                group="budget-write",  # never cancelled by a reload (group "db")
                 done=lambda _: (
                     self.notify(t("budgets.returned", amount=amount, programme=programme)),
                     self.reload(),

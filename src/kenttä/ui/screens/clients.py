@@ -42,6 +42,18 @@ def render_client(row: ClientRow) -> tuple[str, ...]:
     )
 
 
+def type_into_search(screen: BaseScreen, event: Any, search: Input) -> bool:
+    """A letter typed on the list that is no key of the screen starts a search with it."""
+    if not event.is_printable or not event.character or event.key == "space":
+        return False
+    if event.key in screen._bindings.key_to_bindings:
+        return False  # n, v, / … do what the footer says
+    search.focus()
+    search.insert_text_at_cursor(event.character)
+    event.prevent_default()
+    return True
+
+
 class ClientsScreen(BaseScreen):
     TITLE_KEY = "clients.title"
     CSS_PATH = "clients.tcss"
@@ -71,7 +83,8 @@ class ClientsScreen(BaseScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#client-search", Input).focus()
+        # the list has the keys (n, v, Enter); "/" goes to the search box
+        self.query_one("#client-table", PagedTable).focus()
 
     def reload(self) -> None:
         self.db(client_service.filter_options, done=self._set_options, group="options")
@@ -125,8 +138,11 @@ class ClientsScreen(BaseScreen):
 
     def on_key(self, event: Any) -> None:
         search = self.query_one("#client-search", Input)
+        table = self.query_one("#client-table", PagedTable)
         if event.key == "down" and self.focused is search:
-            self.query_one("#client-table", PagedTable).focus()
+            table.focus()
+            event.stop()
+        elif self.focused is table and type_into_search(self, event, search):
             event.stop()
 
     def on_data_table_row_selected(self, event: PagedTable.RowSelected) -> None:

@@ -96,7 +96,7 @@ class NoteEditorScreen(BaseScreen):
                 body,
                 done=lambda _: self._show_draft_saved(),
                 group="draft",
-                exclusive=False,
+                write=True,
             )
 
     def _show_draft_saved(self) -> None:
@@ -122,7 +122,7 @@ class NoteEditorScreen(BaseScreen):
             done=self._note_saved,
             failed=self._save_failed,
             group="note-save",
-            exclusive=False,
+            write=True,
         )
 
     def _note_saved(self, _note: Any) -> None:
@@ -159,6 +159,7 @@ class NoteEditorScreen(BaseScreen):
                 done=left,
                 failed=self._save_failed,
                 group="draft-leave",
+                write=True,
             )
         else:
             left()
@@ -169,9 +170,7 @@ class NoteEditorScreen(BaseScreen):
         def answer(yes: bool | None) -> None:
             if yes:
                 self._saved = True
-                run_db(
-                    self.app, drafts.discard_draft, self.draft_key, group="draft", exclusive=False
-                )
+                run_db(self.app, drafts.discard_draft, self.draft_key, group="draft", write=True)
                 self.dismiss(False)
 
         self.app.push_screen(ConfirmModal(t("note.discard_question")), answer)
