@@ -42,7 +42,7 @@ def records(ws: Any) -> Records:
     conn = ws.store.conn
     out: Records = {}
     for table, key in RECORD_TABLES.items():
-        cursor = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (fixed names)
+        cursor = conn.execute(f'SELECT * FROM "{table}"')
         names = [d[0] for d in cursor.description]
         index = names.index(key)
         for row in cursor:
