@@ -43,12 +43,18 @@ def render_client(row: ClientRow) -> tuple[str, ...]:
 
 
 def type_into_search(screen: BaseScreen, event: Any, search: Input) -> bool:
-    """A letter typed on the list that is no key of the screen starts a search with it."""
-    if not event.is_printable or not event.character or event.key == "space":
+    """A letter typed on the list that is no key of the screen starts a search with it.
+
+    The search box keeps the letters typed into it, so a letter that reaches the screen
+    while the box has the focus was typed before the focus moved (fast typing, a paste):
+    it belongs to the search too, even a letter that is a key of the list.
+    """
+    if not event.is_printable or not event.character:
         return False
-    if event.key in screen._bindings.key_to_bindings:
+    in_flight = screen.focused is search
+    if not in_flight and (event.key == "space" or event.key in screen._bindings.key_to_bindings):
         return False  # n, v, / … do what the footer says
-    search.focus()
+    screen.set_focus(search)  # at once: the letters typed after it go to the search too
     search.insert_text_at_cursor(event.character)
     event.prevent_default()
     return True
@@ -142,7 +148,9 @@ class ClientsScreen(BaseScreen):
         if event.key == "down" and self.focused is search:
             table.focus()
             event.stop()
-        elif self.focused is table and type_into_search(self, event, search):
+        elif self.focused in (table, search) and type_into_search(self, event, search):
+            # keys already on their way to the list when the first letter moved the focus
+            # arrive here too (the search box itself keeps the letters typed into it)
             event.stop()
 
     def on_data_table_row_selected(self, event: PagedTable.RowSelected) -> None:

@@ -94,7 +94,7 @@ class EmployersScreen(BaseScreen):
         if event.key == "down" and isinstance(self.focused, Input):
             table.focus()
             event.stop()
-        elif self.focused is table:
+        elif self.focused is table or isinstance(self.focused, Input):
             from kenttä.ui.screens.clients import type_into_search
 
             if type_into_search(self, event, self.query_one("#employer-search", Input)):
