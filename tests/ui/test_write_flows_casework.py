@@ -286,3 +286,26 @@ async def test_an_outcome_check_from_today_records_that_check(make_app):
     assert row(app.ws, "SELECT checked_on FROM outcomes WHERE id = ?", chosen) == (
         TODAY.isoformat(),
     )
+
+
+async def test_a_new_client_is_one_new_record_owned_by_the_user(make_app):
+    app = make_app()
+    before = records(app.ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Testi", "tab", *"Asiakas", "ctrl+s")
+        await settle(pilot)
+        assert screen_name(pilot) == "ClientCardScreen"
+    after = records(app.ws)
+    assert tables_changed(before, after) == {"clients": 1}
+    ((_, client_id),) = changed(before, after)
+    assert row(
+        app.ws, "SELECT first_name, last_name, owner FROM clients WHERE id = ?", client_id
+    ) == (
+        "Testi",
+        "Asiakas",
+        app.ws.user,
+    )
