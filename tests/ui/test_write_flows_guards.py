@@ -172,3 +172,25 @@ async def test_the_key_footer_is_there_when_the_screen_opens(make_app):
         await settle(pilot)
         assert screen_name(pilot) == "DashboardScreen"
         assert "Ohje" in footer_text(app)
+
+
+async def test_a_note_the_role_may_not_save_leaves_no_draft_behind(make_app):
+    from kenttä.services import drafts
+
+    app = make_app()
+    client_id = app.ws.ids["clients"][5]
+    before = records(app.ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_client(pilot, "Ojala Lau")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Kesken")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert drafts.load_draft(app.ws, drafts.note_key(client_id)) == "Kesken"
+        as_coordinator(app)  # e.g. the office enrolled this laptop as a coordinator's
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(pilot) == "ClientCardScreen"
+    assert drafts.load_draft(app.ws, drafts.note_key(client_id)) is None
+    assert records(app.ws) == before

@@ -131,8 +131,14 @@ class NoteEditorScreen(BaseScreen):
             self.dismiss(True)
 
     def _save_failed(self, exc: Exception) -> None:
-        self._saved = False
         self.kapp.show_error(exc)
+        if type(exc).__name__ == "PermissionDenied":
+            # the role may not write this note: a draft that can never be saved is not kept
+            run_db(self.app, drafts.discard_draft, self.draft_key, group="draft", write=True)
+            if self.app.screen is self:
+                self.dismiss(False)
+            return
+        self._saved = False
 
     def action_leave(self) -> None:
         """Leave the editor; the draft is saved first (the card then shows it waiting)."""
