@@ -101,3 +101,19 @@ async def test_a_visit_from_the_list_goes_to_the_row_chosen_across_a_reload(make
     ((_, visit_id),) = visits
     assert row(app.ws, "SELECT employer_id FROM visits WHERE id = ?", visit_id) == (chosen,)
     assert changed(before, after) - visits <= {("employers", chosen)}
+
+
+async def test_a_write_lands_even_when_its_screen_is_closed_at_once(make_app):
+    app = make_app()
+    employer_id = app.ws.ids["employers"][1]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_employer(pilot, "Savon")
+        before = records(app.ws)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("y", "escape")  # yes, and straight back to the list
+        await settle(pilot)
+        assert screen_name(pilot) == "EmployersScreen"
+        assert not [n for n in app._notifications if n.severity == "error"]
+    assert changed(before, records(app.ws)) == {("employers", employer_id)}
+    assert employers.get_employer(app.ws, employer_id).sponsor

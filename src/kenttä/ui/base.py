@@ -49,7 +49,12 @@ def run_db(
     """
     app: KenttaApp = node.app  # type: ignore[assignment]
 
-    def deliver(callback: Callable[[Any], Any], value: Any) -> None:
+    def deliver(callback: Callable[[Any], Any], value: Any, *, failure: bool = False) -> None:
+        if node is not app and not getattr(node, "is_attached", True):
+            # the screen closed meanwhile: a write is done all the same; a failure is said
+            if failure:
+                app.show_error(value)
+            return
         try:
             callback(value)
         except Exception as exc:  # a bug in showing the result: say so, keep running
@@ -64,7 +69,7 @@ def run_db(
                 result = fn(app.ws, *args, **kwargs)
         except Exception as exc:  # shown to the person in words, never as a traceback
             if write or not worker.is_cancelled:
-                app.call_from_thread(deliver, failed or app.show_error, exc)
+                app.call_from_thread(deliver, failed or app.show_error, exc, failure=True)
             return
         if done is not None and (write or not worker.is_cancelled):
             app.call_from_thread(deliver, done, result)
