@@ -80,6 +80,13 @@ def run_db(
         node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
 
+def role_actions(ws: Any) -> frozenset[str]:
+    """What this workspace's role may do (a read for a screen deciding which keys to show)."""
+    from kenttä.services.roles import actions_for, role_of
+
+    return frozenset(actions_for(role_of(ws)))
+
+
 class Translated:
     """Mixin for screens: translated bindings, a title key, and a reload after a switch."""
 

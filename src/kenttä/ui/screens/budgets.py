@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kenttä.i18n import code, t
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.budget_forms import (
     MoveShareModal,
     RequestReturnModal,
@@ -118,8 +118,16 @@ class BudgetsScreen(BaseScreen):
         self.query_one("#budgets-device", DataTable).focus()
 
     # -- data ----------------------------------------------------------------------------------
+    allowed: frozenset[str] | None = None  # the role's actions, once loaded
+
     def reload(self) -> None:
         self.db(lambda ws: _services()[0].budget_view(ws), done=self.show)
+        if self.allowed is None:
+            self.db(role_actions, done=self._set_allowed, group="role")
+
+    def _set_allowed(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+        self.refresh_bindings()
 
     def show(self, view: Any) -> None:
         self.figures = view
@@ -270,6 +278,8 @@ class BudgetsScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("set_budget", "move_share", "request_return"):
             return bool(self.figures and self.figures.may_order)
+        if action == "return_share":  # returning share is the voucher issuer's (not a coordinator)
+            return self.allowed is not None and "issue_voucher" in self.allowed
         return True
 
     def action_return_share(self) -> None:

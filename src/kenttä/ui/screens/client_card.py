@@ -15,8 +15,8 @@ from kenttä.i18n import code, t
 from kenttä.services import clients as client_service
 from kenttä.services import notes as note_service
 from kenttä.services.clients import ClientCard
-from kenttä.services.roles import actions_for, may, role_of
-from kenttä.ui.base import BaseScreen
+from kenttä.services.roles import may
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
 from kenttä.ui.widgets.paged_table import PagedTable
 
@@ -186,7 +186,7 @@ class ClientCardScreen(BaseScreen):
         def load(ws: Any) -> tuple[ClientCard, frozenset[str]]:
             # one audited view per opening of the card; and what this role may do here
             card = client_service.client_card(ws, client_id, today=today, view=view)
-            return card, frozenset(actions_for(role_of(ws)))
+            return card, role_actions(ws)
 
         self.db(load, done=self.show)
         client_id = self.client_id

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Select, Static
 from kenttä.domain.codes import VoucherStatus
 from kenttä.i18n import code, t
 from kenttä.services import clients as client_service
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, format_euros
 from kenttä.ui.widgets.paged_table import PagedTable
@@ -160,12 +160,7 @@ class VouchersScreen(BaseScreen):
     allowed: frozenset[str] | None = None  # the role's actions, once loaded
 
     def _load_role(self) -> None:
-        def actions(ws: Any) -> frozenset[str]:
-            from kenttä.services.roles import actions_for, role_of
-
-            return frozenset(actions_for(role_of(ws)))
-
-        self.db(actions, done=self._set_allowed, group="role")
+        self.db(role_actions, done=self._set_allowed, group="role")
 
     def _set_allowed(self, allowed: frozenset[str]) -> None:
         self.allowed = allowed
