@@ -154,6 +154,13 @@ async def test_a_coordinators_voucher_list_says_why_it_has_no_keys(make_app):
             await pilot.press(key)
             await settle(pilot)
             assert screen_name(pilot) == "VouchersScreen", key
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen_name(pilot) == "BudgetsScreen"
+        assert "Palauta" not in footer_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen_name(pilot) == "BudgetsScreen"
     assert records(app.ws) == before
 
 
