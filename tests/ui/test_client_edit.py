@@ -96,7 +96,10 @@ async def test_a_wrong_check_character_is_named_and_nothing_is_saved(make_app) -
         reason = app.screen.query_one("#form-error", Static).content
         assert f"pitäisi olla {expected}" in str(reason)
         assert app.focused is not None and app.focused.id == "hetu"
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form was changed: Esc asks before discarding
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmModal"
+        await pilot.press("y")
         await settle(pilot)
         assert type(app.screen).__name__ == "ClientCardScreen"
         assert changes_logged(app, client_id) == []

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -36,32 +37,54 @@ def run_db(
     failed: Callable[[Exception], Any] | None = None,
     group: str = "db",
     exclusive: bool = True,
+    write: bool = False,
     **kwargs: Any,
 ) -> None:
     """Run `fn(ws, *args, **kwargs)` in a thread, one at a time per database, then `done`.
 
-    A result of a worker that was replaced (exclusive) in the meantime is dropped.
+    A read (the default) runs in an exclusive group: a newer read replaces it, and the result
+    of a replaced read is dropped. A write (`write=True`) is never cancelled — not by a reload,
+    not by its screen closing: it runs as the app's worker, outside any exclusive group, and
+    always ends in `done` or in `failed` (by default the app's error toast).
     """
     app: KenttaApp = node.app  # type: ignore[assignment]
+
+    def deliver(callback: Callable[[Any], Any], value: Any, *, failure: bool = False) -> None:
+        if node is not app and not getattr(node, "is_attached", True):
+            # the screen closed meanwhile: a write is done all the same; a failure is said
+            if failure:
+                app.show_error(value)
+            return
+        try:
+            callback(value)
+        except Exception as exc:  # a bug in showing the result: say so, keep running
+            app.show_error(exc)
 
     def job() -> None:
         worker = get_current_worker()
         try:
             with app.db_lock:
-                if worker.is_cancelled:
+                if worker.is_cancelled and not write:
                     return
                 result = fn(app.ws, *args, **kwargs)
         except Exception as exc:  # shown to the person in words, never as a traceback
-            if not worker.is_cancelled:
-                app.call_from_thread(failed or app.show_error, exc)
+            if write or not worker.is_cancelled:
+                app.call_from_thread(deliver, failed or app.show_error, exc, failure=True)
             return
-        if done is not None and not worker.is_cancelled:
-            try:
-                app.call_from_thread(done, result)
-            except Exception as exc:  # a bug in showing the result: say so, keep running
-                app.call_from_thread(app.show_error, exc)
+        if done is not None and (write or not worker.is_cancelled):
+            app.call_from_thread(deliver, done, result)
 
-    node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+    if write:
+        app.run_worker(job, thread=True, group=f"write:{group}", exit_on_error=False)
+    else:
+        node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+def role_actions(ws: Any) -> frozenset[str]:
+    """What this workspace's role may do (a read for a screen deciding which keys to show)."""
+    from kenttä.services.roles import actions_for, role_of
+
+    return frozenset(actions_for(role_of(ws)))
 
 
 class Translated:
@@ -74,11 +97,32 @@ class Translated:
     def _init_translation(self) -> None:
         translate_bindings(self)  # type: ignore[arg-type]
 
+    def _keep_text_on_focus(self) -> None:
+        """Tab into a field puts the cursor after its text; it never selects the text (one
+        Space or Backspace would wipe a date or a goal). Textual's Input selects on focus."""
+        from textual.widgets import Input  # not on the start path (Today has no fields)
+
+        for field in self.query(Input):  # type: ignore[attr-defined]
+            field.select_on_focus = False
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Called by Textual besides the screen's own on_mount (handlers run for each class).
+        self._keep_text_on_focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        from textual.widgets import Input
+
+        field = event.widget
+        if isinstance(field, Input):
+            field.select_on_focus = False
+            field.cursor_position = len(field.value)
+
     async def retranslate(self) -> None:
         translate_bindings(self)  # type: ignore[arg-type]
         self.sub_title = t(self.TITLE_KEY)
         if self.RECOMPOSE_ON_LANGUAGE:
             await self.recompose()  # type: ignore[attr-defined]
+            self._keep_text_on_focus()
             self.reload()
         self.refresh_bindings()  # type: ignore[attr-defined]
 
@@ -86,7 +130,12 @@ class Translated:
         """Fetch the screen's data again (in a worker)."""
 
     def db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """A read for the screen (a newer read of the same group replaces it)."""
         run_db(self, fn, *args, **kwargs)  # type: ignore[arg-type]
+
+    def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """A write: never cancelled by a reload; it ends in `done` or in `failed`."""
+        run_db(self, fn, *args, write=True, **kwargs)  # type: ignore[arg-type]
 
     @property
     def kapp(self) -> KenttaApp:

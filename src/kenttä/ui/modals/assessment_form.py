@@ -57,7 +57,7 @@ class AssessmentForm(FormModal):
                 ratings[area.value] = int(text)
         if not ratings:
             raise FormError(f"rate-{AssessmentArea.WORK_ABILITY.value}", t("assessment.no_ratings"))
-        self.db(
+        self.write(
             assessments.save_assessment,
             self.client_id,
             assessed_on=assessed_on,

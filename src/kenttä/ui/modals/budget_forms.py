@@ -157,7 +157,7 @@ class SetBudgetModal(_BudgetForm):
         except budget_orders.BudgetOrderError as exc:
             field = _SET_FIELDS.get(exc.code, "set-amount")
             raise FormError(field, reason_text(exc.code, exc.details, str(exc))) from None
-        self.db(budget_orders.queue_set, plan, done=self.dismiss, failed=self.failed)
+        self.write(budget_orders.queue_set, plan, done=self.dismiss, failed=self.failed)
 
 
 class RequestReturnModal(_BudgetForm):
@@ -232,7 +232,7 @@ class RequestReturnModal(_BudgetForm):
         cents = _amount(self, "move-amount")
         if cents <= 0:
             raise FormError("move-amount", t("budget_error.amount_positive"))
-        self.db(
+        self.write(
             lambda ws: budget_orders.queue_request_return(
                 ws, budget_id=budget["budget_id"], programme=budget["programme"],
                 device_id=source, cents=cents, move_to=target,

@@ -160,7 +160,7 @@ class ClientFormModal(FormModal):
         }
 
     def submit(self) -> None:
-        self.db(
+        self.write(
             client_service.create_client,
             **self.common_values(),
             owner=self.kapp.ws.user,
@@ -222,7 +222,7 @@ class ClientEditModal(ClientFormModal):
             self.app.notify(t("client_form.unchanged"))
             self.dismiss(False)
             return
-        self.db(
+        self.write(
             client_service.update_client,
             self.original.id,
             **changes,

@@ -58,7 +58,7 @@ class EmployerFormModal(FormModal):
                 municipality = validate_municipality(municipality)
             except IdentifierError as exc:
                 raise FormError("employer-municipality", validation_message(exc)) from None
-        self.db(
+        self.write(
             employers.create_employer,
             name=name,
             y_tunnus=y_tunnus,

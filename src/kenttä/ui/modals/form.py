@@ -56,11 +56,34 @@ class FormModal(BaseModal):
     def fields(self) -> Iterable[Widget]:
         return []
 
+    FIELDS = "#form-box Input, #form-box Select, #form-box TextArea, #form-box SelectionList"
+
     def on_mount(self) -> None:
         for widget in self.query("#form-box Input, #form-box Select"):
             widget.compact = True  # type: ignore[attr-defined]
+        self._opened_with = self.field_values()
         self.reload()
         self.focus_first()
+
+    def field_values(self) -> dict[str, Any]:
+        """What every field holds now (to tell whether the person changed anything)."""
+        values: dict[str, Any] = {}
+        for index, widget in enumerate(self.query(self.FIELDS)):
+            if isinstance(widget, Select):
+                value: Any = widget.value
+            elif isinstance(widget, Input):
+                value = widget.value
+            elif hasattr(widget, "selected"):
+                value = tuple(widget.selected)
+            else:
+                value = getattr(widget, "text", "")
+            values[widget.id or str(index)] = value
+        return values
+
+    def changed(self) -> bool:
+        """Whether a field holds something other than what the form opened with."""
+        opened = getattr(self, "_opened_with", None)
+        return opened is not None and self.field_values() != opened
 
     def focus_first(self) -> None:
         for widget in self.query("#form-box Input, #form-box Select, #form-box TextArea"):
@@ -103,13 +126,13 @@ class FormModal(BaseModal):
 
     _busy = False
 
-    def db(self, fn: Any, *args: Any, **kwargs: Any) -> None:
-        """A save (it reports failures to the form) runs once: a second Ctrl+S waits."""
-        if kwargs.get("failed") == self.failed:
-            if self._busy:
-                return
-            self._busy = True
-        super().db(fn, *args, **kwargs)
+    def write(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """The form's save: it runs once (a second Ctrl+S waits) and reports to the form."""
+        if self._busy:
+            return
+        self._busy = True
+        kwargs.setdefault("failed", self.failed)
+        super().write(fn, *args, **kwargs)
 
     def action_submit(self) -> None:
         if self._busy:
@@ -129,4 +152,14 @@ class FormModal(BaseModal):
         self.show_reason(error_text(exc))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: close; when something was typed or chosen, only after asking."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+        from kenttä.ui.modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.is_attached and not self._busy:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal(t("unsaved.question")), answer)

@@ -37,7 +37,7 @@ class StatusModal(FormModal):
         )
 
     def submit(self) -> None:
-        self.db(
+        self.write(
             client_service.set_status,
             self.client_id,
             self.value("status"),
@@ -74,7 +74,7 @@ class ExitModal(FormModal):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.db(
+                self.write(
                     client_service.record_exit,
                     self.client_id,
                     exit_date=exit_date,
@@ -110,7 +110,7 @@ class OutcomeCheckModal(FormModal):
         outcome = self.value("check-outcome")
         if not outcome:
             raise FormError("check-outcome", t("validation.required"))
-        self.db(
+        self.write(
             client_service.record_outcome_check,
             self.outcome_id,
             outcome=outcome,

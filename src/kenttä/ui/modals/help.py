@@ -51,6 +51,8 @@ class HelpScreen(BaseModal):
             for key, binding in node._bindings:
                 if binding.key not in own and key not in own:
                     continue
+                if not self._usable(node, binding.action):
+                    continue  # a key the role may not use is not offered here either
                 if binding.description and (key, binding.action) not in seen:
                     seen.add((key, binding.action))
                     rows.append((self.app.get_key_display(binding), binding.description))
@@ -61,6 +63,17 @@ class HelpScreen(BaseModal):
         table.add_row("", t("help.general"))
         self.query_one("#help-body", Static).update(table)
         self.query_one(VerticalScroll).focus()
+
+    @staticmethod
+    def _usable(node: object, action: str) -> bool:
+        from textual.actions import ActionError, parse
+
+        try:
+            _, name, params = parse(action)
+        except ActionError:
+            return True
+        check = getattr(node, "check_action", None)
+        return check is None or check(name, params) is not False
 
     def action_close(self) -> None:
         self.dismiss()

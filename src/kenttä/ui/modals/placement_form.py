@@ -75,7 +75,7 @@ class PlacementForm(FormModal):
             raise FormError("placement-kind", t("validation.required"))
         start = self.date_value("placement-start", required=True)
         end = self.date_value("placement-end")
-        self.db(
+        self.write(
             placements.add_placement,
             client_id=self.client_id,
             employer_id=self.employer_id,

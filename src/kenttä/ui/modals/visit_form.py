@@ -73,7 +73,7 @@ class VisitForm(FormModal):
         except ValueError:
             raise FormError("visit-long", t("visit.needs_invalid")) from None
         openings = list(self.query_one("#visit-openings", SelectionList).selected)
-        self.db(
+        self.write(
             visits.log_visit,
             employer_id=self.employer_id,
             visited_on=visited_on,

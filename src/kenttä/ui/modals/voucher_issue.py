@@ -136,7 +136,7 @@ class VoucherIssueModal(FormModal):
                 today=self.kapp.today,
             )
 
-        self.db(issue, done=self._issued, failed=self.failed)
+        self.write(issue, done=self._issued, failed=self.failed)
 
     def failed(self, exc: Exception) -> None:
         details = getattr(exc, "details", {})

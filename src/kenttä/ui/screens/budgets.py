@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from kenttä.domain.localtime import local_datetime
 from kenttä.i18n import code, t
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.budget_forms import (
     MoveShareModal,
     RequestReturnModal,
@@ -118,8 +118,16 @@ class BudgetsScreen(BaseScreen):
         self.query_one("#budgets-device", DataTable).focus()
 
     # -- data ----------------------------------------------------------------------------------
+    allowed: frozenset[str] | None = None  # the role's actions, once loaded
+
     def reload(self) -> None:
         self.db(lambda ws: _services()[0].budget_view(ws), done=self.show)
+        if self.allowed is None:
+            self.db(role_actions, done=self._set_allowed, group="role")
+
+    def _set_allowed(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+        self.refresh_bindings()
 
     def show(self, view: Any) -> None:
         self.figures = view
@@ -228,8 +236,9 @@ class BudgetsScreen(BaseScreen):
         table = self.query_one("#budgets-device", DataTable)
         if self.figures is None or not self.figures.budgets or table.row_count == 0:
             return None
-        index = min(max(table.cursor_row, 0), len(self.figures.budgets) - 1)
-        return dict(self.figures.budgets[index])
+        key = table.coordinate_to_cell_key((max(table.cursor_row, 0), 0)).row_key.value
+        found = next((b for b in self.figures.budgets if b["budget_id"] == key), None)
+        return None if found is None else dict(found)  # the highlighted row's, by its id
 
     def _central_budget_id(self) -> str | None:
         table = self.query_one("#budgets-central", DataTable)
@@ -269,6 +278,8 @@ class BudgetsScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("set_budget", "move_share", "request_return"):
             return bool(self.figures and self.figures.may_order)
+        if action == "return_share":  # returning share is the voucher issuer's (not a coordinator)
+            return self.allowed is not None and "issue_voucher" in self.allowed
         return True
 
     def action_return_share(self) -> None:
@@ -288,9 +299,8 @@ class BudgetsScreen(BaseScreen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            self.db(
+            self.write(
                 lambda ws: _services()[1].return_share(ws, budget["budget_id"], cents),
-                group="budget-write",  # never cancelled by a reload (group "db")
                 done=lambda _: (
                     self.notify(t("budgets.returned", amount=amount, programme=programme)),
                     self.reload(),

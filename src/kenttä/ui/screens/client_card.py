@@ -16,7 +16,7 @@ from kenttä.services import clients as client_service
 from kenttä.services import notes as note_service
 from kenttä.services.clients import ClientCard
 from kenttä.services.roles import may
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
 from kenttä.ui.widgets.paged_table import PagedTable
 
@@ -39,8 +39,11 @@ def first_line(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def summary_text(card: ClientCard) -> Text:
+def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
+    """The card's summary; `casework` False (a coordinator): plan, notes and assessment are
+    not shown to the role, and the card says so rather than "–" (which reads as "none")."""
     c = card.client
+    none = "–" if casework else f"({t('role.notes_hidden')})"
     out = Text()
     out.append(f"{c.last_name} {c.first_name}", style="bold")
     bits = [c.henkilotunnus or "", f"{card.age} {t('card.years')}" if card.age is not None else ""]
@@ -57,7 +60,7 @@ def summary_text(card: ClientCard) -> Text:
         out.append(f"{t('card.contact')}: ", style="bold")
         out.append(" · ".join(x for x in (c.phone, c.email) if x) + "\n")
     out.append(f"\n{t('card.plan')}: ", style="bold")
-    out.append((first_line(card.plan["goal"]) if card.plan and card.plan["goal"] else "–") + "\n")
+    out.append((first_line(card.plan["goal"]) if card.plan and card.plan["goal"] else none) + "\n")
     for step in card.steps[:4]:
         out.append(
             f"  • {format_date(step['due_date']) or '–':>10} {first_line(step['description'], 40)}"
@@ -74,13 +77,13 @@ def summary_text(card: ClientCard) -> Text:
     if card.has_draft:
         out.append(f"\n{t('card.draft_waiting')}\n", style="bold yellow")
     out.append(f"\n{t('card.latest_notes')}: ", style="bold")
-    out.append("–\n" if not card.notes else "\n")
+    out.append(f"{none}\n" if not card.notes else "\n")
     for n in card.notes:
         out.append(f"  {format_date(n['written_at'])} {first_line(n['body'], 58)}\n")
     a = card.assessment
     out.append(f"\n{t('card.assessment')}: ", style="bold")
     if a is None:
-        out.append("–\n")
+        out.append(f"{none}\n")
     else:
         strong = ", ".join(code("area", x) for x in a["strong_areas"]) or "–"
         weak = ", ".join(code("area", x) for x in a["weak_areas"]) or "–"
@@ -119,6 +122,21 @@ def render_note(note: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+ACTION_PERMISSION = {
+    "new_note": "write_note",
+    "correct_note": "write_note",
+    "assessment": "write_note",
+    "plan": "write_note",
+    "voucher": "issue_voucher",
+    "edit_client": "edit_client",
+    "status": "edit_client",
+    "placement": "record_placement",
+    "exit": "record_outcome",
+    "follow_up": "record_placement",
+}
+"""The card's key → what the role must be allowed to do for the key to show."""
+
+
 class ClientCardScreen(BaseScreen):
     TITLE_KEY = "card.title"
     CSS_PATH = "client_card.tcss"
@@ -142,6 +160,7 @@ class ClientCardScreen(BaseScreen):
         super().__init__()
         self.client_id = client_id
         self.card: ClientCard | None = None
+        self.allowed: frozenset[str] | None = None  # the role's actions, once loaded
         self._viewed = False
 
     def compose(self) -> ComposeResult:
@@ -162,13 +181,14 @@ class ClientCardScreen(BaseScreen):
         yield Footer()
 
     def reload(self) -> None:
-        self.db(
-            client_service.client_card,
-            self.client_id,
-            today=self.kapp.today,
-            view=not self._viewed,  # one audited view per opening of the card
-            done=self.show,
-        )
+        client_id, today, view = self.client_id, self.kapp.today, not self._viewed
+
+        def load(ws: Any) -> tuple[ClientCard, frozenset[str]]:
+            # one audited view per opening of the card; and what this role may do here
+            card = client_service.client_card(ws, client_id, today=today, view=view)
+            return card, role_actions(ws)
+
+        self.db(load, done=self.show)
         client_id = self.client_id
 
         def fetch(ws: Any, *, after: Any = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -176,13 +196,23 @@ class ClientCardScreen(BaseScreen):
                 return []
             return note_service.list_notes(ws, client_id, before=after, limit=limit)
 
-        self.query_one("#notes-table", PagedTable).restart(fetch)
+        self.query_one("#notes-table", PagedTable).restart(fetch, keep=True)
 
-    def show(self, card: ClientCard) -> None:
+    def show(self, loaded: tuple[ClientCard, frozenset[str]]) -> None:
+        card, self.allowed = loaded
         self.card = card
         self._viewed = True
         self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
-        self.query_one("#summary-text", Static).update(summary_text(card))
+        casework = "view_notes" in self.allowed
+        self.query_one("#summary-text", Static).update(summary_text(card, casework=casework))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A role sees only the keys it may use (hidden until the card knows the role)."""
+        needs = ACTION_PERMISSION.get(action)
+        if needs is None:
+            return True
+        return self.allowed is not None and needs in self.allowed
 
     def on_data_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
         note = self.query_one("#notes-table", PagedTable).selected()
@@ -262,7 +292,7 @@ class ClientCardScreen(BaseScreen):
         if not ongoing:
             self.notify(t("card.no_placement"), severity="warning")
             return
-        self.db(
+        self.write(
             placements.add_follow_up,
             ongoing[0]["id"],
             self.kapp.today,
@@ -275,7 +305,7 @@ class ClientCardScreen(BaseScreen):
         self.app.push_screen(ExitModal(self.client_id))
 
     def screen_commands(self) -> list[tuple[str, str, Any]]:
-        return [
+        commands = [
             (t("command.new_note"), t("command.new_note_help"), self.action_new_note),
             (t("command.assessment"), t("command.assessment_help"), self.action_assessment),
             (t("command.plan"), t("command.plan_help"), self.action_plan),
@@ -285,3 +315,4 @@ class ClientCardScreen(BaseScreen):
             (t("command.status"), t("command.status_help"), self.action_status),
             (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
         ]
+        return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]

@@ -42,6 +42,24 @@ def render_client(row: ClientRow) -> tuple[str, ...]:
     )
 
 
+def type_into_search(screen: BaseScreen, event: Any, search: Input) -> bool:
+    """A letter typed on the list that is no key of the screen starts a search with it.
+
+    The search box keeps the letters typed into it, so a letter that reaches the screen
+    while the box has the focus was typed before the focus moved (fast typing, a paste):
+    it belongs to the search too, even a letter that is a key of the list.
+    """
+    if not event.is_printable or not event.character:
+        return False
+    in_flight = screen.focused is search
+    if not in_flight and (event.key == "space" or event.key in screen._bindings.key_to_bindings):
+        return False  # n, v, / … do what the footer says
+    screen.set_focus(search)  # at once: the letters typed after it go to the search too
+    search.insert_text_at_cursor(event.character)
+    event.prevent_default()
+    return True
+
+
 class ClientsScreen(BaseScreen):
     TITLE_KEY = "clients.title"
     CSS_PATH = "clients.tcss"
@@ -71,7 +89,8 @@ class ClientsScreen(BaseScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#client-search", Input).focus()
+        # the list has the keys (n, v, Enter); "/" goes to the search box
+        self.query_one("#client-table", PagedTable).focus()
 
     def reload(self) -> None:
         self.db(client_service.filter_options, done=self._set_options, group="options")
@@ -125,8 +144,13 @@ class ClientsScreen(BaseScreen):
 
     def on_key(self, event: Any) -> None:
         search = self.query_one("#client-search", Input)
+        table = self.query_one("#client-table", PagedTable)
         if event.key == "down" and self.focused is search:
-            self.query_one("#client-table", PagedTable).focus()
+            table.focus()
+            event.stop()
+        elif self.focused in (table, search) and type_into_search(self, event, search):
+            # keys already on their way to the list when the first letter moved the focus
+            # arrive here too (the search box itself keeps the letters typed into it)
             event.stop()
 
     def on_data_table_row_selected(self, event: PagedTable.RowSelected) -> None:

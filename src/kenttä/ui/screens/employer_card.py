@@ -125,7 +125,7 @@ class EmployerCardScreen(BaseScreen):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.db(
+                self.write(
                     employer_service.set_sponsor,
                     self.employer_id,
                     new,

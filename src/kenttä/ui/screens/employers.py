@@ -68,7 +68,8 @@ class EmployersScreen(BaseScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#employer-search", Input).focus()
+        # the list has the keys (n, v, Enter); "/" goes to the search box
+        self.query_one("#employer-table", PagedTable).focus()
 
     def reload(self) -> None:
         query = self.query_one("#employer-search", Input).value
@@ -89,9 +90,15 @@ class EmployersScreen(BaseScreen):
             table.focus()
 
     def on_key(self, event: Any) -> None:
+        table = self.query_one("#employer-table", PagedTable)
         if event.key == "down" and isinstance(self.focused, Input):
-            self.query_one("#employer-table", PagedTable).focus()
+            table.focus()
             event.stop()
+        elif self.focused is table or isinstance(self.focused, Input):
+            from kenttä.ui.screens.clients import type_into_search
+
+            if type_into_search(self, event, self.query_one("#employer-search", Input)):
+                event.stop()
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         key = "employers.count_more" if event.more else "employers.count"

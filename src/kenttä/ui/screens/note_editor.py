@@ -96,7 +96,7 @@ class NoteEditorScreen(BaseScreen):
                 body,
                 done=lambda _: self._show_draft_saved(),
                 group="draft",
-                exclusive=False,
+                write=True,
             )
 
     def _show_draft_saved(self) -> None:
@@ -122,7 +122,7 @@ class NoteEditorScreen(BaseScreen):
             done=self._note_saved,
             failed=self._save_failed,
             group="note-save",
-            exclusive=False,
+            write=True,
         )
 
     def _note_saved(self, _note: Any) -> None:
@@ -131,8 +131,14 @@ class NoteEditorScreen(BaseScreen):
             self.dismiss(True)
 
     def _save_failed(self, exc: Exception) -> None:
-        self._saved = False
         self.kapp.show_error(exc)
+        if type(exc).__name__ == "PermissionDenied":
+            # the role may not write this note: a draft that can never be saved is not kept
+            run_db(self.app, drafts.discard_draft, self.draft_key, group="draft", write=True)
+            if self.app.screen is self:
+                self.dismiss(False)
+            return
+        self._saved = False
 
     def action_leave(self) -> None:
         """Leave the editor; the draft is saved first (the card then shows it waiting)."""
@@ -159,6 +165,7 @@ class NoteEditorScreen(BaseScreen):
                 done=left,
                 failed=self._save_failed,
                 group="draft-leave",
+                write=True,
             )
         else:
             left()
@@ -169,9 +176,7 @@ class NoteEditorScreen(BaseScreen):
         def answer(yes: bool | None) -> None:
             if yes:
                 self._saved = True
-                run_db(
-                    self.app, drafts.discard_draft, self.draft_key, group="draft", exclusive=False
-                )
+                run_db(self.app, drafts.discard_draft, self.draft_key, group="draft", write=True)
                 self.dismiss(False)
 
         self.app.push_screen(ConfirmModal(t("note.discard_question")), answer)

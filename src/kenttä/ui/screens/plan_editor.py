@@ -35,7 +35,7 @@ class StepForm(FormModal):
     def submit(self) -> None:
         description = self.required("step-description")
         due = self.date_value("step-due")
-        self.db(
+        self.write(
             plans.add_step,
             self.client_id,
             description=description,
@@ -66,7 +66,8 @@ class PlanEditorScreen(BaseScreen):
     def __init__(self, client_id: str) -> None:
         super().__init__()
         self.client_id = client_id
-        self.steps: list[dict[str, Any]] = []
+        self.steps: dict[str, dict[str, Any]] = {}
+        self.saved_goal: str | None = None  # the goal as saved (None until loaded)
         self._first_show = True
 
     def compose(self) -> ComposeResult:
@@ -89,12 +90,13 @@ class PlanEditorScreen(BaseScreen):
 
     def show(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
         plan, steps = result
-        self.steps = steps
+        self.steps = {step["id"]: step for step in steps}
+        self.saved_goal = (plan["goal"] or "") if plan else ""
         goal = self.query_one("#plan-goal", Input)
         if plan and not goal.value:
-            goal.value = plan["goal"] or ""
+            goal.value = self.saved_goal
         table = self.query_one("#plan-steps", DataTable)
-        row = table.cursor_row
+        keep = self._step_id()
         table.clear()
         for step in steps:
             table.add_row(
@@ -103,24 +105,40 @@ class PlanEditorScreen(BaseScreen):
                 code("step", step["status"]),
                 key=step["id"],
             )
-        if steps:
-            table.move_cursor(row=min(row, len(steps) - 1))
+        if keep in self.steps:  # the cursor stays on the step it was on (by id)
+            table.move_cursor(row=table.get_row_index(keep))
         if self._first_show:
             self._first_show = False
             (table if goal.value else goal).focus()
 
+    def _step_id(self) -> str | None:
+        table = self.query_one("#plan-steps", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else str(key)
+
     def action_back(self) -> None:
-        self.app.pop_screen()
+        goal = self.query_one("#plan-goal", Input).value.strip()
+        if goal == (self.saved_goal or "").strip():
+            self.app.pop_screen()
+            return
+        from kenttä.ui.modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.app.screen is self:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal(t("unsaved.question")), answer)
 
     def action_save_goal(self) -> None:
         goal = self.query_one("#plan-goal", Input).value.strip()
-        self.db(
-            plans.save_plan,
-            self.client_id,
-            goal=goal,
-            today=self.kapp.today,
-            done=lambda _: self.notify(t("plan.saved")),
-        )
+
+        def saved(_: Any) -> None:
+            self.saved_goal = goal
+            self.notify(t("plan.saved"))
+
+        self.write(plans.save_plan, self.client_id, goal=goal, today=self.kapp.today, done=saved)
 
     def action_add_step(self) -> None:
         self.app.push_screen(StepForm(self.client_id))
@@ -131,10 +149,10 @@ class PlanEditorScreen(BaseScreen):
 
     def action_cycle_status(self) -> None:
         table = self.query_one("#plan-steps", DataTable)
-        if not self.steps or self.focused is not table:
+        step = self.steps.get(self._step_id() or "")
+        if step is None or self.focused is not table:
             return
-        step = self.steps[table.cursor_row]
-        self.db(
+        self.write(
             plans.set_step_status,
             step["id"],
             plans.next_status(step["status"]),

@@ -76,7 +76,7 @@ class ConflictModal(FormModal):
             self._resolve(value=other)
 
     def _resolve(self, **how: Any) -> None:
-        self.db(
+        self.write(
             sync_status.resolve,
             self.conflict.id,
             **how,
@@ -218,10 +218,15 @@ class SyncScreen(BaseScreen):
     def show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
         table = self.query_one("#conflict-table", DataTable)
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
         for c in conflicts:
             values = [show_value(v.get("value")) for v in c.values[:2]] + ["", ""]
             table.add_row(c.table, c.column, values[0][:30], values[1][:30], key=c.id)
+        if keep is not None and any(c.id == keep for c in conflicts):
+            table.move_cursor(row=table.get_row_index(keep))
         self.query_one("#conflict-title", Static).update(
             t("sync.conflicts_count", count=len(conflicts))
         )
@@ -231,8 +236,12 @@ class SyncScreen(BaseScreen):
 
     def action_open_conflict(self) -> None:
         table = self.query_one("#conflict-table", DataTable)
-        if self.conflicts and table.display:
-            self.app.push_screen(ConflictModal(self.conflicts[table.cursor_row]))
+        if not (self.conflicts and table.display and table.row_count):
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        conflict = next((c for c in self.conflicts if c.id == key), None)  # by id, not index
+        if conflict is not None:
+            self.app.push_screen(ConflictModal(conflict))
 
     def screen_commands(self) -> list[tuple[str, str, Any]]:
         return [

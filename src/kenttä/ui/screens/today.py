@@ -92,9 +92,15 @@ class TodayScreen(BaseScreen):
                 options.append(Option(Text(f"  {more}", style="italic"), id=f"more:{key}"))
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
-        option_list.set_options(options)
-        first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
+        keep = None  # the highlighted item's id: it stays highlighted when the list reloads
         if highlighted is not None and highlighted < option_list.option_count:
+            keep = option_list.get_option_at_index(highlighted).id
+        option_list.set_options(options)
+        ids = [o.id if o is not None else None for o in options]
+        first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
+        if keep is not None and keep in ids:
+            option_list.highlighted = ids.index(keep)
+        elif highlighted is not None and highlighted < option_list.option_count:
             option_list.highlighted = highlighted
         elif first is not None:
             option_list.highlighted = first

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Select, Static
 from kenttä.domain.codes import VoucherStatus
 from kenttä.i18n import code, t
 from kenttä.services import clients as client_service
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, format_euros
 from kenttä.ui.widgets.paged_table import PagedTable
@@ -84,10 +84,11 @@ class ProviderModal(FormModal):
         provider = self.value("provider")
         if not provider:
             raise FormError("provider", t("validation.required"))
-        self.db(
+        number = self.voucher.number
+        self.write(
             lambda ws: _vouchers().transition(
                 ws,
-                self.voucher.number,
+                number,
                 VoucherStatus.PROVIDER_CHOSEN.value,
                 provider_id=provider,
                 today=self.kapp.today,
@@ -143,57 +144,110 @@ class VouchersScreen(BaseScreen):
         super().on_mount()
         self.query_one("#voucher-table", PagedTable).focus()
 
+    _shown_status: Any = ()  # the filter of the rows on screen (() before the first load)
+
     def reload(self) -> None:
         value = self.query_one("#voucher-status", Select).value
         status = None if value is Select.NULL else str(value)
+        same = status == self._shown_status  # a reload, not a new filter: keep the cursor's row
+        self._shown_status = status
+        self.query_one("#voucher-table", PagedTable).restart(
+            partial(fetch_rows, status=status), keep=same
+        )
+        if self.allowed is None:
+            self._load_role()
 
-        self.query_one("#voucher-table", PagedTable).restart(partial(fetch_rows, status=status))
+    allowed: frozenset[str] | None = None  # the role's actions, once loaded
+
+    def _load_role(self) -> None:
+        self.db(role_actions, done=self._set_allowed, group="role")
+
+    def _set_allowed(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+        self.refresh_bindings()
+        self._show_count()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A role that may not handle vouchers (a coordinator) sees no keys that would."""
+        if action in {"provider", "move", "cancel_voucher"}:
+            return self.allowed is not None and "issue_voucher" in self.allowed
+        return True
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.reload()
 
-    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
-        key = "vouchers.count_more" if event.more else "vouchers.count"
-        self.query_one("#voucher-count", Static).update(t(key, count=event.count))
+    _count: tuple[int, bool] | None = None
 
-    def _selected(self) -> Any | None:
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        self._count = (event.count, event.more)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self._count is None:
+            return
+        count, more = self._count
+        text = t("vouchers.count_more" if more else "vouchers.count", count=count)
+        if self.allowed is not None and "issue_voucher" not in self.allowed:
+            text += f" · {t('role.vouchers_read_only')}"  # why there are no keys to press
+        self.query_one("#voucher-count", Static).update(text)
+
+    def _selected(self) -> VoucherRow | None:
+        """The row under the cursor now, as it was loaded (its number, client and value)."""
         row = self.query_one("#voucher-table", PagedTable).selected()
         if row is None:
             self.notify(t("vouchers.none_selected"), severity="warning")
-            return None
-        return row.voucher
+        return row
 
     def action_provider(self) -> None:
-        voucher = self._selected()
-        if voucher is not None:
-            self.app.push_screen(ProviderModal(voucher))
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(ProviderModal(row.voucher))
 
-    def action_move(self, status: str) -> None:
-        voucher = self._selected()
-        if voucher is None:
-            return
-        self.db(
-            lambda ws: _vouchers().transition(ws, voucher.number, status, today=self.kapp.today),
-            done=lambda v: (self.notify(t("vouchers.moved", number=v.number)), self.reload()),
-        )
-
-    def action_cancel_voucher(self) -> None:
-        voucher = self._selected()
-        if voucher is None:
-            return
+    def _confirm(self, row: VoucherRow, key: str, write: Any, message: str) -> None:
+        """Ask, naming the voucher, the client and the amount; then write that voucher."""
         from kenttä.ui.modals.confirm import ConfirmModal
+
+        v = row.voucher
+        question = t(
+            key, number=v.number, client=row.client or "–", value=format_euros(v.value_cents)
+        )
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.db(
-                    lambda ws: _vouchers().cancel_voucher(ws, voucher.number),
-                    done=lambda v: (
-                        self.notify(t("vouchers.cancelled", number=v.number)),
+                self.write(
+                    write,
+                    done=lambda saved: (
+                        self.notify(t(message, number=saved.number)),
                         self.reload(),
                     ),
                 )
 
-        self.app.push_screen(ConfirmModal(t("vouchers.cancel_q", number=voucher.number)), answer)
+        self.app.push_screen(ConfirmModal(question), answer)
+
+    def action_move(self, status: str) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        number = row.voucher.number  # the voucher as it was when the key was pressed
+        today = self.kapp.today
+        self._confirm(
+            row,
+            f"confirm_write.voucher_{status}",
+            lambda ws: _vouchers().transition(ws, number, status, today=today),
+            "vouchers.moved",
+        )
+
+    def action_cancel_voucher(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        number = row.voucher.number
+        self._confirm(
+            row,
+            "confirm_write.voucher_cancel",
+            lambda ws: _vouchers().cancel_voucher(ws, number),
+            "vouchers.cancelled",
+        )
 
     def action_budgets(self) -> None:
         """This device's voucher budgets (and, for a supervisor, the office's)."""

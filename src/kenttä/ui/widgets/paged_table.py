@@ -57,32 +57,49 @@ class PagedTable(DataTable, Generic[Row]):
         self.clear(columns=True)
         self.add_columns(*self._columns)
 
-    def restart(self, fetch: Callable[..., list[Any]]) -> None:
-        """Show the first page of a new query (an older query's late result is dropped)."""
+    def restart(self, fetch: Callable[..., list[Any]], *, keep: bool = False) -> None:
+        """Show the first page of a new query (an older query's late result is dropped).
+
+        `keep`: the same query again (a reload): as many rows as are shown now come back,
+        and the cursor stays on the row it was on (by the row's id, never by its index).
+        """
         self._fetch = fetch
         self._generation += 1
         self._after = None
         self._more = True
-        self._load_page(replace=True)
+        limit = max(self.PAGE, self.row_count) if keep else self.PAGE
+        self._load_page(replace=True, limit=limit)
 
-    def _load_page(self, *, replace: bool = False) -> None:
+    def _load_page(self, *, replace: bool = False, limit: int | None = None) -> None:
         if self._fetch is None:
             return
         self._loading = True
         generation = self._generation
+        limit = limit or self.PAGE
         run_db(
             self,
             self._fetch,
             after=self._after,
-            limit=self.PAGE,
-            done=lambda rows: self._append(generation, rows, replace),
+            limit=limit,
+            done=lambda rows: self._append(generation, rows, replace, limit),
             group="page",
         )
 
-    def _append(self, generation: int, rows: list[Any], replace: bool) -> None:
+    def selected_id(self) -> str | None:
+        """The id of the row under the cursor (None when the table is empty)."""
+        if self.row_count == 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return None if key.value is None else str(key.value)
+
+    def _append(self, generation: int, rows: list[Any], replace: bool, limit: int) -> None:
         if generation != self._generation:
             return
         self._loading = False
+        keep = self.selected_id() if replace else None
         if replace:
             self.clear()
             self.records.clear()
@@ -92,9 +109,11 @@ class PagedTable(DataTable, Generic[Row]):
                 continue
             self.records[rid] = row
             self.add_row(*self._render(row), key=rid)
+        if keep is not None and keep in self.records:
+            self.move_cursor(row=self.get_row_index(keep), animate=False, scroll=True)
         if rows:
             self._after = self._key(rows[-1])
-        self._more = len(rows) >= self.PAGE
+        self._more = len(rows) >= limit
         self.post_message(self.Loaded(self, self.row_count, self._more))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -107,10 +126,6 @@ class PagedTable(DataTable, Generic[Row]):
             self._load_page()
 
     def selected(self) -> Any | None:
-        if self.row_count == 0:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return self.records.get(str(key.value))
+        """The record of the row under the cursor, as it was loaded."""
+        rid = self.selected_id()
+        return None if rid is None else self.records.get(rid)
