@@ -11,7 +11,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from kenttä.i18n import t
+from kenttä.i18n import has, t
 
 if TYPE_CHECKING:
     from kenttä.ui.app import KenttaApp
@@ -26,6 +26,53 @@ def translate_bindings(node: DOMNode) -> None:
             replace(b, description=t(b.description)) if b.description else b for b in bindings
         ]
     node._bindings = BindingsMap.from_keys(translated)
+
+
+_TEXTUAL_ORIGINALS: dict[type, BindingsMap] = {}
+
+
+def _textual_key(description: str) -> str:
+    """`Dismiss menu` → `textual.dismiss_menu`: where Textual's own words are translated."""
+    slug = "".join(ch if ch.isalnum() else "_" for ch in description.lower()).strip("_")
+    return f"textual.{slug}"
+
+
+def translate_textual_bindings(root: DOMNode | None = None) -> None:
+    """Textual's own widgets (Select's menu, the command palette, …) describe their keys in
+    English; show the catalogue's words instead, in the current language.
+
+    Every loaded Textual class's bindings are replaced (widgets made from now on take them),
+    and the widgets already under `root` get them again.
+    """
+    pending = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("textual.") or cls._merged_bindings is None:
+            continue
+        original = _TEXTUAL_ORIGINALS.setdefault(cls, cls._merged_bindings)
+        if not any(
+            has(_textual_key(b.description))
+            for bindings in original.key_to_bindings.values()
+            for b in bindings
+            if b.description
+        ):
+            continue
+        cls._merged_bindings = BindingsMap.from_keys(
+            {
+                key: [
+                    replace(b, description=t(_textual_key(b.description)))
+                    if b.description and has(_textual_key(b.description))
+                    else b
+                    for b in bindings
+                ]
+                for key, bindings in original.key_to_bindings.items()
+            }
+        )
+    if root is not None:
+        for node in root.walk_children(with_self=True):
+            if type(node) in _TEXTUAL_ORIGINALS:
+                node._bindings = type(node)._merged_bindings.copy()  # type: ignore[union-attr]
 
 
 def run_db(

@@ -15,6 +15,7 @@ from kenttä.services import employers as employer_service
 from kenttä.services.employers import EmployerCard
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date
+from kenttä.ui.widgets.table import Table
 
 
 def needs_text(visit: dict[str, Any]) -> str:
@@ -48,19 +49,21 @@ class EmployerCardScreen(BaseScreen):
         yield Header()
         yield Static(id="employer-summary")
         yield Static(t("employer_card.visits"), classes="section")
-        yield DataTable(id="visits-table", cursor_type="row")
+        yield Table(
+            [
+                t("visit.col_date"),
+                t("visit.col_purpose"),
+                t("visit.col_needs"),
+                t("visit.col_next"),
+            ],
+            id="visits-table",
+        )
         yield Static(t("employer_card.placements"), classes="section")
-        yield DataTable(id="placements-table", cursor_type="row")
+        yield Table(
+            [t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")],
+            id="placements-table",
+        )
         yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#visits-table", DataTable).add_columns(
-            t("visit.col_date"), t("visit.col_purpose"), t("visit.col_needs"), t("visit.col_next")
-        )
-        self.query_one("#placements-table", DataTable).add_columns(
-            t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")
-        )
 
     def reload(self) -> None:
         self.db(employer_service.employer_card, self.employer_id, done=self.show)
