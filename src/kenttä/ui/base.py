@@ -123,11 +123,15 @@ class Translated:
 
     async def retranslate(self) -> None:
         translate_bindings(self)  # type: ignore[arg-type]
-        self.sub_title = t(self.TITLE_KEY)
+        self.sub_title = self.screen_title()
         if self.RECOMPOSE_ON_LANGUAGE:
             await self.recompose()  # type: ignore[attr-defined]
             self.reload()
         self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def screen_title(self) -> str:
+        """The title in the current language (a screen may add whose record it is)."""
+        return t(self.TITLE_KEY)
 
     def reload(self) -> None:
         """Fetch the screen's data again (in a worker)."""
