@@ -80,7 +80,7 @@ def import_(obj: CliContext, table: str, file: Path, as_json: bool, dry_run: boo
         echo_json(result.as_dict())
     else:
         for error in result.errors:
-            click.echo(str(error), err=True)
+            click.echo(error.in_words(), err=True)
         click.echo(("dry run: " if dry_run else "") + result.summary())
 
 

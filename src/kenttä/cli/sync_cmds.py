@@ -140,7 +140,10 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
     if as_json:
         echo_json({**summary.as_dict(), "last_sync": last, "refused_changes": refused[-500:]})
         return
-    click.echo(f"synced: {sync_client.describe(summary)}")
+    from kenttä.i18n import t
+
+    counts = {k: getattr(summary, k) for k in ("pushed", "pulled", "conflicts", "refused")}
+    click.echo(t("cli_text.synced", summary=t("sync_text.summary", **counts)))
     for row in refused[-20:]:
         click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
 

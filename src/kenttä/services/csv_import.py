@@ -56,9 +56,22 @@ class CsvImportError(ValueError):
 class LineError:
     line: int
     reason: str
+    column: str | None = None
+    error: Exception | None = field(default=None, compare=False)  # an IdentifierError
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
+
+    def in_words(self) -> str:
+        """`line N: reason` with the reason in the current language when it has words
+        (a bad henkilötunnus, Y-tunnus, municipality or postal code)."""
+        if self.error is None:
+            return str(self)
+        from kenttä.i18n import code, validation_message
+
+        where = code("column", self.column) if self.column else ""
+        message = validation_message(self.error)
+        return f"line {self.line}: {where}: {message}" if where else f"line {self.line}: {message}"
 
 
 @dataclass
@@ -131,6 +144,18 @@ def _reason(exc: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
+def _line_error(line: int, exc: ValidationError) -> LineError:
+    """The reason (English, for scripts) and, for a bad identifier, what to say to a person."""
+    from kenttä.domain.identifiers import IdentifierError
+
+    first = exc.errors()[0]
+    inner = first.get("ctx", {}).get("error")
+    where = ".".join(str(p) for p in first["loc"])
+    if isinstance(inner, IdentifierError):
+        return LineError(line, _reason(exc), column=where, error=inner)
+    return LineError(line, _reason(exc))
+
+
 class _Importer:
     def __init__(self, ws: Workspace, fmt: TableFormat) -> None:
         self.ws = ws
@@ -165,7 +190,7 @@ class _Importer:
                 values.setdefault("scope", self.ws.config.scope)
                 record = self.fmt.model.model_validate(values)
             except ValidationError as exc:
-                result.errors.append(LineError(line, _reason(exc)))
+                result.errors.append(_line_error(line, exc))
                 continue
             except ValueError as exc:
                 result.errors.append(LineError(line, str(exc)))
