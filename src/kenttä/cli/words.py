@@ -96,7 +96,8 @@ def conflicts_table(rows: Sequence[dict[str, Any]], names: dict[tuple[str, str],
 
     def side(row: dict[str, Any], s: str) -> str:
         when = stamp_time(row[f"stamp_{s}"])
-        at = f"{day(when.date())} {when.astimezone():%H.%M}" if when else ""
+        local = when.astimezone() if when else None  # the laptop's own time zone
+        at = f"{day(local.date())} {local.hour}.{local.minute:02d}" if local else ""
         return f"{json.dumps(row[f'value_{s}'], ensure_ascii=False)} ({row[f'author_{s}']}, {at})"
 
     out = []
