@@ -17,7 +17,7 @@ from textual.screen import Screen
 from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
 from kenttä.services.context import Workspace
 from kenttä.services.session_lock import IdleLock
-from kenttä.ui.base import Translated, translate_bindings, translate_textual_bindings
+from kenttä.ui.base import Translated, translate_bindings
 
 IDLE_CHECK_SECONDS = 15
 # What the first screen does not need but the next steps do (the first write, finding a
@@ -110,7 +110,6 @@ class KenttaApp(App[None]):
         set_language(language or getattr(ws.config, "language", None) or "fi")
         super().__init__()
         translate_bindings(self)
-        translate_textual_bindings()
         theme = getattr(ws.config, "theme", None)
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -184,7 +183,6 @@ class KenttaApp(App[None]):
     def switch_language(self, language: str) -> None:
         set_language(language)
         translate_bindings(self)
-        translate_textual_bindings()
         self.run_worker(self._retranslate_all(), group="language", exclusive=True)
         self.notify(t("app.language_changed"))
         self._remember(language=language)
@@ -209,7 +207,6 @@ class KenttaApp(App[None]):
             for screen in list(stack):
                 if isinstance(screen, Translated):
                     await screen.retranslate()
-                translate_textual_bindings(screen)
         self.screen.refresh_bindings()
 
     def action_command_palette(self) -> None:

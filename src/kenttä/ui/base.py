@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import _footer
 from textual.worker import get_current_worker
 
 from kenttä.i18n import has, t
@@ -28,51 +29,23 @@ def translate_bindings(node: DOMNode) -> None:
     node._bindings = BindingsMap.from_keys(translated)
 
 
-_TEXTUAL_ORIGINALS: dict[type, BindingsMap] = {}
-
-
 def _textual_key(description: str) -> str:
     """`Dismiss menu` → `textual.dismiss_menu`: where Textual's own words are translated."""
     slug = "".join(ch if ch.isalnum() else "_" for ch in description.lower()).strip("_")
     return f"textual.{slug}"
 
 
-def translate_textual_bindings(root: DOMNode | None = None) -> None:
-    """Textual's own widgets (Select's menu, the command palette, …) describe their keys in
-    English; show the catalogue's words instead, in the current language.
+class _TranslatedFooterKey(_footer.FooterKey):
+    """A key in the footer; Textual's own widgets (Select's open menu, the command palette)
+    describe their keys in English, so their words come from the catalogue's `[textual]`."""
 
-    Every loaded Textual class's bindings are replaced (widgets made from now on take them),
-    and the widgets already under `root` get them again.
-    """
-    pending = [DOMNode]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("textual.") or cls._merged_bindings is None:
-            continue
-        original = _TEXTUAL_ORIGINALS.setdefault(cls, cls._merged_bindings)
-        if not any(
-            has(_textual_key(b.description))
-            for bindings in original.key_to_bindings.values()
-            for b in bindings
-            if b.description
-        ):
-            continue
-        cls._merged_bindings = BindingsMap.from_keys(
-            {
-                key: [
-                    replace(b, description=t(_textual_key(b.description)))
-                    if b.description and has(_textual_key(b.description))
-                    else b
-                    for b in bindings
-                ]
-                for key, bindings in original.key_to_bindings.items()
-            }
-        )
-    if root is not None:
-        for node in root.walk_children(with_self=True):
-            if type(node) in _TEXTUAL_ORIGINALS:
-                node._bindings = type(node)._merged_bindings.copy()  # type: ignore[union-attr]
+    def __init__(self, key: str, key_display: str, description: str, *a: Any, **kw: Any) -> None:
+        if description and has(_textual_key(description)):
+            description = t(_textual_key(description))
+        super().__init__(key, key_display, description, *a, **kw)
+
+
+_footer.FooterKey = _TranslatedFooterKey  # type: ignore[misc]  # what every Footer shows
 
 
 def run_db(
