@@ -116,7 +116,7 @@ def _conflict_from(row: dict[str, Any]) -> Conflict:
     )
 
 
-def conflicts(ws: Workspace, *, limit: int = 200) -> list[Conflict]:
+def conflicts(ws: Workspace, *, limit: int = 200, named: bool = True) -> list[Conflict]:
     """Open conflicts, oldest first; empty when the engine has made no `_conflicts` table."""
     columns = _table_columns(ws, "_conflicts")
     if not columns:
@@ -135,6 +135,8 @@ def conflicts(ws: Workspace, *, limit: int = 200) -> list[Conflict]:
         return []
     names = [d[0] for d in cur.description]
     found = [_conflict_from(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+    if not named:
+        return found
     labels = record_names(ws, [(c.table, c.row_id) for c in found])
     return [replace(c, record=labels.get((c.table, c.row_id), "")) for c in found]
 
@@ -145,8 +147,6 @@ _NAMED_TABLES = {"employers": "name", "providers": "name", "services": "name"}
 def record_names(ws: Workspace, rows: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Whose record each (table, row id) is, in words: the client's name for a client's
     record (or a record with a client_id), the name of an employer, provider or service."""
-    from kenttä.services.clients import names_of
-
     client_of: dict[tuple[str, str], str] = {}
     out: dict[tuple[str, str], str] = {}
     for table, row_id in set(rows):
@@ -167,11 +167,25 @@ def record_names(ws: Workspace, rows: list[tuple[str, str]]) -> dict[tuple[str, 
                     client_of[(table, row_id)] = str(found[0])
         except sqlite3.Error:
             continue
-    names = names_of(ws, list(client_of.values()))
+    names = _client_names(ws, list(client_of.values()))
     for key, client_id in client_of.items():
         if names.get(client_id):
             out[key] = names[client_id]
     return out
+
+
+def _client_names(ws: Workspace, client_ids: list[str]) -> dict[str, str]:
+    """'Last First' by client id (the Today screen's path: no import of the client service)."""
+    names: dict[str, str] = {}
+    ids = sorted(set(client_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for cid, first, last in ws.store.conn.execute(
+            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", chunk
+        ):
+            names[cid] = f"{last or ''} {first or ''}".strip()
+    return names
 
 
 def stamp_time(stamp: Any) -> datetime | None:
@@ -189,7 +203,7 @@ def status(ws: Workspace) -> SyncStatus:
         last_sync=_state(ws, "last_sync"),
         last_summary=_state(ws, "last_summary"),
         last_error=_state(ws, "last_error"),
-        conflicts=len(conflicts(ws)),
+        conflicts=len(conflicts(ws, named=False)),
         last_counts=_counts(_state(ws, "last_sync_summary")),
     )
 
