@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from kenttä.domain import models as m
 from kenttä.domain.codes import OutcomeCheck
 from kenttä.services.context import Workspace, utc_now
+from kenttä.services.csv_errors import LineError, line_error
 from kenttä.services.data.csv_columns import (
     TABLES,
     TableFormat,
@@ -50,28 +51,6 @@ BULK_INDEX_ROWS = 2000
 
 class CsvImportError(ValueError):
     """The file as a whole cannot be imported (unreadable, unknown table, missing header)."""
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    reason: str
-    column: str | None = None
-    error: Exception | None = field(default=None, compare=False)  # an IdentifierError
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-    def in_words(self) -> str:
-        """`line N: reason` with the reason in the current language when it has words
-        (a bad henkilötunnus, Y-tunnus, municipality or postal code)."""
-        if self.error is None:
-            return str(self)
-        from kenttä.i18n import code, validation_message
-
-        where = code("column", self.column) if self.column else ""
-        message = validation_message(self.error)
-        return f"line {self.line}: {where}: {message}" if where else f"line {self.line}: {message}"
 
 
 @dataclass
@@ -136,26 +115,6 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def _reason(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = "missing" if first["type"] == "missing" else first["msg"]
-    message = message.removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
-def _line_error(line: int, exc: ValidationError) -> LineError:
-    """The reason (English, for scripts) and, for a bad identifier, what to say to a person."""
-    from kenttä.domain.identifiers import IdentifierError
-
-    first = exc.errors()[0]
-    inner = first.get("ctx", {}).get("error")
-    where = ".".join(str(p) for p in first["loc"])
-    if isinstance(inner, IdentifierError):
-        return LineError(line, _reason(exc), column=where, error=inner)
-    return LineError(line, _reason(exc))
-
-
 class _Importer:
     def __init__(self, ws: Workspace, fmt: TableFormat) -> None:
         self.ws = ws
@@ -190,7 +149,7 @@ class _Importer:
                 values.setdefault("scope", self.ws.config.scope)
                 record = self.fmt.model.model_validate(values)
             except ValidationError as exc:
-                result.errors.append(_line_error(line, exc))
+                result.errors.append(line_error(line, exc))
                 continue
             except ValueError as exc:
                 result.errors.append(LineError(line, str(exc)))
