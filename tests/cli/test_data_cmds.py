@@ -80,7 +80,8 @@ def test_import_reports_bad_lines_and_summary(capsys, db: str, tmp_path: Path) -
     assert out.strip() == (
         "imported 1, updated 0, unchanged 0, rejected 1 (read as UTF-8 with BOM, separated by ;)"
     )
-    assert err.strip().splitlines() == ["line 3: municipality: unknown municipality name"]
+    # "line N: reason" (DESIGN §5), the reason in the configured language (fi)
+    assert err.strip().splitlines() == ["line 3: kunta: Tuntematon kunta"]
     code, out, _ = call(capsys, "--db", db, "import", "clients", str(csv), "--json")
     assert code == 0
     assert json.loads(out) == {

@@ -129,4 +129,8 @@ def test_followups_and_quality(run, cohort):
     assert quality["findings"][0]["id"] == cohort.ids["left"]
     assert run("quality", "--from", "2024-01-01").exit_code == 1
     table = run("quality")
-    assert "exit_without_outcome" in table.stdout
+    # for a person (config language fi): the finding in words, the client by name
+    assert (
+        "Päättyminen ilman tulosta" in table.stdout and "exit_without_outcome" not in table.stdout
+    )
+    assert "Testi" in table.stdout and cohort.ids["left"] not in table.stdout

@@ -151,7 +151,10 @@ async def test_enter_on_a_figure_lists_its_records_by_name(workspace, cohort):
         assert isinstance(modal, ExplainModal)
         assert len(modal.records) == 6
         assert {r["id"] for r in modal.records} == {cohort.ids[f"left{i}"] for i in range(6)}
-        assert all(r["label"].startswith("Testi Asiakas") for r in modal.records)
+        # by name, last name first as everywhere in the app; codes in words (issue 14)
+        assert all(r["label"].startswith("Asiakas") for r in modal.records)
+        assert all("Testi" in r["label"] for r in modal.records)
+        assert not any("finished" in r["label"] for r in modal.records)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

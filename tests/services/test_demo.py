@@ -11,6 +11,7 @@ import pytest
 from kenttä.domain import models as m
 from kenttä.domain.identifiers import municipalities, parse_henkilotunnus, validate_y_tunnus
 from kenttä.services.demo import DEMO_USER, build_demo, ensure_demo_database
+from kenttä.services.voucher_tray import default_service_tray
 from kenttä.store.db import Store, open_store
 from kenttä.store.fts import search_notes
 from kenttä.store.schema import MODELS
@@ -78,7 +79,7 @@ def test_every_record_kind_is_there(demo: Store) -> None:
                   "placements", "services", "providers", "vouchers", "outcomes", "feedback"):  # fmt: skip
         assert one(demo, f"SELECT count(*) FROM {table}") > 0, table
     codes = {r[0] for r in demo.conn.execute("SELECT code FROM services")}
-    assert codes == {"COACHING", "CAREER", "WORKTRIAL", "HYGIENE", "SAFETY", "DIGI"}
+    assert codes == {s.code for s in default_service_tray()}  # the shipped tray (issue 14)
     assert one(demo, "SELECT min(default_value_cents) FROM services") > 0
 
 

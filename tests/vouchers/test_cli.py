@@ -93,12 +93,13 @@ def test_issue_list_show_transition_cancel(tmp_path):
     assert "cannot change voucher" in result.output and "from issued to used" in result.output
 
     result = run(db, "transition", number, "provider_chosen", "--provider", provider)
-    assert result.exit_code == 0 and result.output.strip() == f"{number} provider_chosen"
+    # for a person, in the configured language (fi): the state in words, not its code
+    assert result.exit_code == 0 and result.output.strip() == f"{number} Tuottaja valittu"
 
     result = run(db, "cancel", number)  # no terminal: needs --yes
     assert result.exit_code == 1 and "--yes" in result.output
     result = run(db, "cancel", number, "--yes")
-    assert result.exit_code == 0 and result.output.strip() == f"{number} cancelled"
+    assert result.exit_code == 0 and result.output.strip() == f"{number} Mitätöity"
     result = run(db, "list", "--status", "cancelled", "--json")
     assert [v["number"] for v in json.loads(result.output)] == [number]
 

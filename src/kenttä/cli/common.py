@@ -49,6 +49,9 @@ class CliContext:
             store = open_store(path, create=create, passphrase=passphrase)
         except (ConfigError, StoreError) as exc:
             raise CommandError(storage_reason(exc) or str(exc)) from None
+        from kenttä.cli.words import use_language
+
+        use_language(getattr(config, "language", None))  # what is printed for a person
         return Workspace(store, config)
 
 
@@ -108,7 +111,9 @@ def run_guarded(call: Callable[[], Any]) -> None:
             click.echo(f"kenttä: {reason}", err=True)
             sys.exit(1)
         if _is_identifier_error(exc):  # a bad henkilötunnus or Y-tunnus: the reason in words
-            click.echo(f"kenttä: {exc}", err=True)
+            from kenttä.i18n import validation_message
+
+            click.echo(f"kenttä: {validation_message(exc)}", err=True)
             sys.exit(1)
         if os.environ.get("KENTTA_DEBUG"):
             raise

@@ -74,16 +74,6 @@ def parse_value(ws: Workspace, conflict_id: str, text: str) -> Any:
     return text
 
 
-def _line(row: dict[str, Any]) -> str:
-    state = f"  resolved by {row['resolved_by']}" if row["resolved_stamp"] else ""
-    return (
-        f"{row['id']}  {row['tbl']}.{row['col']} row {row['row_id']}: "
-        f"a={json.dumps(row['value_a'], ensure_ascii=False)} by {row['author_a']} "
-        f"({row['stamp_a']}) vs b={json.dumps(row['value_b'], ensure_ascii=False)} by "
-        f"{row['author_b']} ({row['stamp_b']}){state}"
-    )
-
-
 @click.group("conflicts", invoke_without_command=True)
 @click.option("--all", "show_all", is_flag=True, help="Resolved conflicts too.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON (as `server conflicts`).")
@@ -99,17 +89,23 @@ def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     obj: CliContext = ctx.obj
+    from kenttä.cli.words import conflicts_table
+    from kenttä.i18n import t
+    from kenttä.services.sync_status import record_names
+
     ws = obj.workspace(create=False)
     try:
         rows = conflict_rows(ws, show_all=show_all)
+        names = record_names(ws, [(row["tbl"], row["row_id"]) for row in rows])
     finally:
         ws.close()
-    if as_json:
+    if as_json:  # the canonical rows (as `server conflicts --json`), ids only
         echo_json(rows)
         return
-    for row in rows:
-        click.echo(_line(row))
-    click.echo(f"{len(rows)} conflicts" if show_all else f"{len(rows)} open conflicts")
+    if rows:
+        click.echo(conflicts_table(rows, names))
+    key = "cli_text.conflicts_all" if show_all else "cli_text.conflicts_open"
+    click.echo(t(key, count=len(rows)))
 
 
 @conflicts.command("resolve")

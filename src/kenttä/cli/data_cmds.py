@@ -86,7 +86,7 @@ def import_(
         echo_json(result.as_dict())
     else:
         for error in result.errors:
-            click.echo(str(error), err=True)
+            click.echo(error.in_words(), err=True)
         read_as = f" ({result.source.describe()})" if result.source else ""
         click.echo(("dry run: " if dry_run else "") + result.summary() + read_as)
 

@@ -1,7 +1,9 @@
 """`kenttä report esf|followups|quality`: the programme's figures for people and scripts.
 
-Output never holds personal data: clients appear by record id and a label of programme,
-status, dates and outcome. Bad input is one line on stderr and exit status 1.
+CSV, xlsx and the ESF figures hold no personal data: clients appear by record id and a label
+of programme, status, dates and outcome. The follow-up and quality tables, read by a person,
+name the clients and put codes in words (the configured language); their JSON keeps ids and
+codes only. Bad input is one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -221,18 +223,25 @@ def followups_cmd(
     ws = obj.workspace()
     try:
         prog = _programme(ws, programme)
-        items = [
-            f.as_dict()
-            for f in due_followups(
-                ws, day, window_days=window, programme=prog, owner=owner, since=since_day
-            )
-        ]
+        found = due_followups(
+            ws, day, window_days=window, programme=prog, owner=owner, since=since_day
+        )
+        items = [f.as_dict() for f in found]
         payload = {
             "today": day.isoformat(),
             "window_days": window,
             "count": len(items),
             "followups": items,
         }
+        if fmt == "table":  # for a person: whose check each is, and codes in words
+            from kenttä.cli.words import followups_table
+
+            named = [
+                {**item, "name": f"{f.last_name} {f.first_name}".strip()}
+                for item, f in zip(items, found, strict=True)
+            ]
+            _emit(followups_table(named), out)
+            return
         _emit_list(fmt, out, items, FOLLOWUP_COLUMNS, payload, "followups")
     finally:
         ws.close()
@@ -263,6 +272,12 @@ def quality_cmd(
     ws = obj.workspace()
     try:
         prog = _programme(ws, programme)
+        if fmt == "table":  # for a person: names and words in the configured language
+            from kenttä.cli.words import quality_table
+
+            named = quality_findings(ws, period, prog, names=True)
+            _emit(quality_table([f.as_dict() for f in named]), out)
+            return
         findings = quality_findings(ws, period, prog)
         items = [f.as_dict() for f in findings]
         payload = {

@@ -144,7 +144,10 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
              "quarantined_changes": kept[-500:]}
         )  # fmt: skip
         return
-    click.echo(f"synced: {sync_client.describe(summary)}")
+    from kenttä.i18n import t
+
+    counts = {k: getattr(summary, k) for k in ("pushed", "pulled", "conflicts", "refused")}
+    click.echo(t("cli_text.synced", summary=t("sync_text.summary", **counts)))
     for row in refused[-20:]:
         click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
     for row in kept[-20:]:

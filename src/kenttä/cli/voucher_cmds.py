@@ -10,6 +10,7 @@ from datetime import date, datetime
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.words import voucher_state
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Voucher
 from kenttä.services.context import Workspace
@@ -128,11 +129,9 @@ def list_(
     if as_json:
         echo_json([_voucher_json(v) for v in found])
         return
-    for v in found:
-        click.echo(
-            f"{v.number:<28} {v.status:<16} {v.service_code:<26}"
-            f" {_eur(v.value_cents):>12}  {v.valid_until.isoformat()}"
-        )
+    from kenttä.cli.words import vouchers_table
+
+    click.echo(vouchers_table(found, _eur))
 
 
 @voucher.command("show")
@@ -173,7 +172,7 @@ def cancel(obj: CliContext, number: str, yes: bool) -> None:
         click.confirm(f"Cancel voucher {number}?", abort=True)
     with _workspace(obj) as ws:
         done = cancel_voucher(ws, number)
-    click.echo(f"{done.number} {done.status}")
+    click.echo(voucher_state(done.number, done.status))
 
 
 @voucher.command("transition")
@@ -187,7 +186,7 @@ def transition_(obj: CliContext, number: str, status: str, provider_id: str | No
 
     with _workspace(obj) as ws:
         done = transition(ws, number, status, provider_id=provider_id)
-    click.echo(f"{done.number} {done.status}")
+    click.echo(voucher_state(done.number, done.status))
 
 
 @voucher.command("expire")

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from kenttä.domain import models as m
 from kenttä.domain.codes import OutcomeCheck
 from kenttä.services.context import Workspace, utc_now
+from kenttä.services.csv_errors import LineError, line_error
 from kenttä.services.data.csv_columns import (
     TABLES,
     TableFormat,
@@ -41,7 +42,7 @@ from kenttä.services.data.csv_columns import (
 )
 from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
 from kenttä.services.roles import may, own_scopes, require
-from kenttä.services.table_files import LineError, TableFile, TableFileError, read_table
+from kenttä.services.table_files import TableFile, TableFileError, read_table
 from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
 
@@ -100,14 +101,6 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return table.header, table.rows
 
 
-def _reason(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = "missing" if first["type"] == "missing" else first["msg"]
-    message = message.removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
 class _Importer:
     def __init__(self, ws: Workspace, fmt: TableFormat) -> None:
         self.ws = ws
@@ -142,7 +135,7 @@ class _Importer:
                 values.setdefault("scope", self.ws.config.scope)
                 record = self.fmt.model.model_validate(values)
             except ValidationError as exc:
-                result.errors.append(LineError(line, _reason(exc)))
+                result.errors.append(line_error(line, exc))
                 continue
             except ValueError as exc:
                 result.errors.append(LineError(line, str(exc)))

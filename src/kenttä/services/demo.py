@@ -18,7 +18,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.data.demo_data import DEMO_USER
 from kenttä.store.db import Store, open_store
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the shipped tray's service codes (issue 14)
 MAX_AGE_DAYS = 14
 DEMO_AUTHOR = "demo"
 DEMO_SCOPE = "kuopio"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from kenttä.services.context import Workspace
@@ -24,6 +25,7 @@ class Conflict:
     column: str
     values: list[dict[str, Any]]  # each {value, author, stamp, device}
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
+    record: str = ""  # whose record, in words (a client's or an employer's name)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class SyncStatus:
     last_summary: str | None
     last_error: str | None
     conflicts: int
+    last_counts: dict[str, Any] | None = None  # pushed, pulled, conflicts, refused (+ bundle)
 
 
 def _state(ws: Workspace, key: str) -> str | None:
@@ -113,7 +116,7 @@ def _conflict_from(row: dict[str, Any]) -> Conflict:
     )
 
 
-def conflicts(ws: Workspace, *, limit: int = 200) -> list[Conflict]:
+def conflicts(ws: Workspace, *, limit: int = 200, named: bool = True) -> list[Conflict]:
     """Open conflicts, oldest first; empty when the engine has made no `_conflicts` table."""
     columns = _table_columns(ws, "_conflicts")
     if not columns:
@@ -131,7 +134,67 @@ def conflicts(ws: Workspace, *, limit: int = 200) -> list[Conflict]:
     except sqlite3.Error:
         return []
     names = [d[0] for d in cur.description]
-    return [_conflict_from(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+    found = [_conflict_from(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+    if not named:
+        return found
+    labels = record_names(ws, [(c.table, c.row_id) for c in found])
+    return [replace(c, record=labels.get((c.table, c.row_id), "")) for c in found]
+
+
+_NAMED_TABLES = {"employers": "name", "providers": "name", "services": "name"}
+
+
+def record_names(ws: Workspace, rows: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Whose record each (table, row id) is, in words: the client's name for a client's
+    record (or a record with a client_id), the name of an employer, provider or service."""
+    client_of: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], str] = {}
+    for table, row_id in set(rows):
+        try:
+            if table == "clients":
+                client_of[(table, row_id)] = row_id
+            elif table in _NAMED_TABLES:
+                found = ws.store.conn.execute(
+                    f"SELECT {_NAMED_TABLES[table]} FROM {table} WHERE id = ?", (row_id,)
+                ).fetchone()
+                if found and found[0]:
+                    out[(table, row_id)] = str(found[0])
+            elif "client_id" in _table_columns(ws, table):
+                found = ws.store.conn.execute(
+                    f"SELECT client_id FROM {table} WHERE id = ?", (row_id,)
+                ).fetchone()
+                if found and found[0]:
+                    client_of[(table, row_id)] = str(found[0])
+        except sqlite3.Error:
+            continue
+    names = _client_names(ws, list(client_of.values()))
+    for key, client_id in client_of.items():
+        if names.get(client_id):
+            out[key] = names[client_id]
+    return out
+
+
+def _client_names(ws: Workspace, client_ids: list[str]) -> dict[str, str]:
+    """'Last First' by client id (the Today screen's path: no import of the client service)."""
+    names: dict[str, str] = {}
+    ids = sorted(set(client_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for cid, first, last in ws.store.conn.execute(
+            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", chunk
+        ):
+            names[cid] = f"{last or ''} {first or ''}".strip()
+    return names
+
+
+def stamp_time(stamp: Any) -> datetime | None:
+    """The wall time of a change's clock stamp (UTC), or None when it is not one."""
+    try:
+        wall_ms = int(str(stamp).split("-", 1)[0])
+    except (TypeError, ValueError):
+        return None
+    return datetime.fromtimestamp(wall_ms / 1000, tz=UTC)
 
 
 def status(ws: Workspace) -> SyncStatus:
@@ -140,8 +203,17 @@ def status(ws: Workspace) -> SyncStatus:
         last_sync=_state(ws, "last_sync"),
         last_summary=_state(ws, "last_summary"),
         last_error=_state(ws, "last_error"),
-        conflicts=len(conflicts(ws)),
+        conflicts=len(conflicts(ws, named=False)),
+        last_counts=_counts(_state(ws, "last_sync_summary")),
     )
+
+
+def _counts(text: str | None) -> dict[str, Any] | None:
+    try:
+        counts = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return counts if isinstance(counts, dict) else None
 
 
 def resolve(

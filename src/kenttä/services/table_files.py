@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from kenttä.services.csv_errors import LineError
 from kenttä.services.csv_safe import plain_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -50,15 +51,6 @@ _LABELS = {
 
 class TableFileError(ValueError):
     """The file as a whole cannot be read (unknown encoding, not a table, no such sheet)."""
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
 
 
 @dataclass

@@ -10,9 +10,10 @@ from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import _footer
 from textual.worker import get_current_worker
 
-from kenttä.i18n import t
+from kenttä.i18n import has, t
 
 if TYPE_CHECKING:
     from kenttä.ui.app import KenttaApp
@@ -27,6 +28,25 @@ def translate_bindings(node: DOMNode) -> None:
             replace(b, description=t(b.description)) if b.description else b for b in bindings
         ]
     node._bindings = BindingsMap.from_keys(translated)
+
+
+def _textual_key(description: str) -> str:
+    """`Dismiss menu` → `textual.dismiss_menu`: where Textual's own words are translated."""
+    slug = "".join(ch if ch.isalnum() else "_" for ch in description.lower()).strip("_")
+    return f"textual.{slug}"
+
+
+class _TranslatedFooterKey(_footer.FooterKey):
+    """A key in the footer; Textual's own widgets (Select's open menu, the command palette)
+    describe their keys in English, so their words come from the catalogue's `[textual]`."""
+
+    def __init__(self, key: str, key_display: str, description: str, *a: Any, **kw: Any) -> None:
+        if description and has(_textual_key(description)):
+            description = t(_textual_key(description))
+        super().__init__(key, key_display, description, *a, **kw)
+
+
+_footer.FooterKey = _TranslatedFooterKey  # type: ignore[misc]  # what every Footer shows
 
 
 def run_db(
@@ -119,12 +139,16 @@ class Translated:
 
     async def retranslate(self) -> None:
         translate_bindings(self)  # type: ignore[arg-type]
-        self.sub_title = t(self.TITLE_KEY)
+        self.sub_title = self.screen_title()
         if self.RECOMPOSE_ON_LANGUAGE:
             await self.recompose()  # type: ignore[attr-defined]
             self._keep_text_on_focus()
             self.reload()
         self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def screen_title(self) -> str:
+        """The title in the current language (a screen may add whose record it is)."""
+        return t(self.TITLE_KEY)
 
     def reload(self) -> None:
         """Fetch the screen's data again (in a worker)."""

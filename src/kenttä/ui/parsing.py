@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from kenttä.domain.localtime import local_date
 from kenttä.i18n import t
@@ -70,3 +70,36 @@ def format_euros(cents: int | None) -> str:
 
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
+
+
+def format_date_short(value: date | str | None) -> str:
+    """`18.1.27`: day, month and a two-digit year, for narrow columns (the year is never
+    left out: "18.1" cannot tell this January from the next)."""
+    text = format_date(value)
+    day_month, dot, year = text.rpartition(".")
+    if not dot or len(year) != 4 or not year.isdigit():
+        return text
+    return f"{day_month}.{year[2:]}"
+
+
+def format_euros_short(cents: int | None) -> str:
+    """`1 500 €`, `120,50 €`: whole euros without ",00" (narrow columns)."""
+    if cents is None:
+        return ""
+    if int(cents) % 100:
+        return format_euros(cents)
+    return f"{int(cents) // 100:,} €".replace(",", "\u00a0")
+
+
+def format_time(value: datetime | None) -> str:
+    """`3.12.2026 14.05` in the laptop's own time zone."""
+    if value is None:
+        return ""
+    local = value.astimezone() if value.tzinfo else value
+    return f"{format_date(local.date())} {local.hour}.{local.minute:02d}"
+
+
+def clip(text: str, width: int) -> str:
+    """The text cut to `width` characters with "…" when longer (the full value is one key
+    away on the screen that shows it)."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

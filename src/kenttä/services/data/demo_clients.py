@@ -121,7 +121,9 @@ class DemoBuilder(BuilderBase):
                             client_id=client.id,
                             given_on=client.exit_date,
                             scope=client.scope,
-                            service_code=rng.choice(("COACHING", "CAREER", "DIGI")),
+                            service_code=rng.choice(
+                                ("coaching", "career_coaching", "digital_job_search")
+                            ),
                             rating=rng.choices((2, 3, 4, 5), (1, 3, 6, 5))[0],
                             comment=rng.choice(syn.FEEDBACK_COMMENTS),
                         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
+from kenttä.services.voucher_tray import default_service_tray
 
 DEMO_USER = "maija.koskinen"
 # (checkpoint, days after exit): the exit itself, 28 days and 6 months (ESF+)
@@ -51,18 +52,16 @@ OUTCOME_WEIGHTS = {
     Outcome.INACTIVE: 6,
     Outcome.UNKNOWN: 5,
 }
-SERVICES = (
-    ("COACHING", "Yksilövalmennus", "coaching", 120_000),
-    ("CAREER", "Uravalmennus", "coaching", 90_000),
-    ("WORKTRIAL", "Työkokeilun tuki", "work_trial", 60_000),
-    ("HYGIENE", "Hygieniapassi", "training", 4_500),
-    ("SAFETY", "Työturvallisuuskortti", "training", 12_000),
-    ("DIGI", "Digitaalisen työnhaun valmennus", "coaching", 30_000),
+# The shipped tray (one code per service: issue 14), in the demo's order.
+SERVICES = tuple(
+    (s.code, s.name, s.category, s.default_value_cents) for s in default_service_tray()
 )
 PROVIDERS = (
-    ("Valmennuspolku Oy", ("COACHING", "CAREER")),
-    ("Savon Koulutuskeskus Oy", ("HYGIENE", "SAFETY", "DIGI")),
-    ("Työhönvalmennus Kaari ry", ("COACHING", "WORKTRIAL")),
-    ("Lapin Uraverkko Oy", ("CAREER", "DIGI", "COACHING")),
-    ("Keski-Suomen Osaamispalvelut Oy", ("COACHING", "HYGIENE", "SAFETY")),
-)
+    ("Valmennuspolku Oy", ("coaching", "career_coaching")),
+    ("Savon Koulutuskeskus Oy",
+     ("hygiene_passport", "occupational_safety_card", "digital_job_search")),
+    ("Työhönvalmennus Kaari ry", ("coaching", "work_trial_support")),
+    ("Lapin Uraverkko Oy", ("career_coaching", "digital_job_search", "coaching")),
+    ("Keski-Suomen Osaamispalvelut Oy",
+     ("coaching", "hygiene_passport", "occupational_safety_card")),
+)  # fmt: skip

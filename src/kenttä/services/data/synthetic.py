@@ -104,12 +104,12 @@ PLAN_GOALS = (
     "Kokoaikainen työ logistiikka-alalla.",
 )  # fmt: skip
 STEP_TEXTS = (
-    ("Hygieniapassin suorittaminen", "HYGIENE"),
-    ("Työturvallisuuskortti", "SAFETY"),
-    ("Työkokeilu sopivalla työnantajalla", "WORKTRIAL"),
-    ("Uravalmennuksen jakso", "CAREER"),
-    ("Digitaalisen työnhaun valmennus", "DIGI"),
-    ("Yksilövalmennus, 5 tapaamista", "COACHING"),
+    ("Hygieniapassin suorittaminen", "hygiene_passport"),
+    ("Työturvallisuuskortti", "occupational_safety_card"),
+    ("Työkokeilu sopivalla työnantajalla", "work_trial_support"),
+    ("Uravalmennuksen jakso", "career_coaching"),
+    ("Digitaalisen työnhaun valmennus", "digital_job_search"),
+    ("Yksilövalmennus, 5 tapaamista", "coaching"),
     ("Ansioluettelon päivitys", None),
     ("Työkykyarvio työterveyslääkärillä", None),
 )  # fmt: skip

@@ -168,8 +168,15 @@ class ClientRow:
 
         return months_between(self.unemployed_since, self.entry_date)
 
-    def label(self, names: bool = False) -> str:
-        """A label without personal data (programme, dates, status), or the name on screen."""
+    def label(self, names: bool = False, *, words: bool = False) -> str:
+        """A label without personal data (programme, dates, status), or the name on screen.
+
+        With names (for a person: the app's screens, the CLI's table) the status and the
+        outcome are in words of the current language and dates as people write them; without,
+        the stored codes and ISO dates (for scripts).
+        """
+        if names or words:
+            return self._label_in_words(names)
         parts = [self.programme or "-", self.status or "-"]
         if self.entry_date:
             parts.append(f"entry {self.entry_date.isoformat()}")
@@ -177,10 +184,25 @@ class ClientRow:
             parts.append(f"exit {self.exit_date.isoformat()}")
         if self.outcome:
             parts.append(self.outcome)
-        text = ", ".join(parts)
-        if names:
-            return f"{self.first_name or ''} {self.last_name or ''}".strip() + f" ({text})"
-        return text
+        return ", ".join(parts)
+
+    def _label_in_words(self, names: bool) -> str:
+        from kenttä.i18n import code, t
+
+        def day(value: date) -> str:
+            return f"{value.day}.{value.month}.{value.year}"
+
+        parts = [self.programme or "–", code("status", self.status) or "–"]
+        if self.entry_date:
+            parts.append(t("report_words.entry", date=day(self.entry_date)))
+        if self.exit_date:
+            parts.append(t("report_words.exit", date=day(self.exit_date)))
+        if self.outcome:
+            parts.append(code("outcome", self.outcome))
+        if not names:
+            return ", ".join(parts)
+        name = f"{self.last_name or ''} {self.first_name or ''}".strip()
+        return f"{name} ({', '.join(parts)})"
 
 
 def load_clients(ws: Workspace, programme: str | None) -> list[ClientRow]:

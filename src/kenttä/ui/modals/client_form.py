@@ -73,7 +73,10 @@ class ClientFormModal(FormModal):
         yield Input(_text(c and c.last_name), id="last-name")
         yield self.label("client_form.henkilotunnus")
         yield Input(
-            _text(c and c.henkilotunnus), placeholder="DDMMYYCZZZQ", id="hetu", max_length=11
+            _text(c and c.henkilotunnus),
+            placeholder=t("placeholder.henkilotunnus"),
+            id="hetu",
+            max_length=11,
         )
         if editing:
             yield self.label("client_form.birth_date")

@@ -21,7 +21,7 @@ class EmployerFormModal(FormModal):
         yield self.label("employer_form.name")
         yield Input(id="employer-name")
         yield self.label("employer_form.y_tunnus")
-        yield Input(placeholder="1234567-8", id="employer-ytunnus", max_length=9)
+        yield Input(placeholder=t("placeholder.y_tunnus"), id="employer-ytunnus", max_length=9)
         yield self.label("employer_form.kind")
         yield Select(
             [(code("employer_kind", k.value), k.value) for k in EmployerKind],

@@ -95,9 +95,24 @@ class ExitModal(FormModal):
 class OutcomeCheckModal(FormModal):
     TITLE_KEY = "outcome_form.title"
 
-    def __init__(self, outcome_id: str) -> None:
+    def __init__(self, outcome_id: str, client_id: str | None = None) -> None:
         super().__init__()
         self.outcome_id = outcome_id
+        self.client_id = client_id
+
+    def reload(self) -> None:
+        """Say whose check this is: the client's name in the box's title."""
+        if self.client_id is None:
+            return
+        self.db(
+            lambda ws: client_service.names_of(ws, [self.client_id]).get(self.client_id, ""),
+            done=self._show_whose,
+            group="whose",
+        )
+
+    def _show_whose(self, name: str) -> None:
+        if name:
+            self.query_one("#form-box").border_title = f"{t(self.TITLE_KEY)}: {name}"
 
     def fields(self) -> Iterable[Widget]:
         yield self.label("outcome_form.checked_on")

@@ -69,10 +69,11 @@ def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
     out.append(f"\n{t('card.vouchers')}: ", style="bold")
     out.append("–\n" if not card.vouchers else "\n")
     for v in card.vouchers[:3]:
+        # two lines, the second indented: one line wrapped to column 1 at 80 columns
+        out.append(f"  {v['number']} · {code('voucher', v['status'])}\n")
         out.append(
-            f"  {v['number']} · {v['service'] or v['service_code']} · "
-            f"{format_euros(v['value_cents'])} · {code('voucher', v['status'])}"
-            f" · {t('card.valid_until')} {format_date(v['valid_until'])}\n"
+            f"    {v['service'] or v['service_code']} · {format_euros(v['value_cents'])}"
+            f" · {t('narrow.valid_until', date=format_date(v['valid_until']))}\n"
         )
     if card.has_draft:
         out.append(f"\n{t('card.draft_waiting')}\n", style="bold yellow")

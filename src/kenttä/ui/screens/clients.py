@@ -11,35 +11,50 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from kenttä.domain.identifiers import municipalities
-from kenttä.i18n import code, t
+from kenttä.i18n import code, has, t
 from kenttä.services import clients as client_service
 from kenttä.services.clients import ClientFilters, ClientRow
 from kenttä.ui.base import BaseScreen
+from kenttä.ui.parsing import clip
 from kenttä.ui.widgets.paged_table import PagedTable
 
 FILTERS = ("status", "programme", "owner", "municipality")
 
 
-def client_columns() -> list[str]:
+# Widths that fit 80 columns with padding and scrollbar (issue 14); a longer value is cut
+# with "…" and shown in full on the client card (Enter).
+WIDTHS = (15, 11, 13, 6, 11, 9)
+
+
+def client_columns() -> list[tuple[str, int]]:
+    keys = ("name", "hetu", "status", "programme", "municipality", "owner")
     return [
-        t("clients.col_name"),
-        t("clients.col_hetu"),
-        t("clients.col_status"),
-        t("clients.col_programme"),
-        t("clients.col_municipality"),
-        t("clients.col_owner"),
+        (
+            clip(
+                t(f"narrow.col_{key}" if has(f"narrow.col_{key}") else f"clients.col_{key}"), width
+            ),
+            width,
+        )
+        for key, width in zip(keys, WIDTHS, strict=True)
     ]
 
 
+def short_owner(owner: str) -> str:
+    """`maija.koskinen` → `maija.k`: the first name and the initial of the rest."""
+    first, dot, rest = owner.partition(".")
+    return f"{first}.{rest[0]}" if dot and rest else owner
+
+
 def render_client(row: ClientRow) -> tuple[str, ...]:
-    return (
+    values = (
         row.full_name,
         row.henkilotunnus or "",
         code("status", row.status),
         row.programme or "",
         municipalities().get(row.municipality or "", row.municipality or ""),
-        row.owner or "",
+        short_owner(row.owner or ""),
     )
+    return tuple(clip(v, w) for v, w in zip(values, WIDTHS, strict=True))
 
 
 def type_into_search(screen: BaseScreen, event: Any, search: Input) -> bool:

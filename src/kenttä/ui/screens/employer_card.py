@@ -14,7 +14,11 @@ from kenttä.i18n import code, t
 from kenttä.services import employers as employer_service
 from kenttä.services.employers import EmployerCard
 from kenttä.ui.base import BaseScreen
-from kenttä.ui.parsing import format_date
+from kenttä.ui.parsing import clip, format_date
+from kenttä.ui.widgets.table import Table
+
+# date, purpose, labour needs, next contact: 80 columns with padding and scrollbar
+VISIT_WIDTHS = (10, 17, 32, 10)
 
 
 def needs_text(visit: dict[str, Any]) -> str:
@@ -32,6 +36,7 @@ class EmployerCardScreen(BaseScreen):
     EmployerCardScreen .section { padding: 0 1; text-style: bold; color: $accent; }
     EmployerCardScreen #visits-table { height: 1fr; }
     EmployerCardScreen #placements-table { height: auto; max-height: 6; }
+    EmployerCardScreen #visit-detail { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar = [
         Binding("escape", "back", "keys.back"),
@@ -48,19 +53,22 @@ class EmployerCardScreen(BaseScreen):
         yield Header()
         yield Static(id="employer-summary")
         yield Static(t("employer_card.visits"), classes="section")
-        yield DataTable(id="visits-table", cursor_type="row")
+        yield Table(
+            [
+                (t("visit.col_date"), VISIT_WIDTHS[0]),
+                (t("visit.col_purpose"), VISIT_WIDTHS[1]),
+                (t("visit.col_needs"), VISIT_WIDTHS[2]),
+                (clip(t("visit.col_next"), VISIT_WIDTHS[3]), VISIT_WIDTHS[3]),
+            ],
+            id="visits-table",
+        )
+        yield Static(id="visit-detail")
         yield Static(t("employer_card.placements"), classes="section")
-        yield DataTable(id="placements-table", cursor_type="row")
+        yield Table(
+            [t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")],
+            id="placements-table",
+        )
         yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#visits-table", DataTable).add_columns(
-            t("visit.col_date"), t("visit.col_purpose"), t("visit.col_needs"), t("visit.col_next")
-        )
-        self.query_one("#placements-table", DataTable).add_columns(
-            t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")
-        )
 
     def reload(self) -> None:
         self.db(employer_service.employer_card, self.employer_id, done=self.show)
@@ -91,11 +99,12 @@ class EmployerCardScreen(BaseScreen):
         for v in card.visits:
             visits.add_row(
                 format_date(v["visited_on"]),
-                code("purpose", v["purpose"]),
-                needs_text(v) or "–",
+                clip(code("purpose", v["purpose"]), VISIT_WIDTHS[1]),
+                clip(needs_text(v) or "–", VISIT_WIDTHS[2]),
                 format_date(v["next_contact"]),
                 key=v["id"],
             )
+        self._show_visit()
         placements = self.query_one("#placements-table", DataTable)
         placements.clear()
         for p in card.placements:
@@ -105,6 +114,25 @@ class EmployerCardScreen(BaseScreen):
                 f"{format_date(p['start_date'])}–{format_date(p['end_date'])}",
                 key=p["id"],
             )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "visits-table":
+            self._show_visit()
+
+    def _show_visit(self) -> None:
+        """The highlighted visit's labour needs in full (the table cuts them)."""
+        found = self.query("#visit-detail")
+        if not found:  # not composed yet
+            return
+        table = self.query_one("#visits-table", DataTable)
+        detail = found.first(Static)
+        visits = self.card.visits if self.card else []
+        row = table.cursor_row
+        if not visits or not 0 <= row < len(visits):
+            detail.update("")
+            return
+        v = visits[row]
+        detail.update(f"{format_date(v['visited_on'])}: {needs_text(v) or '–'}")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Select, Static, TextArea
 
 from kenttä.domain.codes import NoteKind
 from kenttä.i18n import code, t
+from kenttä.services import clients as client_service
 from kenttä.services import drafts
 from kenttä.services import notes as note_service
 from kenttä.ui.base import BaseScreen, run_db
@@ -40,6 +41,7 @@ class NoteEditorScreen(BaseScreen):
         self._dirty = False
         self._saved = False
         self._ready = False
+        self.whose = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +67,20 @@ class NoteEditorScreen(BaseScreen):
 
     def reload(self) -> None:
         self.db(drafts.load_draft, self.draft_key, done=self._loaded, group="draft-load")
+        client_id = self.client_id
+        self.db(
+            lambda ws: client_service.names_of(ws, [client_id]).get(client_id, ""),
+            done=self._show_whose,
+            group="note-whose",
+        )
+
+    def _show_whose(self, name: str) -> None:
+        """Whose record the note goes to: the client's name in the title."""
+        self.whose = name
+        self.sub_title = self.screen_title()
+
+    def screen_title(self) -> str:
+        return f"{t(self.TITLE_KEY)}: {self.whose}" if self.whose else t(self.TITLE_KEY)
 
     def _loaded(self, body: str | None) -> None:
         area = self.query_one("#note-body", TextArea)

@@ -15,6 +15,7 @@ from kenttä.services import plans
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.form import FormModal
 from kenttä.ui.parsing import format_date
+from kenttä.ui.widgets.table import Table
 
 
 class StepForm(FormModal):
@@ -75,15 +76,8 @@ class PlanEditorScreen(BaseScreen):
         yield Label(t("plan.goal"))
         yield Input(id="plan-goal")
         yield Label(t("plan.steps"))
-        table: DataTable = DataTable(id="plan-steps", cursor_type="row")
-        yield table
+        yield Table([t("plan.col_due"), t("plan.col_step"), t("plan.col_status")], id="plan-steps")
         yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#plan-steps", DataTable).add_columns(
-            t("plan.col_due"), t("plan.col_step"), t("plan.col_status")
-        )
 
     def reload(self) -> None:
         self.db(plans.plan_of, self.client_id, done=self.show)

@@ -14,12 +14,42 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
-from kenttä.i18n import t
+from kenttä.i18n import code, t
 from kenttä.services import sync_status
 from kenttä.services.sync_status import Conflict, SyncStatus
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.form import FormModal
-from kenttä.ui.parsing import format_date
+from kenttä.ui.parsing import clip, format_date, format_time
+from kenttä.ui.widgets.table import Table
+
+
+def conflict_columns() -> list[Any]:
+    return [
+        (t("sync_text.col_record"), 18),
+        (t("sync_text.col_field"), 14),
+        ("A", 18),
+        ("B", 18),
+    ]
+
+
+def column_name(column: str) -> str:
+    """A record's field in words (the stored column name when the catalogue has none)."""
+    return code("column", column)
+
+
+def summary_line(status: SyncStatus) -> str:
+    """The last sync in words, from its counts (the stored one-line summary is English)."""
+    counts = status.last_counts
+    if not counts:
+        return status.last_summary or ""
+    key = "sync_text.summary_bundle" if counts.get("bundle") else "sync_text.summary"
+    return t(
+        key,
+        pushed=counts.get("pushed", 0),
+        pulled=counts.get("pulled", 0),
+        conflicts=counts.get("conflicts", 0),
+        refused=counts.get("refused", 0),
+    )
 
 
 def show_value(value: Any) -> str:
@@ -49,11 +79,23 @@ class ConflictModal(FormModal):
 
     def fields(self) -> Iterable[Widget]:
         c = self.conflict
-        yield Static(t("conflict.where", table=c.table, column=c.column))
+        yield Static(
+            t(
+                "sync_text.where",
+                record=c.record or "–",
+                kind=code("record_kind", c.table),
+                field=column_name(c.column),
+            )
+        )
         with Horizontal(id="sides"):
             for index, side in enumerate(c.values[:2]):
                 letter = side.get("side") or "ab"[index]
-                text = Text(f"{letter.upper()}  {side.get('author') or ''}\n", style="bold")
+                who = t(
+                    "sync_text.side",
+                    author=side.get("author") or "–",
+                    time=format_time(sync_status.stamp_time(side.get("stamp"))) or "–",
+                )
+                text = Text(f"{letter.upper()}  {who}\n", style="bold")
                 text.append(show_value(side.get("value")))
                 yield Static(text, classes="side")
         yield self.label("conflict.other")
@@ -107,23 +149,22 @@ class SyncScreen(BaseScreen):
     syncing = False
 
     def compose(self) -> ComposeResult:
+        # Everything the screen shows is made here (not in on_mount): a language switch
+        # recomposes the screen, and on_mount does not run again.
+        supervisor = self.kapp.ws.role == "supervisor"
+        self.conflicts: list[Conflict] = []
         yield Header()
         with Vertical():
             yield Static(id="sync-status")
             yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static(id="sync-phase")
-            yield Static(t("sync.conflicts"), classes="section", id="conflict-title")
-            yield DataTable(id="conflict-table", cursor_type="row")
+            title = Static(t("sync.conflicts"), classes="section", id="conflict-title")
+            title.display = supervisor
+            yield title
+            table = Table(conflict_columns(), id="conflict-table")
+            table.display = supervisor
+            yield table
         yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one("#conflict-table", DataTable)
-        table.add_columns(t("sync.col_table"), t("sync.col_column"), "A", "B")
-        supervisor = self.kapp.ws.role == "supervisor"
-        table.display = supervisor
-        self.query_one("#conflict-title").display = supervisor
-        self.conflicts: list[Conflict] = []
 
     def reload(self) -> None:
         self.db(sync_status.status, done=self.show_status)
@@ -141,9 +182,9 @@ class SyncScreen(BaseScreen):
         text.append(
             (format_date(status.last_sync) if status.last_sync else t("today.never")) + "\n"
         )
-        if status.last_summary:
+        if status.last_summary or status.last_counts:
             text.append(f"{t('sync.last_summary')}: ", style="bold")
-            text.append(status.last_summary + "\n")
+            text.append(summary_line(status) + "\n")
         if status.last_error:
             text.append(f"{t('sync.last_error')}: ", style="bold red")
             text.append(status.last_error + "\n")
@@ -224,7 +265,13 @@ class SyncScreen(BaseScreen):
         table.clear()
         for c in conflicts:
             values = [show_value(v.get("value")) for v in c.values[:2]] + ["", ""]
-            table.add_row(c.table, c.column, values[0][:30], values[1][:30], key=c.id)
+            table.add_row(
+                clip(c.record or code("record_kind", c.table), 18),
+                clip(column_name(c.column), 14),
+                clip(values[0], 18),
+                clip(values[1], 18),
+                key=c.id,
+            )
         if keep is not None and any(c.id == keep for c in conflicts):
             table.move_cursor(row=table.get_row_index(keep))
         self.query_one("#conflict-title", Static).update(

@@ -175,4 +175,4 @@ class TodayScreen(BaseScreen):
         elif kind == "outcome":
             from kenttä.ui.modals.forms import OutcomeCheckModal
 
-            self.app.push_screen(OutcomeCheckModal(record_id))
+            self.app.push_screen(OutcomeCheckModal(record_id, _rest[0] if _rest else None))

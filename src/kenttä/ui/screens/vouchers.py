@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
@@ -17,7 +18,13 @@ from kenttä.i18n import code, t
 from kenttä.services import clients as client_service
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.form import FormError, FormModal
-from kenttä.ui.parsing import format_date, format_euros
+from kenttä.ui.parsing import (
+    clip,
+    format_date,
+    format_date_short,
+    format_euros,
+    format_euros_short,
+)
 from kenttä.ui.widgets.paged_table import PagedTable
 
 
@@ -49,15 +56,58 @@ def fetch_rows(ws: Any, *, status: str | None, after: Any = None, limit: int = 5
     ]
 
 
-def render_voucher(row: VoucherRow) -> tuple[str, ...]:
+# Column widths that fit 80 columns with the table's padding and scrollbar (issue 14): each
+# cell is cut with "…"; the highlighted voucher is shown in full below the table.
+WIDTHS = {"number": 12, "client": 14, "service": 10, "value": 8, "valid": 8, "status": 13}
+
+
+def short_number(number: str) -> str:
+    """`TOPI-2026-K7QM-00042` → `TOPI…00042`: the programme and the running number."""
+    parts = number.split("-")
+    if len(parts) < 4:
+        return number
+    return f"{parts[0]}…{parts[-1]}"
+
+
+def voucher_columns() -> list[tuple[str | Text, int]]:
+    w = WIDTHS
+    return [
+        (t("vouchers.col_number"), w["number"]),
+        (t("vouchers.col_client"), w["client"]),
+        (t("vouchers.col_service"), w["service"]),
+        (Text(clip(t("vouchers.col_value"), w["value"]), justify="right"), w["value"]),
+        (clip(t("narrow.col_valid"), w["valid"]), w["valid"]),
+        (t("vouchers.col_status"), w["status"]),
+    ]
+
+
+def render_voucher(row: VoucherRow) -> tuple[str | Text, ...]:
     v = row.voucher
+    w = WIDTHS
     return (
-        v.number,
-        row.client,
-        row.service,
-        format_euros(v.value_cents),
-        format_date(v.valid_until),
-        code("voucher", v.status),
+        clip(short_number(v.number), w["number"]),
+        clip(row.client, w["client"]),
+        clip(row.service, w["service"]),
+        Text(format_euros_short(v.value_cents), justify="right"),
+        format_date_short(v.valid_until),
+        clip(code("voucher_short", v.status), w["status"]),
+    )
+
+
+def voucher_detail(row: VoucherRow) -> str:
+    """The highlighted voucher in full, under the table."""
+    v = row.voucher
+    return " · ".join(
+        part
+        for part in (
+            v.number,
+            row.client,
+            row.service,
+            format_euros(v.value_cents),
+            t("narrow.valid_until", date=format_date(v.valid_until)),
+            code("voucher", v.status),
+        )
+        if part
     )
 
 
@@ -105,6 +155,7 @@ class VouchersScreen(BaseScreen):
     VouchersScreen #voucher-status { margin: 0 1; width: 40; }
     VouchersScreen #voucher-table { height: 1fr; }
     VouchersScreen #voucher-count { height: 1; padding: 0 1; color: $text-muted; }
+    VouchersScreen #voucher-detail { height: auto; max-height: 2; padding: 0 1; }
     """
     BINDINGS: ClassVar = [
         Binding("p", "provider", "keys.provider"),
@@ -124,19 +175,13 @@ class VouchersScreen(BaseScreen):
             id="voucher-status",
         )
         yield PagedTable(
-            [
-                t("vouchers.col_number"),
-                t("vouchers.col_client"),
-                t("vouchers.col_service"),
-                t("vouchers.col_value"),
-                t("vouchers.col_valid"),
-                t("vouchers.col_status"),
-            ],
+            voucher_columns(),
             render_voucher,
             key=lambda v: v.number,
             row_id=lambda v: v.number,
             id="voucher-table",
         )
+        yield Static(id="voucher-detail")
         yield Static(id="voucher-count")
         yield Footer()
 
@@ -190,6 +235,10 @@ class VouchersScreen(BaseScreen):
         if self.allowed is not None and "issue_voucher" not in self.allowed:
             text += f" · {t('role.vouchers_read_only')}"  # why there are no keys to press
         self.query_one("#voucher-count", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        row = self.query_one("#voucher-table", PagedTable).selected()
+        self.query_one("#voucher-detail", Static).update(voucher_detail(row) if row else "")
 
     def _selected(self) -> VoucherRow | None:
         """The row under the cursor now, as it was loaded (its number, client and value)."""

@@ -30,7 +30,7 @@ class PagedTable(DataTable, Generic[Row]):
 
     def __init__(
         self,
-        columns: Sequence[str],
+        columns: Sequence[str | Text | tuple[str | Text, int | None]],
         render: Callable[[Any], Sequence[str | Text]],
         *,
         key: Callable[[Any], Any] = lambda row: row.key,
@@ -50,12 +50,18 @@ class PagedTable(DataTable, Generic[Row]):
         self.records: dict[str, Any] = {}
 
     def on_mount(self) -> None:
-        self.add_columns(*self._columns)
+        self._add_columns()
 
-    def set_columns(self, columns: Sequence[str]) -> None:
+    def _add_columns(self) -> None:
+        """Each column a label, or (label, width) for a fixed width (narrow screens)."""
+        for column in self._columns:
+            label, width = column if isinstance(column, tuple) else (column, None)
+            self.add_column(label, width=width)
+
+    def set_columns(self, columns: Sequence[str | Text | tuple[str | Text, int | None]]) -> None:
         self._columns = list(columns)
         self.clear(columns=True)
-        self.add_columns(*self._columns)
+        self._add_columns()
 
     def restart(self, fetch: Callable[..., list[Any]], *, keep: bool = False) -> None:
         """Show the first page of a new query (an older query's late result is dropped).

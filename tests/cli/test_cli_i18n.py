@@ -1,0 +1,115 @@
+"""Issue 14: the command line's output for a person is in the configured language.
+
+Reports, conflicts, vouchers and import errors printed in Swedish or English leave no
+Finnish behind and no raw code, and name clients by name (never by record id); `--json`
+keeps the codes and ids for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kenttä.cli import cli
+from kenttä.config import Config
+from kenttä.services.context import Workspace
+from kenttä.store.db import open_store
+from tests.ui.caseload import TODAY, build_caseload, grant_budget, synthetic_hetu
+from tests.ui.i18n_words import data_words, problems
+from tests.ui.screens_i18n import add_vouchers_and_conflict, fixed_zone
+
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+@pytest.fixture
+def caseload_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    fixed_zone(monkeypatch)
+    store = open_store(tmp_path / "cli.db")
+    ws = Workspace(store, Config(user="testi.valmentaja", scope="kuopio", role="supervisor"))
+    ws.ids = build_caseload(ws)  # type: ignore[attr-defined]
+    grant_budget(ws, "TOPI")
+    grant_budget(ws, "KUOPIO")
+    add_vouchers_and_conflict(ws)
+    allowed = data_words(store.conn)
+    names = [
+        f"{last} {first}"
+        for first, last in store.conn.execute("SELECT first_name, last_name FROM clients")
+    ]
+    store.close()
+    return str(tmp_path / "cli.db"), allowed, names
+
+
+def _config(tmp_path: Path, language: str) -> None:
+    (tmp_path / "config.toml").write_text(
+        f'user = "testi.valmentaja"\nrole = "supervisor"\nscope = "kuopio"\n'
+        f'language = "{language}"\n',
+        encoding="utf-8",
+    )
+
+
+def _run(db: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", db, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+COMMANDS = [
+    ("report", "followups", "--today", TODAY.isoformat(), "--window", "400"),
+    ("report", "quality"),
+    ("conflicts",),
+    ("voucher", "list"),
+]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_human_output_in_the_language(tmp_path, caseload_db, language: str) -> None:
+    db, allowed, names = caseload_db
+    _config(tmp_path, language)
+    for command in COMMANDS:
+        text = _run(db, *command)
+        assert problems(text, language, allowed) == [], (command, text)
+        if command[0] != "voucher":
+            assert UUID.search(text) is None, (command, text)  # whose, by name
+    assert any(name in _run(db, *COMMANDS[0]) for name in names)
+    assert any(name in _run(db, "conflicts") for name in names)
+
+
+def test_json_keeps_codes_and_ids(tmp_path, caseload_db) -> None:
+    db, _, _ = caseload_db
+    _config(tmp_path, "en")
+    followups = json.loads(_run(db, *COMMANDS[0], "--json"))["followups"]
+    assert followups and all(UUID.fullmatch(f["client_id"]) for f in followups)
+    assert {f["checkpoint"] for f in followups} <= {"days_28", "months_6"}
+    listed = json.loads(_run(db, "voucher", "list", "--json"))
+    assert "provider_chosen" in {v["status"] for v in listed}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fi", "henkilötunnus: Henkilötunnuksen tarkistemerkin pitäisi olla {right}, ei {wrong}"),
+        ("sv", "personbeteckning: Kontrolltecknet borde vara {right}, inte {wrong}"),
+        ("en", "henkilötunnus: The check character should be {right}, not {wrong}"),
+    ],
+)
+def test_a_bad_henkilotunnus_on_import_reads_in_the_language(
+    tmp_path, caseload_db, language: str, expected: str
+) -> None:
+    from datetime import date
+
+    db, _, _ = caseload_db
+    _config(tmp_path, language)
+    good = synthetic_hetu(date(1990, 1, 1), 951)
+    right = good[-1]
+    wrong = "X" if right != "X" else "Y"
+    csv = tmp_path / "clients.csv"
+    csv.write_text(
+        f"henkilotunnus;first_name;last_name\n{good[:-1]}{wrong};Testi;Tuonti\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["--db", db, "import", "clients", str(csv)])
+    lines = result.stderr.strip().splitlines() if result.stderr_bytes else []
+    assert f"line 2: {expected.format(right=right, wrong=wrong)}" in lines, result.output
