@@ -44,7 +44,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from kenttä_sync import protocol
+from kenttä_sync import chunked, protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
@@ -280,6 +280,15 @@ def create_app(
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
+    @app.post("/v1/push-chunk", response_class=Response, responses=_ERRORS)
+    async def push_chunk(request: Request, creds: Credentials) -> Response:
+        """A piece of a transaction too large for one request (kenttä_sync.chunked)."""
+        raw, encoding = await request.body(), request.headers.get("content-encoding", "")
+        code, answer = await run_in_threadpool(
+            _guarded, lambda: chunked_route(pool, creds, raw, encoding)
+        )
+        return Response(answer, status_code=code, media_type="application/json")
+
     @app.post("/v1/counters", responses=_ERRORS)
     async def counter_exchange(request: Request, creds: Credentials) -> JSONResponse:
         """Bounded counters (kenttä_sync.counters): {acks, returns} in, {acked,
@@ -304,6 +313,15 @@ def create_app(
         return await run_in_threadpool(_guarded, work)
 
     return app
+
+
+def chunked_route(pool: StorePool, creds: Any, raw: bytes, encoding: str) -> tuple[int, bytes]:
+    """Authenticate, then stage the piece (the same role checks as /v1/sync)."""
+    with pool.store(keep=(HttpError,)) as central:
+        dev = _authenticate(central, creds)
+        data = _decompress(raw, encoding)
+        with enrolment.role_checked(central, dev.role):
+            return chunked.handle(central, dev.device_id, data)
 
 
 def _guarded(work: Callable[[], T]) -> T:

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+from kenttä_sync import chunked
 from kenttä_sync.central import CentralStore
 from kenttä_sync.db import PostgresDb, SqliteDb
 from kenttä_sync.schema import SyncSchema
@@ -71,6 +72,7 @@ def connect_central(url: str, schema: SyncSchema, install: bool | None = True) -
     if install:
         central.install()
         enrolment.install(central)
+        chunked.install(central)
     return central
 
 
