@@ -37,6 +37,7 @@ class Office:
         self.pieces: list[int] = []  # changes carried by each piece request that got through
         self.cut_every = 0
         self.dead_after: int | None = None  # piece requests before the link dies for good
+        self.syncs_left: int | None = None  # /v1/sync requests before the link dies
         office = self
 
         class InProcess(LinkTransport):
@@ -64,6 +65,10 @@ class Office:
                         if office.cut_every and len(office.pieces) % office.cut_every == 0:
                             raise httpx.ReadError("connection cut")
                         return response
+                    if path == "/v1/sync" and office.syncs_left is not None:
+                        if office.syncs_left <= 0:
+                            raise httpx.ConnectError("the link is down")
+                        office.syncs_left -= 1
                     return real(method, path, **kw)
 
                 self.client.request = request  # type: ignore[method-assign]
@@ -71,9 +76,11 @@ class Office:
         self.transport = InProcess
 
 
-def _laptop(tmp_path: Path, store_url: str, office: Office, clients: int) -> Path:
+def _laptop(
+    tmp_path: Path, store_url: str, office: Office, clients: int, tx_clients: int = 0
+) -> Path:
     db = tmp_path / "laptop.db"
-    bulk_clients(db, "kuopio", clients, 1, tx_clients=clients)  # one transaction
+    bulk_clients(db, "kuopio", clients, 1, tx_clients=tx_clients or clients)
     central = open_central(store_url, SCHEMA)
     try:
         code = enrolment.new_code(central, ["kuopio"], "coach")
@@ -238,3 +245,42 @@ def test_request_sizes_halve_after_cuts_and_grow_after_fast_requests() -> None:
     for _ in range(20):
         sizer.after(0.1, cut=True)
     assert sizer.size == 50
+
+
+def test_progress_counts_the_whole_sync_across_runs(tmp_path: Path, sqlite_store_url: str) -> None:
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=250)  # 500 changes
+    first: list[tuple[str, int, int]] = []
+    office.dead_after = 3
+    with pytest.raises(ServerUnreachable):
+        _sync(db, office, retries=0, progress=lambda *p: first.append(p))
+    assert first[0] == ("push", 0, 500) and first[-1] == ("push", 200, 500)
+
+    office.dead_after = None
+    again: list[tuple[str, int, int]] = []
+    _sync(db, office, progress=lambda *p: again.append(p))
+    pushes = [p for p in again if p[0] == "push"]
+    assert pushes[0] == ("push", 0, 500)  # before the office was asked what it holds
+    assert pushes[1] == ("push", 200, 500)  # not back at 0 %: the second run goes on
+    assert pushes[-1] == ("push", 500, 500)
+    ws = workspace(db)
+    try:
+        assert ws.store.replica.state("push_from") is None  # finished: nothing carried over
+    finally:
+        ws.close()
+
+
+def test_progress_of_ordinary_batches_goes_on_from_where_the_last_run_stopped(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=250, tx_clients=50)  # 5 × 100
+    office.syncs_left = 2
+    with pytest.raises(ServerUnreachable) as failed:
+        _sync(db, office, retries=0)
+    assert (failed.value.summary.pushed, failed.value.summary.waiting) == (200, 300)  # type: ignore[attr-defined]
+    office.syncs_left = None
+    seen: list[tuple[str, int, int]] = []
+    summary = _sync(db, office, progress=lambda *p: seen.append(p))
+    assert seen[0] == ("push", 200, 500)  # the whole sync, not this run's 300
+    assert (summary.pushed, summary.waiting) == (300, 0)

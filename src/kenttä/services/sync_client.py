@@ -34,7 +34,7 @@ from typing import Any
 from kenttä_sync import bundle as bundles
 from kenttä_sync.client import HttpTransport, Progress, SyncSummary
 from kenttä_sync.link import LinkTransport, RetryNotice, urls_of
-from kenttä_sync.resumable import LinkSummary, sync_link
+from kenttä_sync.resumable import LinkSummary, sync_link, waiting
 from kenttä_sync.server.enrolment import bundle_key
 
 from kenttä.services import budget_sync
@@ -174,7 +174,7 @@ def sync(
     if isinstance(transport, type) and issubclass(transport, LinkTransport):
         transport_options.setdefault("urls", urls[1:])
         transport_options.setdefault("notify", notify)
-    summary = LinkSummary()
+    summary = LinkSummary(waiting=waiting(ws.store.replica))  # true even if nothing goes
     try:
         with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
             head = int(http.status().get("head", 0))

@@ -79,6 +79,7 @@ class EnrollResponse(BaseModel):
     schema_name: str
     schema_version: int
     device_code: str | None = None  # short, unique in the store (voucher numbers carry it)
+    server_urls: list[str] | None = None  # the office's URLs to try in order (optional)
 
 
 class StatusResponse(BaseModel):
@@ -145,11 +146,12 @@ def _decompress(body: bytes, encoding: str) -> bytes:
 
 def create_app(
     store_url: str, schema: SyncSchema, pool_size: int | None = None,
-    counter_report: Report | None = None,
+    counter_report: Report | None = None, office_urls: list[str] | None = None,
 ) -> FastAPI:  # fmt: skip
     """The server app over the central store at `store_url` (created/installed if new).
     `counter_report(db)`: the application's figures over its counters, sent to devices that
-    may give counter orders (see kenttä_sync.counter_orders)."""
+    may give counter orders (see kenttä_sync.counter_orders). `office_urls`: every URL the
+    office serves on, named in enrolment answers so a device can fail over."""
     pool = StorePool(store_url, schema, pool_size)
     app = FastAPI(
         title="kenttä office sync server",
@@ -205,7 +207,7 @@ def create_app(
             return EnrollResponse(
                 device_id=dev.device_id, secret=secret, role=dev.role, scopes=list(dev.scopes),
                 protocol_version=PROTOCOL_VERSION, schema_name=schema.name,
-                schema_version=schema.version, device_code=code,
+                schema_version=schema.version, device_code=code, server_urls=office_urls,
             )  # fmt: skip
 
         return await run_in_threadpool(_guarded, work)
