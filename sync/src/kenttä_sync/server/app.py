@@ -318,12 +318,17 @@ def create_app(
 
 
 def chunked_route(pool: StorePool, creds: Any, raw: bytes, encoding: str) -> tuple[int, bytes]:
-    """Authenticate, then stage the piece (the same role checks as /v1/sync)."""
-    with pool.store(keep=(HttpError,)) as central:
-        dev = _authenticate(central, creds)
-        data = _decompress(raw, encoding)
-        with enrolment.role_checked(central, dev.role):
-            return chunked.handle(central, dev.device_id, data)
+    """Authenticate, then stage the piece (the same role checks and failures as /v1/sync)."""
+    try:
+        with pool.store(keep=(HttpError,)) as central:
+            dev = _authenticate(central, creds)
+            data = _decompress(raw, encoding)
+            with enrolment.role_checked(central, dev.role):
+                return chunked.handle(central, dev.device_id, data)
+    except HttpError:
+        raise
+    except Exception as exc:  # rolled back; the connection was retired by the pool
+        return _failure(pool.schema, exc)
 
 
 def _guarded(work: Callable[[], T]) -> T:
