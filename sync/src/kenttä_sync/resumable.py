@@ -174,7 +174,6 @@ class _Run:
         return result
 
     def push(self) -> None:
-        self.report_push()
         while True:
             changes, too_big = _batch(self.replica, self.sizer.size)
             if not changes and not too_big:
