@@ -283,3 +283,17 @@ def test_progress_of_ordinary_batches_goes_on_from_where_the_last_run_stopped(
     summary = _sync(db, office, progress=lambda *p: seen.append(p))
     assert seen[0] == ("push", 300, 500)  # the whole sync, not 100 of this run's 300
     assert (summary.pushed, summary.waiting) == (300, 0)
+
+
+def test_revoking_a_device_drops_what_it_had_staged(tmp_path: Path, sqlite_store_url: str) -> None:
+    from tests.transport.helpers import kentta
+
+    central = open_central(sqlite_store_url, SCHEMA)
+    try:
+        device_id, changes = _device_with_pending(tmp_path, central)
+        _piece(central, device_id, changes[:5], 1, len(changes))
+    finally:
+        central.close()
+    assert _staged(sqlite_store_url) == 1
+    kentta("server", "devices", "revoke", device_id, "--store", sqlite_store_url)
+    assert _staged(sqlite_store_url) == 0

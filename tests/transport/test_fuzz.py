@@ -73,7 +73,7 @@ def _valid_requests(schema: Any) -> list[dict[str, Any]]:
             "tx_first": 1,
             "tx_last": 2,
             "changes": [change],
-        },  # fmt: skip
+        },
     ]
 
 

@@ -164,12 +164,16 @@ def devices_list(store_url: str, as_json: bool) -> None:
 @_store_option
 @click.argument("device_id")
 def devices_revoke(store_url: str, device_id: str) -> None:
-    """Refuse DEVICE_ID from now on (what it already sent is kept)."""
+    """Refuse DEVICE_ID from now on (what it already sent is kept; pieces of a large
+    transaction it had begun to send are dropped)."""
+    from kenttä_sync import chunked
     from kenttä_sync.server import enrolment
 
     with _central(store_url) as central:
         if not enrolment.revoke(central, device_id):
             raise CommandError(f"no enrolled device {device_id}")
+        chunked.install(central)
+        chunked.purge(central)
     click.echo(f"revoked {device_id}")
 
 
