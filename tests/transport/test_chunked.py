@@ -23,7 +23,7 @@ from kenttä_sync.server.stores import open_central
 
 from kenttä.services import sync_client
 from kenttä.store.schema import SCHEMA
-from tests.transport.helpers import bulk_clients, canonical, workspace
+from tests.transport.helpers import bulk_clients, canonical, enrol_code, workspace
 
 URL = "http://testserver"
 
@@ -38,6 +38,7 @@ class Office:
         self.cut_every = 0
         self.dead_after: int | None = None  # piece requests before the link dies for good
         self.syncs_left: int | None = None  # /v1/sync requests before the link dies
+        self.pulled: list[int] = []  # changes in each pull piece that got through
         office = self
 
         class InProcess(LinkTransport):
@@ -63,6 +64,12 @@ class Office:
                         body = json.loads(gzip.decompress(kw["content"]))
                         office.pieces.append(len(body["changes"]))
                         if office.cut_every and len(office.pieces) % office.cut_every == 0:
+                            raise httpx.ReadError("connection cut")
+                        return response
+                    if path == "/v1/pull-chunk":
+                        response = real(method, path, **kw)
+                        office.pulled.append(len(response.json().get("changes", [])))
+                        if office.cut_every and len(office.pulled) % office.cut_every == 0:
                             raise httpx.ReadError("connection cut")
                         return response
                     if path == "/v1/sync" and office.syncs_left is not None:
@@ -297,3 +304,23 @@ def test_revoking_a_device_drops_what_it_had_staged(tmp_path: Path, sqlite_store
     assert _staged(sqlite_store_url) == 1
     kentta("server", "devices", "revoke", device_id, "--store", sqlite_store_url)
     assert _staged(sqlite_store_url) == 0
+
+
+def test_a_large_transaction_is_pulled_in_pieces_and_applied_whole(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=300)  # 600 changes, one transaction
+    _sync(db, office)
+    other = tmp_path / "other.db"
+    ws = workspace(other)
+    try:
+        code = enrol_code(sqlite_store_url, ["kuopio"])
+        sync_client.enroll(ws, URL, code, transport=office.transport)
+    finally:
+        ws.close()
+    office.cut_every = 2
+    summary = _sync(other, office)
+    assert summary.pulled == 600
+    assert office.pulled and max(office.pulled) <= 100  # never more than one request's worth
+    assert canonical(other, ["kuopio"]) == canonical(db, ["kuopio"])

@@ -74,6 +74,7 @@ def _valid_requests(schema: Any) -> list[dict[str, Any]]:
             "tx_last": 2,
             "changes": [change],
         },
+        {**base, "kind": "pull_chunk", "cursor": 0, "limit": 10, "offset": 0, "size": 5},
     ]
 
 
@@ -145,7 +146,7 @@ def test_no_route_answers_5xx(served: dict[str, Any], data: st.DataObject) -> No
     else:
         answer = client.request(method, path, content=body, headers=headers)
     assert answer.status_code < 500, (method, path, auth_kind, answer.text[:300])
-    if path in ("/v1/sync", "/v1/status", "/v1/push-chunk") and auth_kind in (
+    if path in ("/v1/sync", "/v1/status", "/v1/push-chunk", "/v1/pull-chunk") and auth_kind in (
         "none",
         "garbage",
         "wrong_secret",
@@ -170,6 +171,7 @@ def test_openapi_spec_is_served_with_every_route(served: dict[str, Any]) -> None
         ("GET", "/v1/status"),
         ("POST", "/v1/counters"),
         ("POST", "/v1/push-chunk"),
+        ("POST", "/v1/pull-chunk"),
     }
     spec = served["client"].get("/openapi.json").json()
     assert "HTTPBearer" in spec["components"]["securitySchemes"]

@@ -7,6 +7,8 @@ progress that counts the whole sync across runs, and a truthful summary.
 * Pushes go in whole transactions; a transaction larger than the current size goes in
   pieces that the office stages (`kenttä_sync.chunked`). Before the first piece the device
   asks what the office holds, so a cut sync resumes at the first missing piece.
+* Pulls come in pieces of the current size too (`kenttä_sync.chunked_pull`), applied whole
+  per selection of transactions; from an office without that route, ordinary pulls.
 * Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
   unfinished sync started (the acknowledged sequence / the cursor), so a run that continues a
   cut one shows the whole sync (acknowledged of all pending) rather than starting at 0 %;
@@ -23,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from kenttä_sync import chunked_pull, protocol
 from kenttä_sync import device as device_side
-from kenttä_sync import protocol
 from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
 from kenttä_sync.chunked import ChunkRequest, ChunkResponse
 from kenttä_sync.client import HttpTransport, Progress, SyncSummary
@@ -146,6 +148,7 @@ class _Run:
         self.progress = progress
         self.staged = 0
         self.batches = 0
+        self.pieces = True  # pulls in pieces (an older office: ordinary pulls)
         self.push_from = self._start("push_from", device_side.acked_seq(replica))
 
     def _start(self, key: str, now: int) -> int:
@@ -225,12 +228,24 @@ class _Run:
         rejected = [(r.change_id, r.tx_id, r.reason) for r in answer.result.rejected]
         device_side.record_push(replica, answer.result.acked_seq, rejected)
 
+    def pull_once(self) -> bool:
+        """One pull selection; in pieces (chunked_pull) unless the office is too old."""
+        if self.pieces:
+            try:
+                return chunked_pull.pull_once(
+                    self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
+                    self.timed,
+                )  # fmt: skip
+            except chunked_pull.OldServer:
+                self.pieces = False
+        return self.timed(
+            lambda: protocol.pull_once(self.replica, self.transport.send, self.sizer.size)
+        )
+
     def pull(self, head: int | None) -> None:
         pull_from = self._start("pull_from", device_side.cursor(self.replica))
         while True:
-            more = self.timed(
-                lambda: protocol.pull_once(self.replica, self.transport.send, self.sizer.size)
-            )
+            more = self.pull_once()
             if self.progress and head is not None:
                 done = device_side.cursor(self.replica) - pull_from
                 self.progress("pull", done, max(head - pull_from, done))

@@ -44,7 +44,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from kenttä_sync import chunked, protocol
+from kenttä_sync import chunked, chunked_pull, protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
@@ -291,6 +291,20 @@ def create_app(
         )
         return Response(answer, status_code=code, media_type="application/json")
 
+    @app.post("/v1/pull-chunk", response_class=Response, responses=_ERRORS)
+    async def pull_chunk(request: Request, creds: Credentials) -> Response:
+        """A pull answered in pieces (kenttä_sync.chunked_pull)."""
+        raw, encoding = await request.body(), request.headers.get("content-encoding", "")
+        gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
+        code, answer = await run_in_threadpool(
+            _guarded, lambda: chunked_route(pool, creds, raw, encoding, pull=True)
+        )
+        if gzip_ok and len(answer) > 512:
+            answer = await run_in_threadpool(gzip.compress, answer, 5)
+            return Response(answer, code, media_type="application/json",
+                            headers={"Content-Encoding": "gzip"})  # fmt: skip
+        return Response(answer, status_code=code, media_type="application/json")
+
     @app.post("/v1/counters", responses=_ERRORS)
     async def counter_exchange(request: Request, creds: Credentials) -> JSONResponse:
         """Bounded counters (kenttä_sync.counters): {acks, returns} in, {acked,
@@ -317,12 +331,17 @@ def create_app(
     return app
 
 
-def chunked_route(pool: StorePool, creds: Any, raw: bytes, encoding: str) -> tuple[int, bytes]:
-    """Authenticate, then stage the piece (the same role checks and failures as /v1/sync)."""
+def chunked_route(
+    pool: StorePool, creds: Any, raw: bytes, encoding: str, pull: bool = False
+) -> tuple[int, bytes]:
+    """Authenticate, then stage a piece of a push (the same role checks and failures as
+    /v1/sync), or answer a piece of a pull."""
     try:
         with pool.store(keep=(HttpError,)) as central:
             dev = _authenticate(central, creds)
             data = _decompress(raw, encoding)
+            if pull:
+                return chunked_pull.handle(central, dev.device_id, data)
             with enrolment.role_checked(central, dev.role):
                 return chunked.handle(central, dev.device_id, data)
     except HttpError:
