@@ -202,6 +202,7 @@ def status(obj: CliContext, as_json: bool) -> None:
         data = {
             "enrolled": found is not None,
             "server_url": found.server_url if found else None,
+            "server_urls": sync_client.server_urls(ws, found) if found else [],
             "device_id": ws.device_id,
             "last_sync": ws.store.replica.state("last_sync"),
             "last_summary": ws.store.replica.state("last_summary"),

@@ -8,6 +8,8 @@ Routes (the OpenAPI spec is served at /openapi.json):
   `Content-Encoding: gzip`), answered by `protocol.handle`; the answer is gzip-compressed
   when the client accepts it. Protocol errors keep their protocol body with a status:
   400 bad request, 409 version or sequence gap, 403 not enrolled.
+* `POST /v1/push-chunk`, `POST /v1/pull-chunk`: transactions too large for one request,
+  in pieces (server/pieces.py).
 * `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
   and the server's protocol/schema versions and log head.
 * `POST /v1/counters` (JSON): the device's escrowed counters (`kenttä_sync.counters`):
@@ -44,12 +46,12 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from kenttä_sync import chunked, chunked_pull, protocol
+from kenttä_sync import protocol
 from kenttä_sync.central import CentralStore
 from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
 from kenttä_sync.schema import SyncSchema
-from kenttä_sync.server import enrolment
+from kenttä_sync.server import enrolment, pieces
 from kenttä_sync.server.stores import StorePool
 
 logger = logging.getLogger("kenttä_sync.server")
@@ -282,28 +284,7 @@ def create_app(
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
-    @app.post("/v1/push-chunk", response_class=Response, responses=_ERRORS)
-    async def push_chunk(request: Request, creds: Credentials) -> Response:
-        """A piece of a transaction too large for one request (kenttä_sync.chunked)."""
-        raw, encoding = await request.body(), request.headers.get("content-encoding", "")
-        code, answer = await run_in_threadpool(
-            _guarded, lambda: chunked_route(pool, creds, raw, encoding)
-        )
-        return Response(answer, status_code=code, media_type="application/json")
-
-    @app.post("/v1/pull-chunk", response_class=Response, responses=_ERRORS)
-    async def pull_chunk(request: Request, creds: Credentials) -> Response:
-        """A pull answered in pieces (kenttä_sync.chunked_pull)."""
-        raw, encoding = await request.body(), request.headers.get("content-encoding", "")
-        gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
-        code, answer = await run_in_threadpool(
-            _guarded, lambda: chunked_route(pool, creds, raw, encoding, pull=True)
-        )
-        if gzip_ok and len(answer) > 512:
-            answer = await run_in_threadpool(gzip.compress, answer, 5)
-            return Response(answer, code, media_type="application/json",
-                            headers={"Content-Encoding": "gzip"})  # fmt: skip
-        return Response(answer, status_code=code, media_type="application/json")
+    pieces.add_routes(app, pool)  # /v1/push-chunk, /v1/pull-chunk
 
     @app.post("/v1/counters", responses=_ERRORS)
     async def counter_exchange(request: Request, creds: Credentials) -> JSONResponse:
@@ -329,25 +310,6 @@ def create_app(
         return await run_in_threadpool(_guarded, work)
 
     return app
-
-
-def chunked_route(
-    pool: StorePool, creds: Any, raw: bytes, encoding: str, pull: bool = False
-) -> tuple[int, bytes]:
-    """Authenticate, then stage a piece of a push (the same role checks and failures as
-    /v1/sync), or answer a piece of a pull."""
-    try:
-        with pool.store(keep=(HttpError,)) as central:
-            dev = _authenticate(central, creds)
-            data = _decompress(raw, encoding)
-            if pull:
-                return chunked_pull.handle(central, dev.device_id, data)
-            with enrolment.role_checked(central, dev.role):
-                return chunked.handle(central, dev.device_id, data)
-    except HttpError:
-        raise
-    except Exception as exc:  # rolled back; the connection was retired by the pool
-        return _failure(pool.schema, exc)
 
 
 def _guarded(work: Callable[[], T]) -> T:
