@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 def add_routes(app: FastAPI, pool: "StorePool") -> None:
     # no `from __future__ import annotations` here: FastAPI reads the routes' annotations,
     # and these names live in app.py, which imports this module
-    from kenttä_sync.server.app import _ERRORS, Credentials, _guarded
+    from kenttä_sync.server.app import _ERRORS, Credentials
+
+    _guarded, _ = _error_helpers()
 
     @app.post("/v1/push-chunk", response_class=Response, responses=_ERRORS)
     async def push_chunk(request: Request, creds: Credentials) -> Response:
@@ -59,7 +61,9 @@ def answer_piece(
     """Authenticate, then stage a piece of a push (the same role checks and failures as
     /v1/sync), or answer a piece of a pull."""
     from kenttä_sync.server import enrolment
-    from kenttä_sync.server.app import HttpError, _authenticate, _decompress, _failure
+    from kenttä_sync.server.app import HttpError, _authenticate, _decompress
+
+    _, _failure = _error_helpers()
 
     try:
         with pool.store(keep=(HttpError,)) as central:
@@ -73,3 +77,15 @@ def answer_piece(
         raise
     except Exception as exc:  # rolled back; the connection was retired by the pool
         return _failure(pool.schema, exc)
+
+
+def _error_helpers() -> tuple[Any, Any]:
+    """(guarded, failure): a busy database as 503, anything else as a 400 protocol error,
+    exactly as /v1/sync does. They move to server/errors.py with the error-handling rework;
+    until both branches meet, take them from where they are."""
+    try:
+        from kenttä_sync.server.errors import failure, guarded  # type: ignore[import-not-found]
+    except ImportError:
+        from kenttä_sync.server.app import _failure as failure
+        from kenttä_sync.server.app import _guarded as guarded
+    return guarded, failure
