@@ -31,14 +31,15 @@ from kenttä_sync.changes import PROTOCOL_VERSION, Change
 from kenttä_sync.client import HttpTransport
 from kenttä_sync.replica import LocalReplica
 
-MAX = 50_000
+MAX = 5000  # changes per selection and per piece (as an ordinary pull's limit)
+MAX_CURSOR = 2**62
 RESTARTS = 5
 
 
 class PullChunkRequest(protocol.Message):
     kind: Literal["pull_chunk"] = "pull_chunk"
     device_id: str
-    cursor: int = Field(ge=0)
+    cursor: int = Field(ge=0, le=MAX_CURSOR)
     limit: int = Field(ge=1, le=MAX)
     offset: int = Field(default=0, ge=0)
     size: int = Field(ge=1, le=MAX)
@@ -121,13 +122,14 @@ def pull_once(
     in one local transaction; returns whether the office has more."""
     cursor = device_side.cursor(replica)
     versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
+    limit = max(1, min(limit, MAX))
     held: list[Change] = []
     key: tuple[int, int] | None = None
     restarts = 0
     while True:
         request = PullChunkRequest(
             **versions, device_id=replica.device_id, cursor=cursor, limit=limit,
-            offset=len(held), size=size(),
+            offset=len(held), size=max(1, min(size(), MAX)),
         )  # fmt: skip
         answer = timed(lambda r=request: _post(transport, r))
         if key is not None and (answer.cursor, answer.total) != key:
