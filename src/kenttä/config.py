@@ -33,7 +33,7 @@ _KINDS: dict[str, tuple[str, bool, int | None, int | None]] = {
     "idle_lock_minutes": ("int", False, 0, 24 * 60),
     "retention_years": ("int", False, 1, 50),
     "encrypt": ("bool", False, None, None),
-    "server_url": ("str", True, None, None),
+    "server_url": ("urls", True, None, None),
 }
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
@@ -67,7 +67,7 @@ class Config:
     idle_lock_minutes: int = 15
     retention_years: int = 5
     encrypt: bool = False  # new databases are encrypted; the passphrase is never stored here
-    server_url: str | None = None
+    server_url: str | list[str] | None = None  # the office: one URL, or several to try in order
 
     def __post_init__(self) -> None:
         for name in _NAMES:
@@ -103,6 +103,8 @@ def _checked(name: str, value: Any) -> Any:
         return value
     if kind == "bool":
         return _as_bool(name, value)
+    if kind == "urls":
+        return _as_urls(name, value)
     number = _as_int(name, value)
     if low is not None and number < low:
         raise SettingError(name, f"Input should be greater than or equal to {low}")
@@ -129,6 +131,17 @@ def _as_int(name: str, value: Any) -> int:
             name, "Input should be a valid integer, unable to parse string as an integer"
         )
     raise SettingError(name, "Input should be a valid integer")
+
+
+def _as_urls(name: str, value: Any) -> str | list[str]:
+    """One office URL or a non-empty list of them, each http:// or https://."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise SettingError(name, "Input should be a URL or a list of URLs")
+    for item in items:
+        if not item.startswith(("http://", "https://")):
+            raise SettingError(name, "each URL should start with http:// or https://")
+    return value if isinstance(value, str) else list(items)
 
 
 def _as_bool(name: str, value: Any) -> bool:
@@ -183,6 +196,8 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -66,6 +66,15 @@ def _valid_requests(schema: Any) -> list[dict[str, Any]]:
         {**base, "kind": "pull", "cursor": 0, "limit": 10},
         {**base, "kind": "push", "changes": [change]},
         {**base, "kind": "push", "changes": [change, update]},
+        {
+            **base,
+            "kind": "push_chunk",
+            "tx_id": "t1",
+            "tx_first": 1,
+            "tx_last": 2,
+            "changes": [change],
+        },
+        {**base, "kind": "pull_chunk", "cursor": 0, "limit": 10, "offset": 0, "size": 5},
     ]
 
 
@@ -137,7 +146,11 @@ def test_no_route_answers_5xx(served: dict[str, Any], data: st.DataObject) -> No
     else:
         answer = client.request(method, path, content=body, headers=headers)
     assert answer.status_code < 500, (method, path, auth_kind, answer.text[:300])
-    if path in ("/v1/sync", "/v1/status") and auth_kind in ("none", "garbage", "wrong_secret"):
+    if path in ("/v1/sync", "/v1/status", "/v1/push-chunk", "/v1/pull-chunk") and auth_kind in (
+        "none",
+        "garbage",
+        "wrong_secret",
+    ):
         assert answer.status_code in (401, 403)
         assert set(answer.json()) == {"detail"}
     if auth_kind == "other_device" and path == "/v1/sync" and answer.status_code == 200:
@@ -157,6 +170,8 @@ def test_openapi_spec_is_served_with_every_route(served: dict[str, Any]) -> None
         ("POST", "/v1/sync"),
         ("GET", "/v1/status"),
         ("POST", "/v1/counters"),
+        ("POST", "/v1/push-chunk"),
+        ("POST", "/v1/pull-chunk"),
     }
     spec = served["client"].get("/openapi.json").json()
     assert "HTTPBearer" in spec["components"]["securitySchemes"]

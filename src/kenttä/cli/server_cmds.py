@@ -65,9 +65,14 @@ def init(store_url: str) -> None:
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="PEM private key.")
 @click.option("--pool", type=click.IntRange(1, 64), help="Database connections to use.")
 @click.option("--access-log", is_flag=True, help="Log every request (paths only).")
+@click.option(
+    "--office-url", "office_urls", multiple=True,
+    help="A URL the office serves on (repeat for each server); enrolled laptops fail over "
+    "between them.",
+)  # fmt: skip
 def run(
     store_url: str, host: str, port: int, tls_cert: str | None, tls_key: str | None,
-    pool: int | None, access_log: bool,
+    pool: int | None, access_log: bool, office_urls: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Serve the sync API (OpenAPI spec at /openapi.json)."""
     import uvicorn
@@ -77,12 +82,17 @@ def run(
     from kenttä.services.budget_sync import budget_rows
     from kenttä.store.schema import SCHEMA
 
+    if any(not u.startswith(("http://", "https://")) for u in office_urls):
+        raise CommandError("each --office-url must start with http:// or https://")
     if bool(tls_cert) != bool(tls_key):
         raise CommandError("give both --tls-cert and --tls-key, or neither")
     if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("kenttä: warning: serving without TLS; use --tls-cert/--tls-key", err=True)
     try:
-        app = create_app(store_url, SCHEMA, pool, counter_report=budget_rows)
+        app = create_app(
+            store_url, SCHEMA, pool, counter_report=budget_rows,
+            office_urls=[u.rstrip("/") for u in office_urls] or None,
+        )  # fmt: skip
     except StoreUrlError as exc:
         raise CommandError(str(exc)) from None
     scheme = "https" if tls_cert else "http"
@@ -178,12 +188,16 @@ def devices_list(store_url: str, as_json: bool) -> None:
 @_store_option
 @click.argument("device_id")
 def devices_revoke(store_url: str, device_id: str) -> None:
-    """Refuse DEVICE_ID from now on (what it already sent is kept)."""
+    """Refuse DEVICE_ID from now on (what it already sent is kept; pieces of a large
+    transaction it had begun to send are dropped)."""
+    from kenttä_sync import chunked
     from kenttä_sync.server import enrolment
 
     with _central(store_url) as central:
         if not enrolment.revoke(central, device_id):
             raise CommandError(f"no enrolled device {device_id}")
+        chunked.install(central)
+        chunked.purge(central)
     click.echo(f"revoked {device_id}")
 
 

@@ -107,15 +107,45 @@ class _Bars:
             self.bar = None
 
 
+def retry_line(notice: Any) -> str:
+    """One line per retry, in the user's language (kenttä.i18n `sync_link.*`)."""
+    from kenttä.i18n import t
+
+    return t(
+        f"sync_link.retry_{notice.kind}", delay=max(1, round(notice.delay)),
+        attempt=notice.attempt, retries=notice.retries, status=notice.status or "",
+        seconds=_read_timeout(),
+    )  # fmt: skip
+
+
+def _read_timeout() -> int:
+    from kenttä_sync.link import READ_TIMEOUT
+
+    return int(READ_TIMEOUT)
+
+
+def _partial_lines(summary: Any) -> list[str]:
+    """What went and what is still waiting, after a sync that did not finish."""
+    from kenttä.i18n import t
+
+    if summary is None:
+        return []
+    lines = [t("sync_link.went", pushed=summary.pushed, waiting=summary.waiting)]
+    if summary.staged:
+        lines.append(t("sync_link.staged", staged=summary.staged))
+    return lines
+
+
 @click.group("sync", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
     "--batch", type=click.IntRange(10, 50_000), default=1000, show_default=True,
-    help="Changes per request (whole transactions are never split).",
+    help="Changes per request at most (smaller on a bad link; a larger transaction goes in "
+    "pieces).",
 )  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
-    "--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+    "--retries", type=click.IntRange(0, 20), default=6, show_default=True,
     help="Tries again after a failed request, waiting longer each time.",
 )  # fmt: skip
 @click.pass_context
@@ -126,13 +156,28 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
     """
     if ctx.invoked_subcommand is not None:
         return
+    from kenttä_sync.client import ServerUnreachable
+
+    from kenttä.i18n import set_language
     from kenttä.services import sync_client
 
     obj: CliContext = ctx.obj
     bars = _Bars(enabled=not quiet and not as_json)
+
+    def notify(notice: Any) -> None:  # on stderr, below the progress bar
+        click.echo(("\n" if bars.bar is not None else "") + retry_line(notice), err=True)
+
     with _guard(obj) as ws:
+        set_language(ws.config.language)
         try:
-            summary = sync_client.sync(ws, progress=bars, batch=batch, retries=retries)
+            summary = sync_client.sync(
+                ws, progress=bars, batch=batch, retries=retries, notify=notify
+            )
+        except ServerUnreachable as exc:
+            bars.close()
+            for line in _partial_lines(getattr(exc, "summary", None)):
+                click.echo(line, err=True)
+            raise
         finally:
             bars.close()
         refused = sync_client.refused(ws) if summary.refused else []
@@ -166,6 +211,7 @@ def status(obj: CliContext, as_json: bool) -> None:
         data = {
             "enrolled": found is not None,
             "server_url": found.server_url if found else None,
+            "server_urls": sync_client.server_urls(ws, found) if found else [],
             "device_id": ws.device_id,
             "last_sync": ws.store.replica.state("last_sync"),
             "last_summary": ws.store.replica.state("last_summary"),

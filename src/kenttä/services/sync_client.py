@@ -8,9 +8,15 @@ What is kept in the local `_sync_state` (key → value):
 * `enrol_nonce`: while an enrolment is under way, the random value sent with it; if the
   reply was lost, `kenttä enroll` again with the same code (within 15 minutes) fetches the
   same credential with it. Removed once the enrolment is kept.
+* `server_urls` (JSON list): the office's other URLs, when its enrolment answer names them.
+  A sync tries, in order, the `server_url` setting of config.toml (one URL or a list), the
+  URL enrolled with, then the office's list; a URL that is down is left for the next.
 * `last_sync` (ISO time of the last successful sync), `last_sync_summary` (JSON: pushed,
-  pulled, conflicts, refused, batches, bytes, seconds), `last_summary` (the same in one
-  line), `last_error` (the reason the last sync failed, cleared by a successful one).
+  pulled, conflicts, refused, waiting, staged, retries, batches, bytes, seconds),
+  `last_summary` (the same in one line), `last_error` (the reason the last sync failed,
+  cleared by a successful one).
+* `push_from`, `pull_from`: where an unfinished sync started (kenttä_sync.resumable), so
+  progress counts the whole sync across runs.
 
 Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
 local database and are listed by `refused()` with the office's reason, never dropped.
@@ -33,7 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from kenttä_sync import bundle as bundles
-from kenttä_sync.client import HttpTransport, Progress, SyncSummary, sync_batches
+from kenttä_sync.client import HttpTransport, Progress, SyncSummary
+from kenttä_sync.link import LinkTransport, RetryNotice, urls_of
+from kenttä_sync.resumable import LinkSummary, sync_link, waiting
 from kenttä_sync.server.enrolment import bundle_key
 from kenttä_sync.server.recovery import new_nonce
 
@@ -129,6 +137,9 @@ def enroll(
     )
     if answer.get("device_code"):  # the office's short code for voucher numbers
         _set_states(ws, {"device_code": str(answer["device_code"])})
+    office_urls = answer.get("server_urls")
+    if isinstance(office_urls, list):  # optional: an office with several servers names them
+        _set_states(ws, {"server_urls": json.dumps(urls_of([str(u) for u in office_urls]))})
     found = enrolment(ws)
     assert found is not None
     return found
@@ -152,27 +163,41 @@ def _verify(ca_pem: str | None) -> ssl.SSLContext | bool:
     return ssl.create_default_context(cadata=ca_pem)
 
 
+def server_urls(ws: Workspace, enrolled: Enrolment) -> list[str]:
+    """The office URLs to try, in order: config.toml's `server_url` (one or a list), the
+    URL enrolled with, then the office's list from its enrolment answer."""
+    office = json.loads(_state(ws, "server_urls") or "[]")
+    return urls_of([*urls_of(ws.config.server_url), enrolled.server_url, *office])
+
+
 def sync(
     ws: Workspace,
     progress: Progress | None = None,
     batch: int = 1000,
-    transport: Transport = HttpTransport,
+    transport: Transport = LinkTransport,
+    notify: Callable[[RetryNotice], None] | None = None,
     **transport_options: Any,
-) -> SyncSummary:
-    """Push and pull with the enrolled server; records the outcome in `_sync_state`."""
+) -> LinkSummary:
+    """Push and pull with the enrolled server; records the outcome in `_sync_state`.
+
+    On failure the exception carries `summary` (a LinkSummary of what went before it)."""
     enrolled = require_enrolment(ws)
     ensure_indexes(ws)
     transport_options.setdefault("verify", _verify(_state(ws, "server_ca_pem")))
+    urls = server_urls(ws, enrolled)
+    if isinstance(transport, type) and issubclass(transport, LinkTransport):
+        transport_options.setdefault("urls", urls[1:])
+        transport_options.setdefault("notify", notify)
+    summary = LinkSummary(waiting=waiting(ws.store.replica))  # true even if nothing goes
     try:
-        with transport(
-            enrolled.server_url, enrolled.device_id, enrolled.secret, **transport_options
-        ) as http:
+        with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
             head = int(http.status().get("head", 0))
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
-                summary = sync_batches(ws.store.replica, http, batch, progress, head)
+                sync_link(ws.store.replica, http, batch, progress, head, summary)
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
+        exc.summary = summary  # type: ignore[attr-defined]
         _set_states(ws, {"last_error": _reason(exc)})
         raise
     _set_states(
@@ -207,10 +232,13 @@ def _reason(exc: Exception) -> str:
 
 
 def describe(summary: SyncSummary) -> str:
-    return (
+    text = (
         f"pushed {summary.pushed}, pulled {summary.pulled}, "
         f"conflicts {summary.conflicts}, refused {summary.refused}"
     )
+    if isinstance(summary, LinkSummary):
+        text += f", waiting {summary.waiting}"
+    return text
 
 
 def refused(ws: Workspace) -> list[dict[str, Any]]:

@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 
 def create_app(
     store_url: str, schema: SyncSchema, pool_size: int | None = None,
-    counter_report: Report | None = None,
+    counter_report: Report | None = None, office_urls: list[str] | None = None,
 ) -> FastAPI:  # fmt: skip
     """The app over the central store at `store_url` (see server.app.create_app)."""
     from kenttä_sync.server.app import create_app as make
 
-    return make(store_url, schema, pool_size, counter_report)
+    return make(store_url, schema, pool_size, counter_report, office_urls)
 
 
 __all__ = ["create_app"]

@@ -11,6 +11,8 @@ Routes (the OpenAPI spec is served at /openapi.json):
   `Content-Encoding: gzip`), answered by `protocol.handle`; the answer is gzip-compressed
   when the client accepts it. Protocol errors keep their protocol body with a status:
   400 bad request, 409 version or sequence gap, 403 not enrolled.
+* `POST /v1/push-chunk`, `POST /v1/pull-chunk`: transactions too large for one request,
+  in pieces (server/pieces.py).
 * `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
   and the server's protocol/schema versions and log head.
 * `POST /v1/counters` (JSON): the device's escrowed counters (`kenttä_sync.counters`):
@@ -54,7 +56,7 @@ from kenttä_sync.changes import PROTOCOL_VERSION
 from kenttä_sync.counter_orders import Report
 from kenttä_sync.errortext import field_names, unquoted
 from kenttä_sync.schema import SyncSchema
-from kenttä_sync.server import enrolment, errors, openapi
+from kenttä_sync.server import enrolment, errors, openapi, pieces
 from kenttä_sync.server.errors import ErrorBody, HttpError, failure, guarded, status_of
 from kenttä_sync.server.recovery import NONCE_PATTERN
 from kenttä_sync.server.stores import StorePool
@@ -85,6 +87,7 @@ class EnrollResponse(BaseModel):
     schema_name: str
     schema_version: int
     device_code: str | None = None  # short, unique in the store (voucher numbers carry it)
+    server_urls: list[str] | None = None  # the office's URLs to try in order (optional)
 
 
 class StatusResponse(BaseModel):
@@ -140,11 +143,12 @@ def _decompress(body: bytes, encoding: str) -> bytes:
 
 def create_app(
     store_url: str, schema: SyncSchema, pool_size: int | None = None,
-    counter_report: Report | None = None,
+    counter_report: Report | None = None, office_urls: list[str] | None = None,
 ) -> FastAPI:  # fmt: skip
     """The server app over the central store at `store_url` (created/installed if new).
     `counter_report(db)`: the application's figures over its counters, sent to devices that
-    may give counter orders (see kenttä_sync.counter_orders)."""
+    may give counter orders (see kenttä_sync.counter_orders). `office_urls`: every URL the
+    office serves on, named in enrolment answers so a device can fail over."""
     pool = StorePool(store_url, schema, pool_size)
     app = FastAPI(
         title="kenttä office sync server",
@@ -197,7 +201,7 @@ def create_app(
             return EnrollResponse(
                 device_id=dev.device_id, secret=secret, role=dev.role, scopes=list(dev.scopes),
                 protocol_version=PROTOCOL_VERSION, schema_name=schema.name,
-                schema_version=schema.version, device_code=code,
+                schema_version=schema.version, device_code=code, server_urls=office_urls,
             )  # fmt: skip
 
         return await run_in_threadpool(guarded, work)
@@ -271,6 +275,8 @@ def create_app(
 
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
+
+    pieces.add_routes(app, pool)  # /v1/push-chunk, /v1/pull-chunk
 
     @app.post("/v1/counters", responses=_ERRORS)
     async def counter_exchange(request: Request, creds: Credentials) -> JSONResponse:

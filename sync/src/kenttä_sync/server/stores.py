@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+from kenttä_sync import chunked
 from kenttä_sync.central import CentralStore
 from kenttä_sync.db import PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.schema import SyncSchema
@@ -84,6 +85,7 @@ def connect_central(
     if install:
         central.install()
         enrolment.install(central)
+        chunked.install(central)
     return central
 
 
