@@ -186,3 +186,21 @@ def test_default_path_is_in_the_data_dir(tmp_path: Path) -> None:
     assert ws.store.path == tmp_path / "data" / "demo.db"
     assert one(ws.store, "SELECT count(*) FROM services") == 6
     ws.close()
+
+
+@pytest.mark.parametrize(
+    ("role", "user"),
+    [("coach", DEMO_USER), ("coordinator", "outi.lehtonen"), ("supervisor", "ritva.mononen")],
+)
+def test_the_demo_opens_in_the_role_config_toml_names(tmp_path: Path, role: str, user: str) -> None:
+    import os
+
+    Path(os.environ["KENTTA_CONFIG"]).write_text(
+        f'role = "{role}"\nlanguage = "sv"\nuser = "someone.else"\n', encoding="utf-8"
+    )
+    ws = ensure_demo_database(tmp_path / "demo.db", today=TODAY)
+    try:
+        assert (ws.config.role, ws.user, ws.config.language) == (role, user, "sv")
+        assert ws.config.scope == "kuopio"
+    finally:
+        ws.close()

@@ -102,10 +102,16 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+# The demo's people by role: the coach owns a caseload; the coordinator visits companies;
+# the supervisor sees the whole office. `role` in config.toml picks one (coach by default).
+DEMO_USERS = {"coach": DEMO_USER, "coordinator": "outi.lehtonen", "supervisor": "ritva.mononen"}
+
+
 def demo_config(base: Config | None = None) -> Config:
-    """The demo's user: a Kuopio coach, with the person's own language and theme."""
+    """The demo's user in Kuopio, in the role config.toml names (coach when it names none),
+    with the person's own language and theme."""
     base = base or Config()
-    return base.copy_with(user=DEMO_USER, role="coach", scope=DEMO_SCOPE)
+    return base.copy_with(user=DEMO_USERS[base.role], scope=DEMO_SCOPE)
 
 
 def ensure_demo_database(
