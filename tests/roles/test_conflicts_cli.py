@@ -94,8 +94,9 @@ def test_list_in_the_servers_canonical_form(setup: Setup, tmp_path: Path, capsys
     assert code == 0, err
     assert json.loads(server_out) == rows  # the same record, the same form, on both sides
     code, out, _ = call(capsys, "--db", str(setup.paths["b"]), "conflicts")
-    assert code == 0 and conflict_id in out and out.rstrip().endswith("1 open conflicts")
-    assert "clients.phone" in out
+    # the human listing is in the configured language (fi): whose record, the field in words
+    assert code == 0 and conflict_id in out and out.rstrip().endswith("1 avointa ristiriitaa")
+    assert "puhelin" in out and "asiakas" in out
 
 
 def test_a_coach_may_not_resolve(setup: Setup, tmp_path: Path, capsys) -> None:

@@ -43,4 +43,9 @@ async def settle(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
-    await pilot.pause()
+    # tables size their columns on a refresh after the rows arrive: on a busy machine that
+    # can be a frame later, so give the screen two short breaths before it is looked at
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from kenttä.domain import localtime
 from kenttä.i18n import LANGUAGES, code, set_language, t
 
 
@@ -96,7 +97,7 @@ def conflicts_table(rows: Sequence[dict[str, Any]], names: dict[tuple[str, str],
 
     def side(row: dict[str, Any], s: str) -> str:
         when = stamp_time(row[f"stamp_{s}"])
-        local = when.astimezone() if when else None  # the laptop's own time zone
+        local = localtime.local_datetime(when) if when else None  # Helsinki time
         at = f"{day(local.date())} {local.hour}.{local.minute:02d}" if local else ""
         return f"{json.dumps(row[f'value_{s}'], ensure_ascii=False)} ({row[f'author_{s}']}, {at})"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from kenttä.domain.localtime import local_date
+from kenttä.domain.localtime import local_date, local_datetime
 from kenttä.i18n import t
 
 
@@ -92,10 +92,10 @@ def format_euros_short(cents: int | None) -> str:
 
 
 def format_time(value: datetime | None) -> str:
-    """`3.12.2026 14.05` in the laptop's own time zone."""
+    """`3.12.2026 14.05` in Helsinki time, whatever the laptop's zone (naive: as is)."""
     if value is None:
         return ""
-    local = value.astimezone() if value.tzinfo else value
+    local = local_datetime(value) if value.tzinfo else value
     return f"{format_date(local.date())} {local.hour}.{local.minute:02d}"
 
 
