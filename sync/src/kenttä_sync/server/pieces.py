@@ -66,9 +66,9 @@ def answer_piece(
         with pool.store(keep=(HttpError,)) as central:
             dev = _authenticate(central, creds)
             data = _decompress(raw, encoding)
-            if pull:
-                return chunked_pull.handle(central, dev.device_id, data)
-            with enrolment.role_checked(central, dev.role):
+            with enrolment.role_checked(central, dev.role):  # reads filtered, writes checked
+                if pull:
+                    return chunked_pull.handle(central, dev.device_id, data)
                 return chunked.handle(central, dev.device_id, data)
     except HttpError:
         raise
