@@ -371,7 +371,7 @@ def run(quick: bool) -> list[dict]:
                         median / bare_median,
                         "×",
                         f"fastest runs: {min(runs) / min(bare):.2f}×",
-                    )  # fmt: skip
+                    )
                 )
             for role in DEMO_USERS:
                 session.start_kentta(role)
@@ -384,21 +384,21 @@ def run(quick: bool) -> list[dict]:
                         statistics.median(echo),
                         "ms",
                         what,
-                    ),  # fmt: skip
+                    ),
                     _row(
                         "keystroke",
                         f"list changed median (goal ≤ 50), {role}",
                         statistics.median(changed),
                         "ms",
                         what,
-                    ),  # fmt: skip
+                    ),
                     _row(
                         "keystroke",
                         f"list changed p95 (goal ≤ 80), {role}",
                         p95(changed),
                         "ms",
                         what,
-                    ),  # fmt: skip
+                    ),
                 ]
                 opened = screens(session, role, rounds)
                 for name, values in opened.items():
@@ -410,7 +410,7 @@ def run(quick: bool) -> list[dict]:
                             "ms",
                             f"{scale}; {len(values)} opens; median "
                             f"{statistics.median(values):.0f} ms",
-                        )  # fmt: skip
+                        )
                     )
                 rows.append(
                     _row(
@@ -419,7 +419,7 @@ def run(quick: bool) -> list[dict]:
                         peak_rss_mb(term.pid()),
                         "MB",
                         scale,
-                    )  # fmt: skip
+                    )
                 )
         finally:
             term.close()
