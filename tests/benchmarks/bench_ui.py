@@ -249,13 +249,11 @@ def keystrokes(session: Session, role: str) -> tuple[list[float], list[float]]:
     term = session.term
     pages = expected_pages(session.db, SEARCH_WORDS, role)
     term.wait(CLIENTS_READY, term.keys("F3"), "clients")
-    term.text("/")
     echo, changed = [], []
     previous: list[str] | None = None
     for typed, first in pages:
         if len(typed) == 1:
-            term.keys("C-u")  # clear the search box
-            time.sleep(0.3)
+            clear_search(term)
             previous = None
         started = term.text(typed[-1])
         line = f"▊  {typed} "
@@ -285,19 +283,24 @@ def caseload_hetu(db: Path) -> str:
     return row[0]
 
 
+PLACEHOLDER = "Hae nimellä"
+
+
+def clear_search(term: Terminal) -> None:
+    """Ctrl+R (the screen's key, whatever has the focus): no search, no filters."""
+    term.wait(has(PLACEHOLDER), term.keys("C-r"), "search cleared")
+    time.sleep(0.3)  # the full list's reload settles
+
+
 def find(term: Terminal, hetu: str) -> None:
     """The one client in the Clients list (typed again if the screen was not ready)."""
     for _ in range(5):
-        time.sleep(0.3)
-        term.text("/")
-        term.keys("C-u")
-        cleared = time.perf_counter() + 5
-        while hetu in term.screen() and time.perf_counter() < cleared:
-            time.sleep(0.02)
+        clear_search(term)
         term.text(hetu)
         deadline = time.perf_counter() + 5
         while time.perf_counter() < deadline:
-            if term.screen().count(hetu) >= 2:
+            screen = term.screen()
+            if f"▊  {hetu} " in screen and screen.count(hetu) >= 2:
                 return
             time.sleep(0.02)
     raise RuntimeError(f"the client was not found:\n{term.screen()}")
