@@ -44,9 +44,52 @@ class _TranslatedFooterKey(_footer.FooterKey):
         if description and has(_textual_key(description)):
             description = t(_textual_key(description))
         super().__init__(key, key_display, description, *a, **kw)
+        # Textual's key starts compact and its footer then binds it to "not compact": two
+        # restyles of every key on every screen opened (most of opening a form, issue 14).
+        # Start as the footers here are (not compact): the binding then changes nothing.
+        # The command palette's key is not bound to the footer: it stays compact.
+        if "-command-palette" not in str(kw.get("classes", "")):
+            self.set_reactive(_footer.FooterKey.compact, False)
 
 
 _footer.FooterKey = _TranslatedFooterKey  # type: ignore[misc]  # what every Footer shows
+
+
+def _footer_signature(footer: _footer.Footer, screen: Any) -> tuple:
+    """Everything of a screen's bindings that its footer's keys show."""
+    app = footer.app
+    keys = tuple(
+        (key, binding.key, app.get_key_display(binding), binding.description, binding.action,
+         binding.show, binding.group, binding.tooltip, enabled, tooltip)
+        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+    )  # fmt: skip
+    return keys, footer.show_command_palette, app.ENABLE_COMMAND_PALETTE
+
+
+def _footer_bindings_changed(self: _footer.Footer, screen: Any) -> None:
+    """Textual's footer rebuilds all its keys after every bindings signal (each focus change,
+    each resume: 5–8 times while a screen or form opens, issue 14). Rebuild once after the
+    signals of one refresh, and only when the keys it would show have changed."""
+    self._bindings_ready = True
+    if not screen.app.app_focus:
+        return
+    if self.is_attached and screen is self.screen and not getattr(self, "_rebuild_due", False):
+        self._rebuild_due = True
+        self.call_after_refresh(_footer_rebuild, self)
+
+
+async def _footer_rebuild(footer: _footer.Footer) -> None:
+    footer._rebuild_due = False  # type: ignore[attr-defined]
+    if not footer.is_attached:
+        return
+    shown = _footer_signature(footer, footer.screen)
+    if shown == getattr(footer, "_keys_shown", None):
+        return
+    footer._keys_shown = shown  # type: ignore[attr-defined]
+    await footer.recompose()
+
+
+_footer.Footer.bindings_changed = _footer_bindings_changed  # type: ignore[method-assign]
 
 
 def run_db(

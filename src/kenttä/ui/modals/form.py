@@ -49,7 +49,12 @@ class FormModal(BaseModal):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box") as box:
             box.border_title = t(self.TITLE_KEY)
-            yield from self.fields()
+            for widget in self.fields():
+                if isinstance(widget, (Input, Select)):
+                    # compact before mounting: set after (on_mount) it restyles each field
+                    # once more while the form opens (issue 14)
+                    widget.compact = True
+                yield widget
             yield Static(id="form-error")
         yield Footer()
 
