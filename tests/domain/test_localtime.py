@@ -45,6 +45,9 @@ for day, note in sorted(notes.items()):
         "report_day": to_day(note["written_at"]).isoformat(),
         "laptop_zone_day": datetime.fromisoformat(note["written_at"]).astimezone().date().isoformat(),
     }
+from kenttä.services.subject_access import render_text, subject_access_report
+ws.config = ws.config.copy_with(role="supervisor")  # a person's data is the supervisor's
+out["subject_access"] = render_text(subject_access_report(ws, client.id))
 ws.close()
 print(json.dumps(out))
 """
@@ -74,6 +77,7 @@ def test_note_written_half_past_midnight_is_dated_the_helsinki_day(
         assert seen["laptop_zone_day"] < day  # the control: the laptop's zone says the day before
         assert seen["screen"] == screen
         assert seen["report_day"] == day
+        assert f"Kirjoitettu: {screen} 0.30" in out["subject_access"]  # the register extract
 
 
 def test_local_date_reads_dates_and_timestamps() -> None:

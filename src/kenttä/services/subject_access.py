@@ -191,6 +191,20 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _when(value: Any) -> str:
+    """A stored timestamp as a person in Finland reads it: `3.12.2026 0.30`, Helsinki time
+    whatever the laptop's zone; anything else unchanged."""
+    from kenttä.domain import localtime
+
+    if not isinstance(value, str) or len(value) < 16 or value[10:11] not in ("T", " "):
+        return _value(value)
+    try:
+        local = localtime.local_datetime(value)
+    except ValueError:
+        return _value(value)
+    return f"{local.day}.{local.month}.{local.year} {local.hour}.{local.minute:02d}"
+
+
 def _block(row: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
     from kenttä.i18n import catalogue
 
@@ -198,6 +212,9 @@ def _block(row: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
     lines = []
     for key, value in row.items():
         if key in skip or key == "_erased":
+            continue
+        if key.endswith("_at") or key == "at":
+            lines.append(f"  {LABELS.get(key, key)}: {_when(value)}")
             continue
         shown = words.get(f"{key}.{value}", _value(value)) if isinstance(value, str) else value
         lines.append(f"  {LABELS.get(key, key)}: {_value(shown)}")
@@ -209,7 +226,7 @@ def render_text(report: dict[str, Any]) -> str:
     client = report["client"]
     out = [
         "REKISTERIOTE – tiedot, jotka kenttä-järjestelmässä on sinusta",
-        f"Laadittu: {report['generated_at']}  Laatija: {report['generated_by']}",
+        f"Laadittu: {_when(report['generated_at'])}  Laatija: {report['generated_by']}",
         "",
         "Asiakastiedot",
         "-------------",
@@ -230,7 +247,7 @@ def render_text(report: dict[str, Any]) -> str:
     for event in events:
         what = ACTIONS_FI.get(event["action"], event["action"])
         out.append(
-            f"  {event['at']}  {event['actor']}  {what}  {event['record_table']}"
+            f"  {_when(event['at'])}  {event['actor']}  {what}  {event['record_table']}"
             + (f"  ({event['detail']})" if event.get("detail") else "")
         )
     out.append("")
