@@ -29,7 +29,7 @@ def _median_time(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def _rows(n: int) -> list[tuple[str, str]]:
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     return [(uuid7(), f"{i:08d} " + "x" * 290) for i in range(n)]
 

@@ -32,8 +32,8 @@ def _row(figure: str, value: float, unit: str, note: str = "") -> dict[str, Any]
 
 
 def _code(store_url: str, scopes: list[str]) -> str:
-    from kenttä_sync.server import enrolment
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -67,7 +67,7 @@ WORDS = tuple(_VOCABULARY.split())
 def _fill(ws: Any, scope: str, clients: int, notes_per_client: int, tx_clients: int = 1000) -> int:
     import random
 
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     rng = random.Random(clients)
     written = 0
@@ -90,7 +90,7 @@ def _fill(ws: Any, scope: str, clients: int, notes_per_client: int, tx_clients: 
 
 
 def _sync(ws: Any, timings: list[float] | None = None) -> Any:
-    from kenttä_sync.client import HttpTransport
+    from kenttä_sync.transport.client import HttpTransport
 
     from kenttä.services import sync_client
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from kenttä_sync import counters
-from kenttä_sync.bundle import import_bundle
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
+from kenttä_sync.transport.bundle import import_bundle
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
 
 from kenttä.services import sync_client
 from kenttä.services.voucher_budget import budget_figures, remaining_for, return_share

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from kenttä_sync import counters
-from kenttä_sync.bundle import BundleError, import_bundle
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
+from kenttä_sync.transport.bundle import BundleError, import_bundle
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
 
 from kenttä.config import Config
 from kenttä.services import budget_orders, budget_sync, sync_client

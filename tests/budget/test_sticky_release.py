@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kenttä_sync.server import enrolment
+from kenttä_sync.transport.server import enrolment
 
 from kenttä.domain.models import Provider
 from kenttä.services import sync_client

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from kenttä_sync.server import enrolment
+from kenttä_sync.transport.server import enrolment
 
 from kenttä.cli import cli
 from kenttä.services import sync_client

@@ -89,7 +89,7 @@ def table_bytes(conn: Any) -> dict[str, list[str]]:
 
 # -- the office -------------------------------------------------------------------------------
 def _central(store_url: str) -> Any:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -97,7 +97,7 @@ def _central(store_url: str) -> Any:
 
 
 def _code(store_url: str, role: str) -> str:
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     central = _central(store_url)
     try:
@@ -150,7 +150,7 @@ class Laptop:
 
     def bundle_sync(self, store_url: str, folder: Path, n: int) -> None:
         """Export a bundle, let the office import it and answer, import the reply."""
-        from kenttä_sync import bundle
+        from kenttä_sync.transport import bundle
 
         from kenttä.services import sync_client
 
@@ -172,7 +172,7 @@ class Laptop:
 
 def _bundle_payloads(laptop: Laptop, folder: Path) -> dict[str, list[str]]:
     """{bundle: tokens found} in the decrypted payload of every bundle in `folder`."""
-    from kenttä_sync.bundle import unpack
+    from kenttä_sync.transport.bundle import unpack
 
     from kenttä.services.sync_client import _bundle_key
 

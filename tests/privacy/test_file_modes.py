@@ -71,8 +71,8 @@ def test_a_database_encrypted_in_place_stays_private(tmp_path: Path) -> None:
 
 
 def test_the_central_sqlite_store_is_private(tmp_path: Path) -> None:
-    from kenttä_sync.central import open_sqlite
-    from kenttä_sync.server.stores import connect_central
+    from kenttä_sync.central.store import open_sqlite
+    from kenttä_sync.transport.server.stores import connect_central
 
     from kenttä.store.schema import SCHEMA
 

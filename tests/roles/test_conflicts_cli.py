@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kenttä_sync.protocol import in_process, sync
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.transport.protocol import in_process, sync
+from kenttä_sync.transport.server.stores import open_central
 
 from kenttä.cli import main
 from kenttä.config import Config

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync import protocol
-from kenttä_sync.server import create_app, enrolment
+from kenttä_sync.transport import protocol
+from kenttä_sync.transport.server import create_app, enrolment
 
 from kenttä.services import sync_status
 from kenttä.services.clients import create_client
@@ -209,8 +209,8 @@ def test_a_pooled_store_forgets_the_role(client: TestClient, url: str, tmp_path:
 
 def test_a_coach_bundle_cannot_carry_an_erasure(office: Office, tmp_path: Path) -> None:
     """The USB-bundle path checks roles as the HTTP path does."""
-    from kenttä_sync import bundle
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport import bundle
+    from kenttä_sync.transport.server.stores import open_central
 
     boss = office.device("boss", "supervisor", ["kuopio"])
     coach = workspace(tmp_path / "coach-usb.db", "coach", scope="kuopio")

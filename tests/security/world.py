@@ -235,13 +235,13 @@ class World:
 
 
 def _new_code(central: Any, scopes: list[str], role: str) -> str:
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     return enrolment.new_code(central, scopes, role)
 
 
 def build_world(backend: str, store_url: str, folder: Path) -> World:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     folder.mkdir(parents=True, exist_ok=True)
     central = open_central(store_url, schema(), install=True)

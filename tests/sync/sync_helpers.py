@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kenttä_sync.central import CentralStore, open_postgres
-from kenttä_sync.replica import LocalReplica
-from kenttä_sync.schema import SyncSchema, TableSpec
+from kenttä_sync.central.store import CentralStore, open_postgres
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.schema import SyncSchema, TableSpec
 
 PG_DIRS = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin")]
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from kenttä_sync import device as device_side
-from kenttä_sync.central import CentralStore, SequenceGap
-from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Op, row_to_change
-from kenttä_sync.export import canonical_export
-from kenttä_sync.ids import uuid7
-from kenttä_sync.protocol import SyncError, handle, in_process, pull_once, push_once, sync
-from kenttä_sync.replica import LocalReplica
+from kenttä_sync.central.store import CentralStore, SequenceGap
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Op, row_to_change
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.ground.ids import uuid7
+from kenttä_sync.transport.protocol import SyncError, handle, in_process, pull_once, push_once, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica, pg_store
 
@@ -385,7 +385,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(data=st.data())
 def test_convergence_sqlite(data: st.DataObject) -> None:
-    from kenttä_sync.central import open_sqlite
+    from kenttä_sync.central.store import open_sqlite
 
     sim = Sim()
     central = open_sqlite(":memory:", SCHEMA, wall=lambda: sim.now)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kenttä_sync import bundle as bundles
-from kenttä_sync.export import canonical_export
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport import bundle as bundles
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import kentta, workspace
 

@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from kenttä_sync.db import SqliteDb
-from kenttä_sync.export import canonical_export
+from kenttä_sync.ground.db import SqliteDb
+from kenttä_sync.ground.export import canonical_export
 
 from tests.transport.helpers import (
     Server,
@@ -30,7 +30,7 @@ SCOPES = {"a": ["kuopio"], "b": ["kuopio"], "c": ["kuopio", "lappi"], "d": ["kuo
 
 
 def _central_canonical(store_url: str, scopes: list[str]) -> bytes:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -42,8 +42,8 @@ def _central_canonical(store_url: str, scopes: list[str]) -> bytes:
 
 
 def _code(store_url: str, scopes: list[str], role: str) -> str:
-    from kenttä_sync.server import enrolment
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -187,7 +187,7 @@ def test_sync_says_plainly_when_the_server_cannot_be_reached(tmp_path: Path, ser
 
 def test_central_canonical_helper_matches_sqlite_file(tmp_path: Path) -> None:
     """The helper used above reads the same bytes as a direct SQLite read."""
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 

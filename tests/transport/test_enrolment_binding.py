@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.client import HttpTransport, ServerUnreachable
-from kenttä_sync.server import create_app, enrolment, recovery
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.client import HttpTransport, ServerUnreachable
+from kenttä_sync.transport.server import create_app, enrolment, recovery
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import workspace
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kenttä_sync.changes import Change, Op
-from kenttä_sync.hlc import HybridLogicalClock
+from kenttä_sync.ground.changes import Change, Op
+from kenttä_sync.ground.hlc import HybridLogicalClock
 
 from kenttä.services import clients
 from kenttä.services.context import Workspace

@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CommandError, echo_json
-from kenttä.cli.server_cmds import _central, _store_option
+from kenttä.cli.office import office_store, store_option
 
 
 def _cents(text: str, zero: bool = False) -> int:
@@ -65,7 +65,7 @@ def budget() -> None:
 
 
 @budget.command("set")
-@_store_option
+@store_option
 @_programme
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
@@ -98,7 +98,7 @@ def set_(
     except BudgetOrderError as exc:
         raise CommandError(str(exc)) from None
     first, last = plan.start, plan.end
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         try:  # the total is never set below what is granted: counters.set_total, under its lock
             c = set_budget(
@@ -114,7 +114,7 @@ def set_(
 
 
 @budget.command("show")
-@_store_option
+@store_option
 @click.option("--programme", help="Only this programme.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def show(store_url: str, programme: str | None, as_json: bool) -> None:
@@ -122,7 +122,7 @@ def show(store_url: str, programme: str | None, as_json: bool) -> None:
     from kenttä.services.budget_sync import budget_rows
     from kenttä.services.voucher_common import eur
 
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         rows = budget_rows(central.db, programme)
     if as_json:
@@ -147,7 +147,7 @@ def show(store_url: str, programme: str | None, as_json: bool) -> None:
 
 
 @budget.command("grant")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--device", "device_id", required=True, help="The device's id.")
@@ -159,7 +159,7 @@ def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) 
     from kenttä.services.voucher_common import eur
 
     cents = _cents(amount)
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         if central.device(device_id) is None:
             raise CommandError(f"no enrolled device {device_id}")
@@ -183,7 +183,7 @@ def _request(
     from kenttä.services.budget_sync import refusal_text
 
     cents = _cents(amount)
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         c = _find(central, programme, on.date() if on else None)
         try:
@@ -193,7 +193,7 @@ def _request(
 
 
 @budget.command("request-return")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--device", "device_id", required=True)
@@ -205,7 +205,7 @@ def request_return(store_url: str, programme: str, on: Any, device_id: str, amou
 
 
 @budget.command("move")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--from-device", "source", required=True)

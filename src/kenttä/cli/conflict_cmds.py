@@ -24,7 +24,7 @@ _FALSE = {"false", "0", "no", "ei", "nej"}
 
 def conflict_rows(ws: Workspace, *, show_all: bool = False) -> list[dict[str, Any]]:
     """The device's conflicts (open ones unless `show_all`), canonical, sorted by id."""
-    from kenttä_sync.meta import CONFLICT_COLUMNS
+    from kenttä_sync.ground import CONFLICT_COLUMNS
 
     where = "" if show_all else " WHERE resolved_stamp IS NULL"
     raw = ws.store.conn.execute(
@@ -119,7 +119,7 @@ def resolve(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Resolve conflicts (supervisor only); the resolution syncs like any change."""
-    from kenttä_sync.replica import WriteError
+    from kenttä_sync.device import WriteError
 
     from kenttä.services import sync_status
     from kenttä.services.roles import require

@@ -25,9 +25,13 @@ class Unreachable(CommandError):
 @contextmanager
 def _guard(obj: CliContext) -> Iterator[Workspace]:
     """A workspace; sync errors become one-line reasons."""
-    from kenttä_sync.bundle import BundleError
-    from kenttä_sync.client import AuthError, ServerUnreachable
-    from kenttä_sync.protocol import SyncError, VersionMismatch
+    from kenttä_sync.transport import (
+        AuthError,
+        BundleError,
+        ServerUnreachable,
+        SyncError,
+        VersionMismatch,
+    )
 
     from kenttä.services.sync_client import NotEnrolledHere
 
@@ -119,7 +123,7 @@ def retry_line(notice: Any) -> str:
 
 
 def _read_timeout() -> int:
-    from kenttä_sync.link import READ_TIMEOUT
+    from kenttä_sync.transport import READ_TIMEOUT
 
     return int(READ_TIMEOUT)
 
@@ -156,7 +160,7 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
     """
     if ctx.invoked_subcommand is not None:
         return
-    from kenttä_sync.client import ServerUnreachable
+    from kenttä_sync.transport import ServerUnreachable
 
     from kenttä.i18n import set_language
     from kenttä.services import sync_client

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from kenttä.services.context import Workspace, utc_now
 
 if TYPE_CHECKING:  # the replica loads with the first write, not at start-up
-    from kenttä_sync.replica import Transaction
+    from kenttä_sync.device import Transaction
 
 AuditAction = Literal["view", "change", "create", "export", "erase", "subject_access"]
 

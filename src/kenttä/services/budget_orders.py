@@ -6,7 +6,7 @@ once. A supervisor's laptop is offline most of the time, so there the same order
 queued in `budget_orders` (local, migration 0004) and sent with the counter exchange of the
 next sync (`budget_sync.counter_request`), by HTTP or in a bundle. The central store applies
 each once (by its id), only from a device enrolled as a supervisor, with the functions the
-commands use (`kenttä_sync.counter_orders`); the answer marks each done or refused with a
+commands use (`kenttä_sync.counters.orders`); the answer marks each done or refused with a
 one-line reason (`answer_in`). Every answer to a supervisor's device also brings the
 central figures (the rows of `kenttä server budget show --json`) with the office's time,
 kept in `budget_snapshot` (`snapshot`), so the Budgets screen shows them offline.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kenttä_sync.ids import uuid7
+from kenttä_sync.ground import uuid7
 
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.roles import require

@@ -1,4 +1,4 @@
-"""Voucher budgets over the sync module's bounded counters (`kenttä_sync.counters`).
+"""Voucher budgets over the sync module's bounded counters (`kenttä_sync.counters.bounded`).
 
 A programme's budget for a period is one counter: budget_id = counter_id, the counter's
 label is the programme and its period `START/END` (ISO dates). The central store grants
@@ -20,7 +20,7 @@ request and its reply the answer; acknowledgements follow with the next exchange
 Central side: `budget_rows` gives the figures for `kenttä server budget show` (and the
 snapshot: the office's server and bundle import pass it as their `counter_report`);
 `plan_set` is the one check of a budget setting, for `kenttä server budget set` and for a
-supervisor's order made in the TUI, which both end in `kenttä_sync.counters.set_total`.
+supervisor's order made in the TUI, which both end in `kenttä_sync.counters.bounded.set_total`.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def http_send(http: Any) -> Send:
 def in_process(central: Any, device_id: str, today: str | None = None) -> Send:
     """A `send` straight to a central store (tests, single-machine use), with the device's
     enrolled role there, as the office server would."""
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     found = enrolment.device(central, device_id)
     role = found.role if found is not None else None
@@ -191,7 +191,7 @@ class SetBudget:
         return budget_id_for(self.programme, self.start, self.end)
 
     def order(self) -> dict[str, Any]:
-        """The order's body (kenttä_sync.counter_orders): the arguments of `set_budget`."""
+        """The order's body (kenttä_sync.counters.orders): the arguments of `set_budget`."""
         return {"op": "set", "counter_id": self.budget_id, "label": self.programme,
                 "period": period_of(self.start, self.end), "total": self.cents,
                 "rule": self.rule, "target": self.target_cents}  # fmt: skip

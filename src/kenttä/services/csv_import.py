@@ -27,8 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kenttä_sync.ids import uuid7
-from kenttä_sync.replica import Transaction, to_sql
+from kenttä_sync.device import Transaction, to_sql
+from kenttä_sync.ground import uuid7
 from pydantic import ValidationError
 
 from kenttä.domain import models as m

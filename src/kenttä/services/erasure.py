@@ -42,7 +42,7 @@ class RetentionCandidate:
 
 def erasure_available(ws: Workspace) -> bool:
     """Whether the sync module in use can erase (Transaction.erase)."""
-    from kenttä_sync.replica import Transaction
+    from kenttä_sync.device import Transaction
 
     return hasattr(Transaction, "erase")
 

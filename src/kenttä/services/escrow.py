@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kenttä_sync.ids import uuid7
+from kenttä_sync.ground import uuid7
 
 
 class EscrowError(ValueError):

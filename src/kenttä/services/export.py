@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
-from kenttä_sync.schema import META_COLUMNS, TableSpec
+from kenttä_sync.ground import META_COLUMNS, TableSpec
 
 from kenttä.services import csv_safe
 from kenttä.services.audit import audit

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from kenttä_sync.ids import uuid7
+from kenttä_sync.ground import uuid7
 
 from kenttä.domain import localtime
 from kenttä.services.data import synthetic as syn

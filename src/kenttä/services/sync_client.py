@@ -15,7 +15,7 @@ What is kept in the local `_sync_state` (key → value):
   pulled, conflicts, refused, waiting, staged, retries, batches, bytes, seconds),
   `last_summary` (the same in one line), `last_error` (the reason the last sync failed,
   cleared by a successful one).
-* `push_from`, `pull_from`: where an unfinished sync started (kenttä_sync.resumable), so
+* `push_from`, `pull_from`: where an unfinished sync started (kenttä_sync.transport.resumable), so
   progress counts the whole sync across runs.
 
 Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
@@ -38,12 +38,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kenttä_sync import bundle as bundles
-from kenttä_sync.client import HttpTransport, Progress, SyncSummary
-from kenttä_sync.link import LinkTransport, RetryNotice, urls_of
-from kenttä_sync.resumable import LinkSummary, sync_link, waiting
-from kenttä_sync.server.enrolment import bundle_key
-from kenttä_sync.server.recovery import new_nonce
+from kenttä_sync.transport import (
+    HttpTransport,
+    LinkSummary,
+    LinkTransport,
+    Progress,
+    RetryNotice,
+    SyncSummary,
+    sync_link,
+    urls_of,
+    waiting,
+)
+from kenttä_sync.transport import bundle as bundles
+from kenttä_sync.transport.server.enrolment import bundle_key
+from kenttä_sync.transport.server.recovery import new_nonce
 
 from kenttä.services import budget_sync, erasure
 from kenttä.services.context import Workspace
@@ -214,9 +222,8 @@ def sync(
 
 def _reason(exc: Exception) -> str:
     """One line for `last_error`: our own messages (no personal data), else the type."""
-    from kenttä_sync.client import AuthError, ServerUnreachable
     from kenttä_sync.counters import CounterError
-    from kenttä_sync.protocol import SyncError, VersionMismatch
+    from kenttä_sync.transport import AuthError, ServerUnreachable, SyncError, VersionMismatch
 
     known = (
         AuthError,
@@ -254,8 +261,8 @@ def refused(ws: Workspace) -> list[dict[str, Any]]:
 
 def quarantined(ws: Workspace) -> list[dict[str, Any]]:
     """Changes received from the office that this laptop refused to apply, with the reasons
-    (kenttä_sync.quarantine: a value its schema cannot hold, a change in its own name)."""
-    from kenttä_sync.quarantine import quarantined as kept
+    (kenttä_sync.device.quarantine: a value its schema cannot hold, a change in its own name)."""
+    from kenttä_sync.device import quarantined as kept
 
     return kept(ws.store.replica)
 

@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from kenttä_sync.ids import uuid7
+from kenttä_sync.ground import uuid7
 
 from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus

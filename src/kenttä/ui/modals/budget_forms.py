@@ -63,7 +63,7 @@ def error_reason(exc: Exception) -> str:
     code_ = getattr(exc, "code", None)
     if code_ and has(f"budget_error.{code_}"):
         return reason_text(code_, getattr(exc, "details", {}), str(exc))
-    from kenttä.ui.app import error_text
+    from kenttä.ui.errors import error_text
 
     return error_text(exc)
 

@@ -185,7 +185,7 @@ class ClientFormModal(FormModal):
             key = f"field.{exc.field}"
             message = t("error.invalid_field", field=t(key) if has(key) else exc.field)
         else:
-            from kenttä.ui.app import error_text
+            from kenttä.ui.errors import error_text
 
             message = error_text(exc)
         self.show_reason(message, widget_id)
