@@ -58,7 +58,7 @@ def _clients(n: int) -> list[dict[str, Any]]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     from kenttä.config import Config
     from kenttä.services.context import Workspace
-    from kenttä.services.erasure import erase_client
+    from kenttä.services.privacy.erasure import erase_client
     from kenttä.store import crypto
     from kenttä.store.db import connect, open_store
 

@@ -96,7 +96,7 @@ def seeded_database(clients: int, notes_per_client: int) -> Path:
         return path
     for leftover in CACHE.glob(path.name + "*"):
         leftover.unlink()
-    from kenttä.services.seed import seed
+    from kenttä.services.data.seed import seed
     from kenttä.store.db import open_store
 
     store = open_store(path)
@@ -169,7 +169,7 @@ QUERIES = ["virtanen matti", "korhonen", "sofia"]
 def search_rows(db: Path, scale: str) -> list[dict]:
     """Each keystroke's query, as the Clients screen runs it (first page of 50)."""
     from kenttä.config import Config
-    from kenttä.services import clients
+    from kenttä.services.clients import core as clients
     from kenttä.services.context import Workspace
     from kenttä.store.db import open_store
 

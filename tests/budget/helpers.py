@@ -14,7 +14,7 @@ from kenttä.cli import cli
 from kenttä.config import Config
 from kenttä.domain.models import Client
 from kenttä.services.context import Workspace
-from kenttä.services.vouchers import ensure_service_tray
+from kenttä.services.vouchers.core import ensure_service_tray
 from kenttä.store.db import open_store
 
 URL = "http://testserver"

@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from kenttä.config import Config
 from kenttä.domain.localtime import HELSINKI, now, today
-from kenttä.services.clients import create_client
+from kenttä.services.clients.core import create_client
 from kenttä.services.context import Workspace
-from kenttä.services.notes import add_note, list_notes
+from kenttä.services.clients.notes import add_note, list_notes
 from kenttä.services.reports._base import to_day
 from kenttä.store.db import open_store
 from kenttä.ui.screens.client_card import render_note

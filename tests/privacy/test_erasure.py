@@ -12,8 +12,8 @@ import pytest
 from kenttä_sync.device.replica import Transaction
 
 from kenttä.config import Config
-from kenttä.services import erasure
 from kenttä.services.context import Workspace
+from kenttä.services.privacy import erasure
 from kenttä.store.db import open_store
 from tests.privacy import canary
 from tests.privacy.conftest import add_canary

@@ -16,7 +16,7 @@ from kenttä_sync.device.quarantine import quarantined
 from kenttä_sync.ground.changes import Change
 from kenttä_sync.transport import protocol
 
-from kenttä.services.clients import create_client, get_client, update_client
+from kenttä.services.clients.core import create_client, get_client, update_client
 from kenttä.store.schema import SCHEMA
 from tests.security.trust_helpers import Office, client_row, reasons
 

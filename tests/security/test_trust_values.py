@@ -17,7 +17,7 @@ from kenttä_sync.device import state as device_side
 from kenttä_sync.device.quarantine import quarantined
 from kenttä_sync.ground.changes import Change
 
-from kenttä.services.clients import create_client, get_client
+from kenttä.services.clients.core import create_client, get_client
 from tests.security.trust_helpers import Office, client_row, local_rejected, reasons
 from tests.transport.helpers import kentta
 

@@ -36,7 +36,7 @@ from kenttä_sync.ground.export import canonical_export
 from kenttä_sync.ground.ids import uuid7
 from kenttä_sync.transport.protocol import SyncError, handle, in_process, pull_once, push_once, sync
 
-from tests.sync.sync_helpers import SCHEMA, new_replica, pg_store
+from tests.sync.sync_helpers import SCHEMA, dump_text, live_rows, new_replica, pg_store
 
 EXAMPLES = (
     200 if os.environ.get("CI") == "true" else int(os.environ.get("HYPOTHESIS_SYNC_EXAMPLES", "30"))
@@ -78,14 +78,6 @@ FINAL = ("done", "void")  # the sticky values of task.state (sync_helpers.make_s
 def local_state(dev: Dev, task: str) -> str | None:
     row = dev.replica.conn.execute("SELECT state FROM task WHERE id = ?", (task,)).fetchone()
     return row[0] if row else None
-
-
-def live_rows(replica: LocalReplica, table: str, scopes: list[str]) -> list[tuple[str, str]]:
-    return replica.conn.execute(
-        f"SELECT id, scope FROM {table} WHERE _deleted IS NULL AND _erased IS NULL"
-        f" AND scope IN ({', '.join('?' * len(scopes))}) ORDER BY id",
-        scopes,
-    ).fetchall()
 
 
 def do_write(data: st.DataObject, sim: Sim, dev: Dev) -> None:
@@ -275,11 +267,6 @@ def final_sync(central: CentralStore, devs: list[Dev]) -> None:
     for _ in range(3):
         for dev in devs:
             sync(dev.replica, send, 1000)
-
-
-def dump_text(db) -> str:
-    tables = [t.name for t in SCHEMA.tables] + ["_changes", "_conflicts", "_merges"]
-    return "\n".join(repr(db.execute(f"SELECT * FROM {t}")) for t in tables)
 
 
 def authored(dev: Dev) -> list:

@@ -142,7 +142,7 @@ def test_pulls_are_filtered_and_out_of_scope_writes_refused(tmp_path: Path, clie
     and reported back per change."""
     from kenttä_sync.transport import protocol
 
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
     from tests.transport.helpers import workspace
 
     def send_as(auth: str):

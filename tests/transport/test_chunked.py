@@ -21,7 +21,7 @@ from kenttä_sync.transport.server import enrolment
 from kenttä_sync.transport.server.app import create_app
 from kenttä_sync.transport.server.stores import open_central
 
-from kenttä.services import sync_client
+from kenttä.services.sync import client as sync_client
 from kenttä.store.schema import SCHEMA
 from tests.transport.helpers import bulk_clients, canonical, enrol_code, workspace
 

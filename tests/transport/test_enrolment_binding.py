@@ -156,7 +156,7 @@ class _LostReply(HttpTransport):
 def test_kentta_enroll_again_after_a_lost_reply_gets_the_same_credential(
     client: TestClient, store_url: str, tmp_path: Path
 ) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     ws = workspace(tmp_path / "laptop.db")
     try:

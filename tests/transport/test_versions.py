@@ -50,7 +50,7 @@ def test_a_newer_office_names_the_version_it_needs(tmp_path: Path) -> None:
         kentta("enroll", url, codes[0], db=db)
     ws = workspace(db)
     try:
-        from kenttä.services.clients import create_client
+        from kenttä.services.clients.core import create_client
 
         create_client(ws, first_name="Testi", last_name="Versio")
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kenttä_sync.ground.changes import Change, Op
 from kenttä_sync.ground.hlc import HybridLogicalClock
 
-from kenttä.services import clients
+from kenttä.services.clients import core as clients
 from kenttä.services.context import Workspace
 
 OTHER_DEVICE = "00000000000000aa"

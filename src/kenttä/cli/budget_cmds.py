@@ -25,7 +25,7 @@ from kenttä.cli.office import office_store, store_option
 
 
 def _cents(text: str, zero: bool = False) -> int:
-    from kenttä.services.voucher_common import VoucherError, eur, parse_eur
+    from kenttä.services.vouchers.common import VoucherError, eur, parse_eur
 
     try:
         cents = parse_eur(text)
@@ -39,7 +39,7 @@ def _cents(text: str, zero: bool = False) -> int:
 def _find(central: Any, programme: str, on: date | None) -> Any:
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.budget_sync import find_budget
+    from kenttä.services.vouchers.budgets.sync import find_budget
 
     try:
         return find_budget(central.db, programme, on)
@@ -85,9 +85,9 @@ def set_(
     """Set a programme's voucher budget for a period (never below what devices hold)."""
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.budget_orders import BudgetOrderError
-    from kenttä.services.budget_sync import plan_set, refusal_text, set_budget
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers.budgets.orders import BudgetOrderError
+    from kenttä.services.vouchers.budgets.sync import plan_set, refusal_text, set_budget
+    from kenttä.services.vouchers.common import eur
 
     if per_device and rule not in (None, "target"):
         raise CommandError("--per-device goes with --rule target")
@@ -119,8 +119,8 @@ def set_(
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def show(store_url: str, programme: str | None, as_json: bool) -> None:
     """Budget, granted, issued, used, invoiced and remaining per programme and device."""
-    from kenttä.services.budget_sync import budget_rows
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers.budgets.sync import budget_rows
+    from kenttä.services.vouchers.common import eur
 
     with office_store(store_url) as central:
         _ready(central)
@@ -156,7 +156,7 @@ def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) 
     """Grant a device a share now (it receives it at its next sync)."""
     from kenttä_sync import counters
 
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers.common import eur
 
     cents = _cents(amount)
     with office_store(store_url) as central:
@@ -180,7 +180,7 @@ def _request(
 ) -> str:
     from kenttä_sync import counters
 
-    from kenttä.services.budget_sync import refusal_text
+    from kenttä.services.vouchers.budgets.sync import refusal_text
 
     cents = _cents(amount)
     with office_store(store_url) as central:

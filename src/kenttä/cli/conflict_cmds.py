@@ -91,7 +91,7 @@ def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     obj: CliContext = ctx.obj
     from kenttä.cli.words import conflicts_table
     from kenttä.i18n import t
-    from kenttä.services.sync_status import record_names
+    from kenttä.services.sync.status import record_names
 
     ws = obj.workspace(create=False)
     try:
@@ -121,8 +121,8 @@ def resolve(
     """Resolve conflicts (supervisor only); the resolution syncs like any change."""
     from kenttä_sync.device import WriteError
 
-    from kenttä.services import sync_status
     from kenttä.services.roles import require
+    from kenttä.services.sync import status as sync_status
 
     if (keep is None) == (value is None):
         raise click.UsageError("give either --keep a|b or --value V")

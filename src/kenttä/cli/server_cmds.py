@@ -57,7 +57,7 @@ def run(
     from kenttä_sync.transport.server import create_app
     from kenttä_sync.transport.server.stores import StoreUrlError
 
-    from kenttä.services.budget_sync import budget_rows
+    from kenttä.services.vouchers.budgets.sync import budget_rows
     from kenttä.store.schema import SCHEMA
 
     if any(not u.startswith(("http://", "https://")) for u in office_urls):
@@ -189,7 +189,7 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
     from kenttä_sync.transport import BundleError
     from kenttä_sync.transport.bundle import import_bundle as apply
 
-    from kenttä.services.budget_sync import budget_rows
+    from kenttä.services.vouchers.budgets.sync import budget_rows
 
     if not file.is_file():
         raise CommandError(f"no file {file}")
@@ -227,8 +227,8 @@ def _canonical_json(value: Any) -> str:
 def central_rows(
     central: Any, table: str, include_meta: bool = False, include_deleted: bool = False
 ) -> list[dict[str, Any]]:
-    """Rows as `kenttä export` gives them on a device (see services/export.py)."""
-    from kenttä.services.export import columns, table_spec
+    """Rows as `kenttä export` gives them on a device (see services/transfer/export.py)."""
+    from kenttä.services.transfer.export import columns, table_spec
 
     spec = table_spec(table)
     cols = columns(spec, include_meta)
@@ -257,8 +257,8 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
         for row in rows:
             out.write(_canonical_json(row) + "\n")
         return
-    from kenttä.services import csv_safe  # the device's rule: formulas neutralised
-    from kenttä.services.export import csv_value
+    from kenttä.services.transfer import csv_safe  # the device's rule: formulas neutralised
+    from kenttä.services.transfer.export import csv_value
 
     out.write(csv_safe.line(header))
     for row in rows:
@@ -277,7 +277,7 @@ def export(
     include_deleted: bool,
 ) -> None:  # fmt: skip
     """Export a central table exactly as `kenttä export` does on a device."""
-    from kenttä.services.export import ExportError, columns, table_spec
+    from kenttä.services.transfer.export import ExportError, columns, table_spec
 
     try:
         header = columns(table_spec(table), include_meta)

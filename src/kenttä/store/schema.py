@@ -203,7 +203,7 @@ SCHEMA = SyncSchema(
             references={"client_id": "clients", "provider_id": "providers"},
             erase_with="client_id",
             # a voucher that gave its value back to a budget share stays released: a
-            # concurrent edit elsewhere must never revive it (see services/escrow.py)
+            # concurrent edit elsewhere must never revive it (see services/vouchers/budgets/escrow.py)
             sticky={"status": (VoucherStatus.CANCELLED.value, VoucherStatus.EXPIRED.value)},
         ),
         _spec(

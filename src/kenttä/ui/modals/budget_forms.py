@@ -24,7 +24,9 @@ _SET_FIELDS = {
 
 
 def _services() -> Any:
-    from kenttä.services import budget_orders, budget_sync, voucher_budget
+    from kenttä.services.vouchers.budgets import orders as budget_orders
+    from kenttä.services.vouchers.budgets import share as voucher_budget
+    from kenttä.services.vouchers.budgets import sync as budget_sync
 
     return budget_orders, budget_sync, voucher_budget
 

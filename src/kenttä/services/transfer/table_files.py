@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from kenttä.services.csv_errors import LineError
-from kenttä.services.csv_safe import plain_cell
+from kenttä.services.transfer.csv_errors import LineError
+from kenttä.services.transfer.csv_safe import plain_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format

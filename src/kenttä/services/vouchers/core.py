@@ -8,7 +8,7 @@ reason (no personal data). Lifecycle:
     issued | provider_chosen → cancelled
     issued | provider_chosen → expired   (only after valid_until)
 
-Numbers: `kenttä.services.voucher_numbers`; budget share: `kenttä.services.voucher_budget`.
+Numbers: `kenttä.services.vouchers.numbers`; budget share: `kenttä.services.vouchers.budgets.share`.
 """
 
 from __future__ import annotations
@@ -18,21 +18,21 @@ from datetime import date, timedelta
 from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Client, Provider, Service, Voucher
-from kenttä.services import voucher_budget
-from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.privacy.audit import audit_in
 from kenttä.services.roles import require, require_scope
-from kenttä.services.voucher_budget import budget_figures, remaining_for
-from kenttä.services.voucher_common import (
+from kenttä.services.vouchers.budgets import share as voucher_budget
+from kenttä.services.vouchers.budgets.share import budget_figures, remaining_for
+from kenttä.services.vouchers.common import (
     LIVE_OPEN,
     VoucherError,
     add_months,
     eur,
     fetch_models,
 )
-from kenttä.services.voucher_numbers import next_number
-from kenttä.services.voucher_text import render_text
-from kenttä.services.voucher_tray import (
+from kenttä.services.vouchers.numbers import next_number
+from kenttä.services.vouchers.text import render_text
+from kenttä.services.vouchers.tray import (
     default_service_tray,
     ensure_service_tray,
     get_provider,

@@ -15,9 +15,9 @@ from typing import Any
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
 from kenttä.domain.eligibility import Eligibility, age_on, evaluate, months_between
 from kenttä.domain.models import Client
-from kenttä.services.audit import audit, audit_in
-from kenttä.services.client_rules import ClientError, merged_for_update, validated
+from kenttä.services.clients.rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
+from kenttä.services.privacy.audit import audit, audit_in
 from kenttä.services.records import LIVE
 from kenttä.services.roles import may, require, require_scope
 from kenttä.services.search import (
@@ -353,7 +353,8 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
 
     A role that may not read notes (a coordinator) gets the card without notes, plan,
     assessment or draft: the summary and placements are what a placement follow-up needs."""
-    from kenttä.services import assessments, drafts, notes, placements, plans
+    from kenttä.services.clients import assessments, drafts, notes, plans
+    from kenttä.services.employers import placements
 
     client = get_client(ws, client_id)
     casework = may(ws, "view_notes")

@@ -27,7 +27,7 @@ import re
 import sqlite3
 import unicodedata
 
-from kenttä.services.voucher_common import VoucherError
+from kenttä.services.vouchers.common import VoucherError
 
 ASSIGNED_CODE = re.compile(r"^[0-9A-Z]{4}$")
 NUMBER = re.compile(r"^([0-9A-Z]{1,12})-(\d{4})-([0-9A-Z]{4}|[0-9A-F]{6})-(\d{5,})$")

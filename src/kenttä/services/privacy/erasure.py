@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.privacy.audit import audit_in
 from kenttä.services.roles import require
 from kenttä.store.db import StoreError
 

@@ -6,7 +6,7 @@ import json
 
 from kenttä.domain.models import Provider, Service
 from kenttä.services.context import Workspace
-from kenttä.services.voucher_common import fetch_models
+from kenttä.services.vouchers.common import fetch_models
 
 # Categories of the tray; screens translate these codes.
 COACHING = "coaching"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kenttä.domain.models import Provider, Service, Voucher
-from kenttä.services.voucher_common import eur, eur_fi
+from kenttä.services.vouchers.common import eur, eur_fi
 
 _TEXT = {
     "fi": {

@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from kenttä.domain.codes import VoucherStatus
-from kenttä.services import budget_orders, escrow
-from kenttä.services.budget_orders import Order, Snapshot
 from kenttä.services.context import Workspace
 from kenttä.services.roles import may, role_of
-from kenttä.services.voucher_budget import budget_figures, remaining_for
+from kenttä.services.vouchers.budgets import escrow
+from kenttä.services.vouchers.budgets import orders as budget_orders
+from kenttä.services.vouchers.budgets.orders import Order, Snapshot
+from kenttä.services.vouchers.budgets.share import budget_figures, remaining_for
 
 _FIGURES = ("issued_cents", "used_cents", "invoiced_cents")
 

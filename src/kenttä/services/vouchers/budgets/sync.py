@@ -36,10 +36,11 @@ from typing import Any
 from kenttä_sync import counters
 
 from kenttä.domain import localtime
-from kenttä.services import budget_orders, escrow
-from kenttä.services.budget_orders import BudgetOrderError
 from kenttä.services.context import Workspace, utc_now
-from kenttä.services.voucher_budget import answer_return_request_in, apply_grant_in
+from kenttä.services.vouchers.budgets import escrow
+from kenttä.services.vouchers.budgets import orders as budget_orders
+from kenttä.services.vouchers.budgets.orders import BudgetOrderError
+from kenttä.services.vouchers.budgets.share import answer_return_request_in, apply_grant_in
 
 ROUNDS = 3
 _SOURCES = {"grant": "request", "rule": "rule", "move": "move"}
@@ -225,7 +226,7 @@ def plan_set(
 
 def refusal_text(code: str | None, details: dict[str, Any], reason: str) -> str:
     """A central refusal (CounterError's code and details, in cents) in euros, one line."""
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers.common import eur
 
     if code == "below_granted":
         return (

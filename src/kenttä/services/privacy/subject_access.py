@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kenttä.services.audit import audit
 from kenttä.services.context import Workspace, utc_now
+from kenttä.services.privacy.audit import audit
 from kenttä.services.roles import require
 from kenttä.store.files import write_private
 

@@ -9,7 +9,7 @@ records which budget each voucher issued here was charged to. For a budget:
     remaining = granted − spent
 
 The arithmetic and the argument for why the sum issued stays within the budget are in
-`kenttä.services.escrow`; this module is its store-backed device half. The sync client calls
+`kenttä.services.vouchers.budgets.escrow`; this module is its store-backed device half. The sync client calls
 `apply_grant_in` for grants it receives and sends `unsent_returns`, then `mark_returns_sent`.
 """
 
@@ -23,10 +23,10 @@ from kenttä_sync.ground import uuid7
 
 from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus
-from kenttä.services import escrow
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.roles import require
-from kenttä.services.voucher_common import RELEASED, VoucherError, eur
+from kenttä.services.vouchers.budgets import escrow
+from kenttä.services.vouchers.common import RELEASED, VoucherError, eur
 
 GRANT_SOURCES = ("rule", "request", "central", "move", "return")
 

@@ -34,15 +34,15 @@ from pydantic import ValidationError
 from kenttä.domain import models as m
 from kenttä.domain.codes import OutcomeCheck
 from kenttä.services.context import Workspace, utc_now
-from kenttä.services.csv_errors import LineError, line_error
-from kenttä.services.data.csv_columns import (
+from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
+from kenttä.services.roles import may, own_scopes, require
+from kenttä.services.transfer.csv_columns import (
     TABLES,
     TableFormat,
     normalise_header,
 )
-from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
-from kenttä.services.roles import may, own_scopes, require
-from kenttä.services.table_files import TableFile, TableFileError, read_table
+from kenttä.services.transfer.csv_errors import LineError, line_error
+from kenttä.services.transfer.table_files import TableFile, TableFileError, read_table
 from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
 

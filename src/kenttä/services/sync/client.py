@@ -53,8 +53,9 @@ from kenttä_sync.transport import bundle as bundles
 from kenttä_sync.transport.server.enrolment import bundle_key
 from kenttä_sync.transport.server.recovery import new_nonce
 
-from kenttä.services import budget_sync, erasure
 from kenttä.services.context import Workspace
+from kenttä.services.privacy import erasure
+from kenttä.services.vouchers.budgets import sync as budget_sync
 from kenttä.store.files import open_private
 from kenttä.store.schema import SCHEMA
 

@@ -7,8 +7,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kenttä.services.audit import audit_in
 from kenttä.services.context import Workspace
+from kenttä.services.privacy.audit import audit_in
 from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import require
 

@@ -29,7 +29,7 @@ from kenttä.services.context import Workspace, utc_now
 from kenttä.services.roles import require
 
 if TYPE_CHECKING:
-    from kenttä.services.budget_sync import SetBudget
+    from kenttä.services.vouchers.budgets.sync import SetBudget
 
 
 class BudgetOrderError(ValueError):

@@ -6,7 +6,7 @@
 - CSV: a header row, the same column order, `\\n` line endings, JSON columns as canonical
   JSON text, booleans as true/false, missing values as empty cells; a text cell that would
   start a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR) is prefixed with `'`
-  (services/csv_safe.py); numbers are never changed.
+  (services/transfer/csv_safe.py); numbers are never changed.
 - Sync metadata (`_stamp`, `_clock`, `_deleted`, `_erased`) only with `include_meta`;
   tombstoned rows only with `include_deleted`.
 - Exporting a table that holds personal data writes an 'export' audit event.
@@ -22,10 +22,10 @@ from typing import IO, Any, Literal
 
 from kenttä_sync.ground import META_COLUMNS, TableSpec
 
-from kenttä.services import csv_safe
-from kenttä.services.audit import audit
 from kenttä.services.context import Workspace
+from kenttä.services.privacy.audit import audit
 from kenttä.services.roles import require
+from kenttä.services.transfer import csv_safe
 from kenttä.store.schema import SCHEMA
 
 Format = Literal["jsonl", "csv"]
