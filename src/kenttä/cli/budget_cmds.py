@@ -20,12 +20,11 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CommandError, echo_json
-from kenttä.cli.office import office_store, store_option
+from kenttä.cli.common import CommandError, echo_json, office_store, store_option
 
 
 def _cents(text: str, zero: bool = False) -> int:
-    from kenttä.services.vouchers.common import VoucherError, eur, parse_eur
+    from kenttä.services.vouchers import VoucherError, eur, parse_eur
 
     try:
         cents = parse_eur(text)
@@ -39,7 +38,7 @@ def _cents(text: str, zero: bool = False) -> int:
 def _find(central: Any, programme: str, on: date | None) -> Any:
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.vouchers.budgets.sync import find_budget
+    from kenttä.services.vouchers.budgets import find_budget
 
     try:
         return find_budget(central.db, programme, on)
@@ -85,9 +84,13 @@ def set_(
     """Set a programme's voucher budget for a period (never below what devices hold)."""
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.vouchers.budgets.orders import BudgetOrderError
-    from kenttä.services.vouchers.budgets.sync import plan_set, refusal_text, set_budget
-    from kenttä.services.vouchers.common import eur
+    from kenttä.services.vouchers import eur
+    from kenttä.services.vouchers.budgets import (
+        BudgetOrderError,
+        plan_set,
+        refusal_text,
+        set_budget,
+    )
 
     if per_device and rule not in (None, "target"):
         raise CommandError("--per-device goes with --rule target")
@@ -119,8 +122,8 @@ def set_(
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def show(store_url: str, programme: str | None, as_json: bool) -> None:
     """Budget, granted, issued, used, invoiced and remaining per programme and device."""
-    from kenttä.services.vouchers.budgets.sync import budget_rows
-    from kenttä.services.vouchers.common import eur
+    from kenttä.services.vouchers import eur
+    from kenttä.services.vouchers.budgets import budget_rows
 
     with office_store(store_url) as central:
         _ready(central)
@@ -156,7 +159,7 @@ def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) 
     """Grant a device a share now (it receives it at its next sync)."""
     from kenttä_sync import counters
 
-    from kenttä.services.vouchers.common import eur
+    from kenttä.services.vouchers import eur
 
     cents = _cents(amount)
     with office_store(store_url) as central:
@@ -180,7 +183,7 @@ def _request(
 ) -> str:
     from kenttä_sync import counters
 
-    from kenttä.services.vouchers.budgets.sync import refusal_text
+    from kenttä.services.vouchers.budgets import refusal_text
 
     cents = _cents(amount)
     with office_store(store_url) as central:

@@ -91,7 +91,7 @@ def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     obj: CliContext = ctx.obj
     from kenttä.cli.words import conflicts_table
     from kenttä.i18n import t
-    from kenttä.services.sync.status import record_names
+    from kenttä.services.sync import record_names
 
     ws = obj.workspace(create=False)
     try:

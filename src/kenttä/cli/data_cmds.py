@@ -69,7 +69,7 @@ def import_(
     Finnish headers are fine. The encoding used is reported. Bad rows are reported as
     `line N: reason` and left out; the rest are written together.
     """
-    from kenttä.services.transfer.csv_import import CsvImportError, import_csv
+    from kenttä.services.transfer import CsvImportError, import_csv
 
     if table not in ("clients", "employers"):
         raise CommandError(f"cannot import {table!r}: use clients or employers")
@@ -111,7 +111,7 @@ def export(
     """Export a table canonically: rows by id, fixed columns, identical bytes on every replica."""
     import io
 
-    from kenttä.services.transfer.export import ExportError, table_spec, write
+    from kenttä.services.transfer import ExportError, table_spec, write
 
     try:
         table_spec(table)

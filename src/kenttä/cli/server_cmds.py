@@ -16,8 +16,7 @@ from typing import IO, Any
 import click
 
 from kenttä.cli.budget_cmds import budget
-from kenttä.cli.common import CommandError, echo_json
-from kenttä.cli.office import office_store, store_option
+from kenttä.cli.common import CommandError, echo_json, office_store, store_option
 from kenttä.store.files import open_private, write_private
 
 
@@ -57,7 +56,7 @@ def run(
     from kenttä_sync.transport.server import create_app
     from kenttä_sync.transport.server.stores import StoreUrlError
 
-    from kenttä.services.vouchers.budgets.sync import budget_rows
+    from kenttä.services.vouchers.budgets import budget_rows
     from kenttä.store.schema import SCHEMA
 
     if any(not u.startswith(("http://", "https://")) for u in office_urls):
@@ -189,7 +188,7 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
     from kenttä_sync.transport import BundleError
     from kenttä_sync.transport.bundle import import_bundle as apply
 
-    from kenttä.services.vouchers.budgets.sync import budget_rows
+    from kenttä.services.vouchers.budgets import budget_rows
 
     if not file.is_file():
         raise CommandError(f"no file {file}")
@@ -228,7 +227,7 @@ def central_rows(
     central: Any, table: str, include_meta: bool = False, include_deleted: bool = False
 ) -> list[dict[str, Any]]:
     """Rows as `kenttä export` gives them on a device (see services/transfer/export.py)."""
-    from kenttä.services.transfer.export import columns, table_spec
+    from kenttä.services.transfer import columns, table_spec
 
     spec = table_spec(table)
     cols = columns(spec, include_meta)
@@ -257,8 +256,10 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
         for row in rows:
             out.write(_canonical_json(row) + "\n")
         return
-    from kenttä.services.transfer import csv_safe  # the device's rule: formulas neutralised
-    from kenttä.services.transfer.export import csv_value
+    from kenttä.services.transfer import (
+        csv_safe,  # the device's rule: formulas neutralised
+        csv_value,
+    )
 
     out.write(csv_safe.line(header))
     for row in rows:
@@ -277,7 +278,7 @@ def export(
     include_deleted: bool,
 ) -> None:  # fmt: skip
     """Export a central table exactly as `kenttä export` does on a device."""
-    from kenttä.services.transfer.export import ExportError, columns, table_spec
+    from kenttä.services.transfer import ExportError, columns, table_spec
 
     try:
         header = columns(table_spec(table), include_meta)

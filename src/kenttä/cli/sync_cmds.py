@@ -33,7 +33,7 @@ def _guard(obj: CliContext) -> Iterator[Workspace]:
         VersionMismatch,
     )
 
-    from kenttä.services.sync.client import NotEnrolledHere
+    from kenttä.services.sync import NotEnrolledHere
 
     ws = obj.workspace()
     try:

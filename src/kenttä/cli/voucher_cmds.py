@@ -21,7 +21,7 @@ STATUSES = [s.value for s in VoucherStatus]
 @contextmanager
 def _workspace(obj: CliContext) -> Iterator[Workspace]:
     """The workspace, with every refusal of the voucher services as a one-line error."""
-    from kenttä.services.vouchers.common import VoucherError
+    from kenttä.services.vouchers import VoucherError
 
     ws = obj.workspace()
     try:
@@ -33,7 +33,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
 
 
 def _euros(text: str | None) -> int | None:
-    from kenttä.services.vouchers.common import VoucherError, parse_eur
+    from kenttä.services.vouchers import VoucherError, parse_eur
 
     if text is None:
         return None
@@ -55,7 +55,7 @@ def _day(text: str | None) -> date | None:
 
 
 def _eur(cents: int) -> str:
-    from kenttä.services.vouchers.common import eur
+    from kenttä.services.vouchers import eur
 
     return eur(cents)
 
@@ -87,7 +87,7 @@ def issue(
     as_json: bool,
 ) -> None:
     """Issue a voucher within this device's budget share; prints its number."""
-    from kenttä.services.vouchers.core import issue_voucher
+    from kenttä.services.vouchers import issue_voucher
 
     value_cents = _euros(value)
     until = _day(valid_until)
@@ -122,7 +122,7 @@ def list_(
     as_json: bool,
 ) -> None:
     """List vouchers in number order."""
-    from kenttä.services.vouchers.core import list_vouchers
+    from kenttä.services.vouchers import list_vouchers
 
     with _workspace(obj) as ws:
         found = list_vouchers(ws, status=status, client_id=client_id, after=after, limit=limit)
@@ -142,7 +142,7 @@ def list_(
 @click.pass_obj
 def show(obj: CliContext, number: str, as_text: bool, lang: str, as_json: bool) -> None:
     """Show one voucher (with --text, the printable voucher)."""
-    from kenttä.services.vouchers.core import get_voucher, render_voucher_text
+    from kenttä.services.vouchers import get_voucher, render_voucher_text
 
     with _workspace(obj) as ws:
         if as_text:
@@ -164,7 +164,7 @@ def show(obj: CliContext, number: str, as_text: bool, lang: str, as_json: bool) 
 @click.pass_obj
 def cancel(obj: CliContext, number: str, yes: bool) -> None:
     """Cancel a voucher; its value goes back to the budget share."""
-    from kenttä.services.vouchers.core import cancel_voucher
+    from kenttä.services.vouchers import cancel_voucher
 
     if not yes:
         if not sys.stdin.isatty():
@@ -182,7 +182,7 @@ def cancel(obj: CliContext, number: str, yes: bool) -> None:
 @click.pass_obj
 def transition_(obj: CliContext, number: str, status: str, provider_id: str | None) -> None:
     """Move a voucher to STATUS (provider_chosen, used, invoiced, paid, cancelled, expired)."""
-    from kenttä.services.vouchers.core import transition
+    from kenttä.services.vouchers import transition
 
     with _workspace(obj) as ws:
         done = transition(ws, number, status, provider_id=provider_id)
@@ -193,7 +193,7 @@ def transition_(obj: CliContext, number: str, status: str, provider_id: str | No
 @click.pass_obj
 def expire(obj: CliContext) -> None:
     """Mark open vouchers past their validity date as expired."""
-    from kenttä.services.vouchers.core import expire_overdue
+    from kenttä.services.vouchers import expire_overdue
 
     with _workspace(obj) as ws:
         count = expire_overdue(ws)
@@ -205,7 +205,7 @@ def expire(obj: CliContext) -> None:
 @click.pass_obj
 def budget(obj: CliContext, as_json: bool) -> None:
     """This device's share of each voucher budget: granted, issued, remaining."""
-    from kenttä.services.vouchers.budgets.share import budget_figures
+    from kenttä.services.vouchers.budgets import budget_figures
 
     with _workspace(obj) as ws:
         rows = budget_figures(ws)
@@ -234,7 +234,7 @@ def budget(obj: CliContext, as_json: bool) -> None:
 @click.pass_obj
 def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
     """Give back AMOUNT euros of unused share of BUDGET_ID (sent at the next sync)."""
-    from kenttä.services.vouchers.budgets.share import return_share
+    from kenttä.services.vouchers.budgets import return_share
 
     cents = _euros(amount) or 0
     with _workspace(obj) as ws:

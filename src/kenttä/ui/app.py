@@ -17,7 +17,7 @@ from textual.screen import Screen
 from kenttä.domain import localtime
 from kenttä.i18n import LANGUAGES, get_language, set_language, t
 from kenttä.services.context import Workspace
-from kenttä.services.privacy.session_lock import IdleLock
+from kenttä.services.privacy import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 from kenttä.ui.errors import error_text
 

@@ -20,9 +20,9 @@ def lazy_exports(
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
-        namespace[name] = value
-        return value
+        # not cached here: the module's attribute is read on every use, so a test that
+        # patches it (monkeypatch.setattr(module, name, …)) is seen through the package too
+        return getattr(importlib.import_module(f"{package}.{module}"), name)
 
     def __dir__() -> list[str]:
         return sorted([*namespace, *exports])

@@ -9,7 +9,7 @@ from typing import Any
 from kenttä.domain.codes import AssessmentArea
 from kenttä.domain.models import Assessment
 from kenttä.services.context import Workspace
-from kenttä.services.privacy.audit import audit_in
+from kenttä.services.privacy import audit_in
 from kenttä.services.records import live_scope
 from kenttä.services.roles import require
 

@@ -28,16 +28,10 @@ from kenttä.services.search import (
     prefix_range,
 )
 
-LIST_COLUMNS = (
-    "id",
-    "first_name",
-    "last_name",
-    "henkilotunnus",
-    "status",
-    "programme",
-    "owner",
-    "municipality",
-)
+# fmt: off
+LIST_COLUMNS = ("id", "first_name", "last_name", "henkilotunnus", "status", "programme", "owner",
+                "municipality")
+# fmt: on
 BROAD_MATCH = 3000  # name matches above which the list walks the name index instead
 
 

@@ -9,7 +9,7 @@ from kenttä.domain.codes import NoteKind
 from kenttä.domain.models import Note
 from kenttä.services.clients.drafts import note_key
 from kenttä.services.context import Workspace, utc_now
-from kenttä.services.privacy.audit import audit_in
+from kenttä.services.privacy import audit_in
 from kenttä.services.records import live_scope
 from kenttä.services.roles import require
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kenttä.domain.codes import StepStatus
 from kenttä.services.context import Workspace
-from kenttä.services.privacy.audit import audit_in
+from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
 from kenttä.services.roles import may, require
 

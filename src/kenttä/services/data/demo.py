@@ -48,8 +48,7 @@ def build_demo(
 def _demo_shares(store: Store, rows: dict[str, list[dict]], today: date) -> None:
     """The demo laptop's voucher budget shares, as if granted by the office: per programme,
     what its demo vouchers used plus 10 000 €, rounded up to 5 000 €; each voucher charged."""
-    from kenttä.services.vouchers.budgets.share import apply_grant_in, charge_in
-    from kenttä.services.vouchers.budgets.sync import budget_id_for
+    from kenttä.services.vouchers.budgets import apply_grant_in, budget_id_for, charge_in
 
     programme_of = {c["id"]: c.get("programme") or "KENTTA" for c in rows.get("clients", [])}
     start, end = date(today.year - 1, 7, 1), date(today.year, 12, 31)

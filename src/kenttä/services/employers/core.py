@@ -8,7 +8,7 @@ from typing import Any
 from kenttä.domain.models import Employer
 from kenttä.services.context import Workspace
 from kenttä.services.employers import placements, visits
-from kenttä.services.privacy.audit import audit_in
+from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE
 from kenttä.services.roles import require, require_scope
 from kenttä.services.search import fts_prefix_query, prefix_range

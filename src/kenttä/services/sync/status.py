@@ -226,7 +226,7 @@ def resolve(
     resolve (the office refuses a resolve from any other device too); the change to the
     record is audited in the same transaction.
     """
-    from kenttä.services.privacy.audit import audit_in
+    from kenttä.services.privacy import audit_in
 
     require(ws, "resolve_conflict")
     found = ws.store.conn.execute(

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from kenttä.domain import models as m
 from kenttä.domain.codes import OutcomeCheck
 from kenttä.services.context import Workspace, utc_now
-from kenttä.services.data.demo_data import EXIT_CHECKPOINTS
+from kenttä.services.data import EXIT_CHECKPOINTS
 from kenttä.services.roles import may, own_scopes, require
 from kenttä.services.transfer.csv_columns import (
     TABLES,

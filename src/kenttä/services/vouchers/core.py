@@ -19,10 +19,10 @@ from kenttä.domain import localtime
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Client, Provider, Service, Voucher
 from kenttä.services.context import Workspace
-from kenttä.services.privacy.audit import audit_in
+from kenttä.services.privacy import audit_in
 from kenttä.services.roles import require, require_scope
+from kenttä.services.vouchers.budgets import budget_figures, remaining_for
 from kenttä.services.vouchers.budgets import share as voucher_budget
-from kenttä.services.vouchers.budgets.share import budget_figures, remaining_for
 from kenttä.services.vouchers.common import (
     LIVE_OPEN,
     VoucherError,

@@ -15,8 +15,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
 from kenttä.i18n import code, t
+from kenttä.services.sync import Conflict, SyncStatus
 from kenttä.services.sync import status as sync_status
-from kenttä.services.sync.status import Conflict, SyncStatus
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.form import FormModal
 from kenttä.ui.parsing import clip, format_date, format_time
