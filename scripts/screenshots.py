@@ -48,7 +48,7 @@ async def settle(pilot) -> None:
 
 
 async def make(out: Path, size: tuple[int, int]) -> list[Path]:
-    from kenttä.services.demo import ensure_demo_database
+    from kenttä.services.data import ensure_demo_database
     from kenttä.ui.app import KenttaApp
 
     written = []

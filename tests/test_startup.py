@@ -19,7 +19,7 @@ from kenttä.store.db import open_store
 from tests.ui.caseload import TODAY, build_caseload
 
 HEAVY = ("pydantic", "pydantic_core", "sqlite_utils", "stdnum")
-HEAVY_MODULES = ("kenttä.domain.models", "kenttä.store.schema", "kenttä_sync.replica")
+HEAVY_MODULES = ("kenttä.domain.models", "kenttä.store.schema", "kenttä_sync.device.replica")
 
 SCRIPT = f"""
 import json, sys

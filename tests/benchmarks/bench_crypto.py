@@ -29,7 +29,7 @@ def _median_time(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def _rows(n: int) -> list[tuple[str, str]]:
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     return [(uuid7(), f"{i:08d} " + "x" * 290) for i in range(n)]
 
@@ -58,7 +58,7 @@ def _clients(n: int) -> list[dict[str, Any]]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     from kenttä.config import Config
     from kenttä.services.context import Workspace
-    from kenttä.services.erasure import erase_client
+    from kenttä.services.privacy.erasure import erase_client
     from kenttä.store import crypto
     from kenttä.store.db import connect, open_store
 

@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kenttä_sync.central import CentralStore, open_postgres, open_sqlite
-from kenttä_sync.changes import Change, Op
-from kenttä_sync.hlc import Stamp
-from kenttä_sync.schema import SyncSchema, TableSpec
+from kenttä_sync.central.store import CentralStore, open_postgres, open_sqlite
+from kenttä_sync.ground.changes import Change, Op
+from kenttä_sync.ground.hlc import Stamp
+from kenttä_sync.ground.schema import SyncSchema, TableSpec
 
 BATCH = 5000
 TX = 10

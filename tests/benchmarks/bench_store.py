@@ -39,8 +39,8 @@ def _row(name: str, figure: str, value: Any, unit: str, note: str = "") -> dict[
 
 
 def _clients_csv(n: int) -> bytes:
+    from kenttä.services.data.seed import TOWNS, seeded_henkilotunnus
     from kenttä.services.data.synthetic import person_name
-    from kenttä.services.seed import TOWNS, seeded_henkilotunnus
 
     rng = random.Random(1)
     out = io.StringIO(newline="")
@@ -59,7 +59,7 @@ def _clients_csv(n: int) -> bytes:
 def bench_import(tmp: Path, n: int) -> list[dict[str, Any]]:
     from kenttä.config import Config
     from kenttä.services.context import Workspace
-    from kenttä.services.csv_import import import_csv
+    from kenttä.services.transfer.csv_import import import_csv
     from kenttä.store.db import open_store
     from kenttä.store.schema import SCHEMA
 
@@ -95,7 +95,7 @@ def bench_import(tmp: Path, n: int) -> list[dict[str, Any]]:
 
 
 def bench_seed(path: Path, clients: int, notes: int) -> list[dict[str, Any]]:
-    from kenttä.services.seed import seed
+    from kenttä.services.data.seed import seed
     from kenttä.store.db import open_store
 
     store = open_store(path)

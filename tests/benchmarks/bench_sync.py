@@ -1,5 +1,5 @@
 """Sync over loopback HTTP: a real `kenttä server run` (uvicorn) on 127.0.0.1 and devices
-syncing through `kenttä.services.sync_client` (the code `kenttä sync` runs).
+syncing through `kenttä.services.sync.client` (the code `kenttä sync` runs).
 
 * initial sync: a device pushes a scope of N clients with 10 notes each (note bodies: 12–40
   random words from a Finnish vocabulary, so they compress like text); a fresh device then
@@ -32,8 +32,8 @@ def _row(figure: str, value: float, unit: str, note: str = "") -> dict[str, Any]
 
 
 def _code(store_url: str, scopes: list[str]) -> str:
-    from kenttä_sync.server import enrolment
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -45,7 +45,7 @@ def _code(store_url: str, scopes: list[str]) -> str:
 
 
 def _device(path: Path, store_url: str, server_url: str, scope: str) -> Any:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     ws = workspace(path, scope=scope)
     sync_client.enroll(ws, server_url, _code(store_url, [scope]))
@@ -67,7 +67,7 @@ WORDS = tuple(_VOCABULARY.split())
 def _fill(ws: Any, scope: str, clients: int, notes_per_client: int, tx_clients: int = 1000) -> int:
     import random
 
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     rng = random.Random(clients)
     written = 0
@@ -90,9 +90,9 @@ def _fill(ws: Any, scope: str, clients: int, notes_per_client: int, tx_clients: 
 
 
 def _sync(ws: Any, timings: list[float] | None = None) -> Any:
-    from kenttä_sync.client import HttpTransport
+    from kenttä_sync.transport.client import HttpTransport
 
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     class Timed(HttpTransport):
         def send(self, data: bytes) -> bytes:

@@ -11,7 +11,7 @@ import pytest
 
 def open_central(url: str) -> Any:
     """A central store with the server's tables (enrolment, counters)."""
-    from kenttä_sync.server.stores import connect_central
+    from kenttä_sync.transport.server.stores import connect_central
 
     from kenttä.store.schema import SCHEMA
 

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from kenttä_sync.client import HttpTransport
+from kenttä_sync.transport.client import HttpTransport
 from starlette.testclient import TestClient
 
 from kenttä.cli import cli
 from kenttä.config import Config
 from kenttä.domain.models import Client
 from kenttä.services.context import Workspace
-from kenttä.services.vouchers import ensure_service_tray
+from kenttä.services.vouchers.core import ensure_service_tray
 from kenttä.store.db import open_store
 
 URL = "http://testserver"
@@ -53,7 +53,7 @@ def server_cli(*args: str) -> Any:
 def office_with_budget(store_url: str, central: Any, amount_eur: str = "1000") -> Any:
     """Set TOPI's budget for PERIOD (rule equal) at the office; an in-process transport to
     the office's server app."""
-    from kenttä_sync.server.app import create_app
+    from kenttä_sync.transport.server.app import create_app
 
     start, end = (d.isoformat() for d in PERIOD)
     done = server_cli(

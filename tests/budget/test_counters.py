@@ -1,4 +1,4 @@
-"""The central store's bounded counters (kenttä_sync.counters), the /v1/counters route,
+"""The central store's bounded counters (kenttä_sync.counters.bounded), the /v1/counters route,
 device codes at enrolment and the `kenttä server budget` commands' refusals."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from kenttä_sync import counters
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
 
 from .helpers import PERIOD, server_cli
 
@@ -157,7 +157,7 @@ def test_concurrent_grants_from_several_connections_never_pass_the_total(
     check and the write one step, so exactly total / amount grants succeed."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kenttä_sync.server.stores import connect_central
+    from kenttä_sync.transport.server.stores import connect_central
 
     _counter(central, 1500)
     stores = [connect_central(store_url, central.schema, install=False) for _ in range(4)]

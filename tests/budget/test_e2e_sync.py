@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 from kenttä_sync import counters
-from kenttä_sync.bundle import import_bundle
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
+from kenttä_sync.transport.bundle import import_bundle
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
 
-from kenttä.services import sync_client
-from kenttä.services.voucher_budget import budget_figures, remaining_for, return_share
-from kenttä.services.voucher_common import VoucherError
-from kenttä.services.voucher_numbers import parse_number
-from kenttä.services.vouchers import cancel_voucher, issue_voucher
+from kenttä.services.sync import client as sync_client
+from kenttä.services.vouchers.budgets.share import budget_figures, remaining_for, return_share
+from kenttä.services.vouchers.common import VoucherError
+from kenttä.services.vouchers.core import cancel_voucher, issue_voucher
+from kenttä.services.vouchers.numbers import parse_number
 
 from .helpers import PERIOD, URL, in_process_transport, laptop, office_with_budget, server_cli
 

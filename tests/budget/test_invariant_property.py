@@ -40,11 +40,11 @@ from kenttä_sync import counters
 
 from kenttä.config import Config
 from kenttä.domain.models import Client
-from kenttä.services import budget_sync
 from kenttä.services.context import Workspace
-from kenttä.services.voucher_budget import return_share, shares, spent_in
-from kenttä.services.voucher_common import VoucherError
-from kenttä.services.vouchers import cancel_voucher, ensure_service_tray, issue_voucher
+from kenttä.services.vouchers.budgets import sync as budget_sync
+from kenttä.services.vouchers.budgets.share import return_share, shares, spent_in
+from kenttä.services.vouchers.common import VoucherError
+from kenttä.services.vouchers.core import cancel_voucher, ensure_service_tray, issue_voucher
 from kenttä.store.db import open_store
 from tests.budget.conftest import open_central
 from tests.pg import CI, pg_url

@@ -11,16 +11,18 @@ from typing import Any
 
 import pytest
 from kenttä_sync import counters
-from kenttä_sync.bundle import BundleError, import_bundle
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
+from kenttä_sync.transport.bundle import BundleError, import_bundle
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
 
 from kenttä.config import Config
-from kenttä.services import budget_orders, budget_sync, sync_client
-from kenttä.services.budget_sync import budget_rows, plan_set
 from kenttä.services.context import Workspace
 from kenttä.services.roles import PermissionDenied
-from kenttä.services.voucher_budget import remaining_for
+from kenttä.services.sync import client as sync_client
+from kenttä.services.vouchers.budgets import orders as budget_orders
+from kenttä.services.vouchers.budgets import sync as budget_sync
+from kenttä.services.vouchers.budgets.share import remaining_for
+from kenttä.services.vouchers.budgets.sync import budget_rows, plan_set
 from kenttä.store.db import open_store
 
 from .helpers import PERIOD, URL, in_process_transport, server_cli

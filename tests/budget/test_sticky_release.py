@@ -13,12 +13,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kenttä_sync.server import enrolment
+from kenttä_sync.transport.server import enrolment
 
 from kenttä.domain.models import Provider
-from kenttä.services import sync_client
-from kenttä.services.voucher_budget import remaining_for
-from kenttä.services.vouchers import cancel_voucher, get_voucher, issue_voucher, transition
+from kenttä.services.sync import client as sync_client
+from kenttä.services.vouchers.budgets.share import remaining_for
+from kenttä.services.vouchers.core import cancel_voucher, get_voucher, issue_voucher, transition
 
 from .helpers import PERIOD, URL, laptop, office_with_budget, server_cli
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from kenttä_sync.server import enrolment
+from kenttä_sync.transport.server import enrolment
 
 from kenttä.cli import cli
-from kenttä.services import sync_client
-from kenttä.services.voucher_budget import remaining_for
-from kenttä.services.vouchers import issue_voucher
+from kenttä.services.sync import client as sync_client
+from kenttä.services.vouchers.budgets.share import remaining_for
+from kenttä.services.vouchers.core import issue_voucher
 
 from .conftest import open_central
 from .helpers import PERIOD, laptop, server_cli

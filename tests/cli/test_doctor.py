@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kenttä.services.demo import build_demo
+from kenttä.services.data.demo import build_demo
 from kenttä.store.db import LATEST_VERSION, open_store
 
 KENTTA = str(Path(sys.executable).with_name("kenttä"))

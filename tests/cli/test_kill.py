@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kenttä.services.seed import seeded_henkilotunnus
+from kenttä.services.data.seed import seeded_henkilotunnus
 from kenttä.store import fts
 from kenttä.store.db import open_store
 from tests.platforms import posix_only

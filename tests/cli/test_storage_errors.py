@@ -16,7 +16,7 @@ from kenttä.cli import main
 from kenttä.cli.common import run_guarded
 from kenttä.config import Config
 from kenttä.i18n import catalogue
-from kenttä.services.clients import create_client
+from kenttä.services.clients.core import create_client
 from kenttä.services.context import Workspace
 from kenttä.store.db import open_store
 

@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from kenttä.config import Config
 from kenttä.domain.localtime import HELSINKI, now, today
-from kenttä.services.clients import create_client
+from kenttä.services.clients.core import create_client
 from kenttä.services.context import Workspace
-from kenttä.services.notes import add_note, list_notes
+from kenttä.services.clients.notes import add_note, list_notes
 from kenttä.services.reports._base import to_day
 from kenttä.store.db import open_store
 from kenttä.ui.screens.client_card import render_note
@@ -45,7 +45,7 @@ for day, note in sorted(notes.items()):
         "report_day": to_day(note["written_at"]).isoformat(),
         "laptop_zone_day": datetime.fromisoformat(note["written_at"]).astimezone().date().isoformat(),
     }
-from kenttä.services.subject_access import render_text, subject_access_report
+from kenttä.services.privacy.subject_access import render_text, subject_access_report
 ws.config = ws.config.copy_with(role="supervisor")  # a person's data is the supervisor's
 out["subject_access"] = render_text(subject_access_report(ws, client.id))
 ws.close()

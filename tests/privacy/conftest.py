@@ -20,7 +20,7 @@ def write_config(path: Path, role: str, **extra: object) -> None:
 
 def add_canary(ws: Workspace, **fields: object) -> str:
     """Create the canary client with a note mentioning the name; returns the client id."""
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
     from kenttä.services.context import utc_now
 
     client = create_client(

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from kenttä_sync.replica import Transaction
+from kenttä_sync.device.replica import Transaction
 
 from kenttä.config import Config
-from kenttä.services import erasure
 from kenttä.services.context import Workspace
+from kenttä.services.privacy import erasure
 from kenttä.store.db import open_store
 from tests.privacy import canary
 from tests.privacy.conftest import add_canary
@@ -89,7 +89,7 @@ def test_erase_in_an_encrypted_database(tmp_path: Path) -> None:
 
 def test_erase_reaches_a_peer_replica(tmp_path: Path) -> None:
     """The erase change, applied on another device, leaves the canary nowhere there either."""
-    from kenttä_sync.changes import CHANGE_LOG_COLUMNS, row_to_change
+    from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, row_to_change
 
     def changes_of(ws: Workspace) -> list:  # type: ignore[type-arg]
         rows = ws.store.conn.execute(

@@ -89,7 +89,7 @@ def table_bytes(conn: Any) -> dict[str, list[str]]:
 
 # -- the office -------------------------------------------------------------------------------
 def _central(store_url: str) -> Any:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -97,7 +97,7 @@ def _central(store_url: str) -> Any:
 
 
 def _code(store_url: str, role: str) -> str:
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     central = _central(store_url)
     try:
@@ -139,20 +139,20 @@ class Laptop:
         self.ws = Workspace(store, Config(user=f"testi.{name}", role=role, scope=SCOPE))
 
     def enrol(self, url: str, code: str) -> None:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         sync_client.enroll(self.ws, url, code)
 
     def sync(self) -> None:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         sync_client.sync(self.ws)
 
     def bundle_sync(self, store_url: str, folder: Path, n: int) -> None:
         """Export a bundle, let the office import it and answer, import the reply."""
-        from kenttä_sync import bundle
+        from kenttä_sync.transport import bundle
 
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         folder.mkdir(exist_ok=True)
         out, reply = folder / f"to-office-{n}.bundle", folder / f"reply-{n}.bundle"
@@ -172,9 +172,9 @@ class Laptop:
 
 def _bundle_payloads(laptop: Laptop, folder: Path) -> dict[str, list[str]]:
     """{bundle: tokens found} in the decrypted payload of every bundle in `folder`."""
-    from kenttä_sync.bundle import unpack
+    from kenttä_sync.transport.bundle import unpack
 
-    from kenttä.services.sync_client import _bundle_key
+    from kenttä.services.sync.client import _bundle_key
 
     key = _bundle_key(laptop.ws)
     hits = {}
@@ -186,8 +186,8 @@ def _bundle_payloads(laptop: Laptop, folder: Path) -> dict[str, list[str]]:
 
 
 def _create_person(laptop: Laptop) -> str:
-    from kenttä.services.clients import create_client
-    from kenttä.services.notes import add_note
+    from kenttä.services.clients.core import create_client
+    from kenttä.services.clients.notes import add_note
 
     client = create_client(laptop.ws, first_name=FIRST, last_name=LAST, henkilotunnus=HETU)
     add_note(laptop.ws, client.id, NOTE)
@@ -223,7 +223,7 @@ def test_erasure_leaves_no_byte_anywhere(tmp_path: Path, store_url: str, server)
         else:
             assert postgres_files(*_pg_target(store_url))
 
-        from kenttä.services import erasure
+        from kenttä.services.privacy import erasure
 
         assert erasure.erase_client(boss.ws, client_id)
         for n in (1, 2):  # everyone syncs twice, the eraser first

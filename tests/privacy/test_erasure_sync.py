@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from kenttä_sync.replica import Transaction
+from kenttä_sync.device.replica import Transaction
 
 from kenttä.config import Config
-from kenttä.services import erasure
 from kenttä.services.context import Workspace
+from kenttä.services.privacy import erasure
 from kenttä.store.db import open_store
 from kenttä.store.schema import SCHEMA
 from tests.privacy import canary
@@ -27,7 +27,7 @@ PASS = "oikea hevonen patteri niitti"
 
 
 def _payload_leaks(ws: Workspace, key: bytes) -> list[str]:
-    from kenttä_sync.bundle import export_bundle, unpack
+    from kenttä_sync.transport.bundle import export_bundle, unpack
 
     _, data = export_bundle(ws.store.replica, key)
     assert canary.HETU.encode() not in data  # ciphertext, whatever it holds
@@ -41,8 +41,8 @@ def _dump(conn) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_erasure_reaches_every_replica_file_and_bundle(tmp_path: Path) -> None:
-    from kenttä_sync.central import open_sqlite
-    from kenttä_sync.protocol import in_process, sync
+    from kenttä_sync.central.store import open_sqlite
+    from kenttä_sync.transport.protocol import in_process, sync
 
     central = open_sqlite(str(tmp_path / "central.db"), SCHEMA)
     config = Config(user="testi.esihenkilo", role="supervisor", scope="kuopio")
@@ -88,8 +88,8 @@ def test_erasure_reaches_every_replica_file_and_bundle(tmp_path: Path) -> None:
 
 def test_central_store_file_bytes_after_erasure(tmp_path: Path) -> None:
     """The central store's SQLite file must not keep the canary in freed pages either."""
-    from kenttä_sync.central import open_sqlite
-    from kenttä_sync.protocol import in_process, sync
+    from kenttä_sync.central.store import open_sqlite
+    from kenttä_sync.transport.protocol import in_process, sync
 
     central = open_sqlite(str(tmp_path / "central.db"), SCHEMA)
     a = Workspace(

@@ -48,7 +48,7 @@ def _supervisor(path: Path, passphrase: str | None = None) -> Workspace:
 
 @pytest.mark.parametrize("passphrase", [None, "sininen kivi tammi joki"])
 def test_the_local_database_and_its_wal_are_private(tmp_path: Path, passphrase) -> None:
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
 
     ws = _supervisor(tmp_path / "kentta.db", passphrase)
     create_client(ws, first_name="Testi", last_name="Tila")
@@ -71,8 +71,8 @@ def test_a_database_encrypted_in_place_stays_private(tmp_path: Path) -> None:
 
 
 def test_the_central_sqlite_store_is_private(tmp_path: Path) -> None:
-    from kenttä_sync.central import open_sqlite
-    from kenttä_sync.server.stores import connect_central
+    from kenttä_sync.central.store import open_sqlite
+    from kenttä_sync.transport.server.stores import connect_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -89,9 +89,9 @@ def test_the_central_sqlite_store_is_private(tmp_path: Path) -> None:
 
 def test_exports_reports_and_subject_access_are_private(tmp_path: Path) -> None:
     from kenttä.cli import main
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
+    from kenttä.services.privacy.subject_access import write_subject_access
     from kenttä.services.reports.formats import write_xlsx
-    from kenttä.services.subject_access import write_subject_access
 
     db = tmp_path / "kentta.db"
     ws = _supervisor(db)
@@ -122,7 +122,7 @@ def test_a_leftover_wider_file_is_narrowed_before_it_is_written(tmp_path: Path) 
 
 
 def test_a_bundle_is_private(tmp_path: Path) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     ws = _supervisor(tmp_path / "kentta.db")
     try:

@@ -58,7 +58,7 @@ def test_main_flows_leak_nothing(
     from pydantic import ValidationError
 
     from kenttä.domain.identifiers import IdentifierError
-    from kenttä.services.clients import ClientError, create_client
+    from kenttä.services.clients.core import ClientError, create_client
 
     failures: list[str] = []
     for fields in (
@@ -119,7 +119,7 @@ def test_unexpected_errors_show_no_message(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug's message may hold personal data: the user sees its type only."""
-    import kenttä.services.subject_access as sa
+    import kenttä.services.privacy.subject_access as sa
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"failed for {canary.HETU}")

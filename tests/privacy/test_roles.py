@@ -73,8 +73,8 @@ def test_scope(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_services_refuse_a_coach(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from kenttä.services.erasure import erase_client, purge
-    from kenttä.services.subject_access import client_audit_trail, write_subject_access
+    from kenttä.services.privacy.erasure import erase_client, purge
+    from kenttä.services.privacy.subject_access import client_audit_trail, write_subject_access
 
     coach = _ws(store, "coach")
     client_id = add_canary(coach)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kenttä.services.session_lock import IdleLock
+from kenttä.services.privacy.session_lock import IdleLock
 from kenttä.store.db import open_store
 
 PASS = "oikea hevonen patteri niitti"

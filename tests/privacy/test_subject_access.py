@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kenttä.services.subject_access import (
+from kenttä.services.privacy.subject_access import (
     SubjectAccessError,
     client_audit_trail,
     render_text,
@@ -67,7 +67,7 @@ def test_unknown_client_never_echoes_the_input(supervisor) -> None:  # type: ign
 def test_audit_trail_is_itself_audited(supervisor) -> None:  # type: ignore[no-untyped-def]
     client_id = add_canary(supervisor)
     note_id = supervisor.store.conn.execute("SELECT id FROM notes").fetchone()[0]
-    from kenttä.services.audit import audit
+    from kenttä.services.privacy.audit import audit
 
     audit(supervisor, "view", "notes", note_id)
     first = client_audit_trail(supervisor, client_id)
@@ -109,7 +109,7 @@ def test_cli_audit_client_json_and_out(tmp_path: Path, cli_env: dict[str, str]) 
 
 
 def test_trail_includes_whole_table_exports(supervisor) -> None:  # type: ignore[no-untyped-def]
-    from kenttä.services.audit import audit
+    from kenttä.services.privacy.audit import audit
 
     client_id = add_canary(supervisor)
     audit(supervisor, "export", "clients", "*", detail="jsonl, 1 rows")

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from kenttä.config import Config
 from kenttä.services.context import Workspace

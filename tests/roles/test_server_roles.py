@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync import protocol
-from kenttä_sync.server import create_app, enrolment
+from kenttä_sync.transport import protocol
+from kenttä_sync.transport.server import create_app, enrolment
 
-from kenttä.services import sync_status
-from kenttä.services.clients import create_client
+from kenttä.services.clients.core import create_client
 from kenttä.services.context import Workspace
+from kenttä.services.sync import status as sync_status
 from kenttä.store.schema import SCHEMA
 from tests.roles.helpers import central_value, enroll, rejected, sender, workspace
 
@@ -163,7 +163,7 @@ def test_only_a_supervisor_device_may_push_an_erasure(office: Office, role: str)
         office.url, "SELECT last_name, _erased FROM clients WHERE id = ?", (client_id,)
     ) == [("Poisto", None)]
 
-    from kenttä.services.erasure import erase_client
+    from kenttä.services.privacy.erasure import erase_client
 
     assert erase_client(boss, client_id)
     office.sync(boss)
@@ -209,8 +209,8 @@ def test_a_pooled_store_forgets_the_role(client: TestClient, url: str, tmp_path:
 
 def test_a_coach_bundle_cannot_carry_an_erasure(office: Office, tmp_path: Path) -> None:
     """The USB-bundle path checks roles as the HTTP path does."""
-    from kenttä_sync import bundle
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport import bundle
+    from kenttä_sync.transport.server.stores import open_central
 
     boss = office.device("boss", "supervisor", ["kuopio"])
     coach = workspace(tmp_path / "coach-usb.db", "coach", scope="kuopio")

@@ -16,20 +16,14 @@ from typing import Any
 import pytest
 
 from kenttä.config import Config
-from kenttä.services import (
-    assessments,
-    clients,
-    csv_import,
-    employers,
-    export,
-    notes,
-    placements,
-    plans,
-    sync_status,
-    visits,
-)
+from kenttä.services.clients import assessments, notes, plans
+from kenttä.services.clients import core as clients
 from kenttä.services.context import Workspace
+from kenttä.services.employers import core as employers
+from kenttä.services.employers import placements, visits
 from kenttä.services.roles import PERMISSIONS, PermissionDenied, allowed, own_scopes, role_of
+from kenttä.services.sync import status as sync_status
+from kenttä.services.transfer import csv_import, export
 from kenttä.store.db import open_store
 
 TODAY = date(2026, 3, 2)

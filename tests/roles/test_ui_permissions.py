@@ -55,7 +55,7 @@ def coordinator(tmp_path: Path) -> Iterator[Workspace]:
 
 
 async def test_a_refused_action_is_a_notification(coordinator: Workspace) -> None:
-    from kenttä.services import notes
+    from kenttä.services.clients import notes
     from kenttä.ui.app import KenttaApp
     from kenttä.ui.base import run_db
 

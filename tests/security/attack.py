@@ -1,6 +1,6 @@
 """Sending an attack the way a tampered laptop would: a push over HTTP with the device's own
 credential, or the same push in a bundle made with the device's own bundle key and imported
-at the office (`kenttä_sync.bundle.import_bundle`, what `kenttä server import-bundle` runs).
+at the office (`kenttä_sync.transport.bundle.import_bundle`, what `kenttä server import-bundle` runs).
 Each returns the problems seen (a 5xx, a request held, an import that crashed) and the text
 the office answered (checked for echoed personal values)."""
 
@@ -63,8 +63,8 @@ def send_http(world: World, attacker: Laptop, body: bytes) -> tuple[list[str], s
 
 
 def send_bundle(world: World, attacker: Laptop, payload: bytes) -> tuple[list[str], str]:
-    from kenttä_sync import bundle
-    from kenttä_sync.server.enrolment import bundle_key
+    from kenttä_sync.transport import bundle
+    from kenttä_sync.transport.server.enrolment import bundle_key
 
     key = bundle_key(attacker.secret, attacker.device_id)
     _, data = bundle.pack(bundle.TO_OFFICE, attacker.device_id, key, payload, 1, 1, 0)

@@ -1,6 +1,6 @@
 """Hostile change batches for an enrolled device of scope A (hypothesis strategies).
 
-Everything here follows the wire format (kenttä_sync.changes.Change, protocol.PushRequest),
+Everything here follows the wire format (kenttä_sync.ground.changes.Change, protocol.PushRequest),
 never the server's checks: ids of rows in other scopes and of existing rows, other devices'
 change ids and sequence numbers, inserts over existing ids followed by updates, deletes and
 erasures, resolve and merge changes, columns that do not exist, values of the wrong type,

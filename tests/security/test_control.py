@@ -32,7 +32,7 @@ def test_control_an_honest_write_in_scope_b_is_seen_by_the_judge(world: World) -
     of scope B when measured against the coordinator attacker (proves `violations` can fail)."""
     attacker = world.attackers["coordinator"]
     before = world.snapshot(attacker)
-    from kenttä.services.clients import update_client
+    from kenttä.services.clients.core import update_client
 
     laptop = world.honest["b"]
     update_client(laptop.ws, laptop.made["clients"][0], phone="040 1234567")

@@ -94,8 +94,8 @@ def test_seen_1_insert_over_foreign_id_over_http(world: World) -> None:
 @pytest.mark.slow
 def test_seen_1_insert_over_foreign_id_in_a_bundle(world: World, tmp_path: Path) -> None:
     """The same transaction carried in a bundle, imported with `kenttä server import-bundle`."""
-    from kenttä_sync import bundle
-    from kenttä_sync.server.enrolment import bundle_key
+    from kenttä_sync.transport import bundle
+    from kenttä_sync.transport.server.enrolment import bundle_key
 
     attacker = world.attackers["coach"]
     with judged(world):
@@ -121,7 +121,7 @@ def test_seen_2_other_devices_change_ids_do_not_poison_it(world: World) -> None:
     with judged(world):
         before = world.snapshot(attacker)
         their = int(world.status(victim)["acked_seq"])
-        from kenttä_sync.ids import uuid7
+        from kenttä_sync.ground.ids import uuid7
 
         mine = _next_seq(world, attacker)
         client_id, _ = _row(world, "clients", SCOPE_A)
@@ -147,7 +147,7 @@ def test_seen_2_other_devices_change_ids_do_not_poison_it(world: World) -> None:
 
 
 def test_seen_3_a_fresh_code_cannot_take_over_an_enrolled_device(world: World) -> None:
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     victim = world.honest["a"]
     with judged(world):
@@ -226,7 +226,7 @@ def test_seen_4_pull_limits_are_refused_and_hold_nothing(world: World, tmp_path:
 
 
 def test_seen_5_a_coordinator_neither_reads_notes_nor_writes_them(world: World) -> None:
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     attacker = world.attackers["coordinator"]
     with judged(world):

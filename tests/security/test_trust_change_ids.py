@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from kenttä_sync import device as device_side
-from kenttä_sync import protocol
-from kenttä_sync.changes import Change
-from kenttä_sync.quarantine import quarantined
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.quarantine import quarantined
+from kenttä_sync.ground.changes import Change
+from kenttä_sync.transport import protocol
 
-from kenttä.services.clients import create_client, get_client, update_client
+from kenttä.services.clients.core import create_client, get_client, update_client
 from kenttä.store.schema import SCHEMA
 from tests.security.trust_helpers import Office, client_row, reasons
 

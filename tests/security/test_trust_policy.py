@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from kenttä.services import sync_client
-from kenttä.services.assessments import save_assessment
-from kenttä.services.clients import create_client, update_client
-from kenttä.services.employers import create_employer
-from kenttä.services.notes import add_note
+from kenttä.services.clients.assessments import save_assessment
+from kenttä.services.clients.core import create_client, update_client
+from kenttä.services.clients.notes import add_note
+from kenttä.services.employers.core import create_employer
+from kenttä.services.sync import client as sync_client
 from tests.security.trust_helpers import Office, local_rejected, reasons
 
 WORDS = "Testimuistiinpano luottamuksellinen"

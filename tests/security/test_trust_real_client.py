@@ -13,8 +13,8 @@ from pathlib import Path
 
 from kenttä.config import Config
 from kenttä.services.clients import create_client
+from kenttä.services.clients.notes import add_note
 from kenttä.services.context import Workspace
-from kenttä.services.notes import add_note
 from kenttä.store.db import open_store
 from tests.transport.helpers import enrol_code, kentta
 

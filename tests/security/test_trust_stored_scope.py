@@ -9,7 +9,7 @@ scope. Over HTTP and in a bundle, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from kenttä.services.clients import create_client
+from kenttä.services.clients.core import create_client
 from tests.security.trust_helpers import Office, client_row, reasons
 
 NAME_COLUMNS = "SELECT first_name, last_name, scope, _deleted, _erased FROM clients WHERE id = ?"

@@ -13,11 +13,11 @@ import json
 import math
 
 import pytest
-from kenttä_sync import device as device_side
-from kenttä_sync.changes import Change
-from kenttä_sync.quarantine import quarantined
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.quarantine import quarantined
+from kenttä_sync.ground.changes import Change
 
-from kenttä.services.clients import create_client, get_client
+from kenttä.services.clients.core import create_client, get_client
 from tests.security.trust_helpers import Office, client_row, local_rejected, reasons
 from tests.transport.helpers import kentta
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from kenttä_sync import bundle, protocol
-from kenttä_sync.changes import Change
-from kenttä_sync.hlc import Stamp
-from kenttä_sync.ids import uuid7
-from kenttä_sync.server import create_app, enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import Change
+from kenttä_sync.ground.hlc import Stamp
+from kenttä_sync.ground.ids import uuid7
+from kenttä_sync.transport import bundle, protocol
+from kenttä_sync.transport.server import create_app, enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from kenttä.services.context import Workspace
 from kenttä.store.schema import SCHEMA

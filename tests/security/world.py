@@ -60,7 +60,7 @@ class Laptop:
         return self
 
     def enroll(self, url: str, code: str) -> None:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         done = sync_client.enroll(self.ws, url, code)
         self.device_id, self.secret = done.device_id, done.secret
@@ -70,20 +70,20 @@ class Laptop:
         return {"Authorization": f"Bearer {self.device_id}.{self.secret}"}
 
     def sync(self) -> Any:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         # verify=False: plain http on loopback; spares loading the CA bundle on every sync
         return sync_client.sync(self.ws, retries=0, timeout=REQUEST_TIMEOUT, verify=False)
 
     def refused(self) -> list[dict[str, Any]]:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         return sync_client.refused(self.ws)
 
     def write_client_and_note(self, n: int) -> tuple[str, str]:
         """A new client and a note on it, through the services (the everyday write)."""
-        from kenttä.services.clients import create_client
-        from kenttä.services.notes import add_note
+        from kenttä.services.clients.core import create_client
+        from kenttä.services.clients.notes import add_note
 
         client = create_client(self.ws, first_name=f"Testi{n}", last_name="Rehellinen")
         note = add_note(self.ws, client.id, f"tapaaminen {n}")
@@ -99,7 +99,7 @@ class Laptop:
 
     def read_every_client(self) -> int:
         """Open every live client of the laptop as the app does (get_client); returns how many."""
-        from kenttä.services.clients import get_client
+        from kenttä.services.clients.core import get_client
 
         ids = [
             r[0]
@@ -120,16 +120,16 @@ class Laptop:
 def seed_scope(laptop: Laptop, n: int) -> None:
     """Clients (one with a synthetic henkilötunnus), a note, an assessment, a plan-free
     employer with a visit and a placement, and a voucher, all through kenttä's services."""
-    from kenttä.services.assessments import save_assessment
-    from kenttä.services.clients import create_client
-    from kenttä.services.employers import create_employer
-    from kenttä.services.notes import add_note
-    from kenttä.services.placements import add_placement
-    from kenttä.services.seed import seeded_henkilotunnus
-    from kenttä.services.visits import log_visit
-    from kenttä.services.voucher_budget import apply_grant
-    from kenttä.services.voucher_tray import ensure_service_tray
-    from kenttä.services.vouchers import issue_voucher
+    from kenttä.services.clients.assessments import save_assessment
+    from kenttä.services.clients.core import create_client
+    from kenttä.services.clients.notes import add_note
+    from kenttä.services.data.seed import seeded_henkilotunnus
+    from kenttä.services.employers.core import create_employer
+    from kenttä.services.employers.placements import add_placement
+    from kenttä.services.employers.visits import log_visit
+    from kenttä.services.vouchers.budgets.share import apply_grant
+    from kenttä.services.vouchers.core import issue_voucher
+    from kenttä.services.vouchers.tray import ensure_service_tray
 
     ws = laptop.ws
     hetu, _, _ = seeded_henkilotunnus(n)
@@ -235,13 +235,13 @@ class World:
 
 
 def _new_code(central: Any, scopes: list[str], role: str) -> str:
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
     return enrolment.new_code(central, scopes, role)
 
 
 def build_world(backend: str, store_url: str, folder: Path) -> World:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     folder.mkdir(parents=True, exist_ok=True)
     central = open_central(store_url, schema(), install=True)

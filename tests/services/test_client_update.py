@@ -10,9 +10,10 @@ import pytest
 
 from kenttä.config import Config
 from kenttä.domain.identifiers import expected_check_character
-from kenttä.services import audit, clients, erasure
-from kenttä.services.clients import ClientError
+from kenttä.services.clients import core as clients
+from kenttä.services.clients.core import ClientError
 from kenttä.services.context import Workspace
+from kenttä.services.privacy import audit, erasure
 from kenttä.services.roles import PermissionDenied
 from kenttä.store.db import open_store
 from tests.ui.caseload import build_caseload, synthetic_hetu

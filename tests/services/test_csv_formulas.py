@@ -11,7 +11,7 @@ import pytest
 
 from kenttä.config import Config
 from kenttä.services.context import Workspace
-from kenttä.services.export import export_text
+from kenttä.services.transfer.export import export_text
 from kenttä.store.db import open_store
 from tests.services.test_export import copy_rows
 
@@ -96,7 +96,7 @@ def test_an_exported_phone_imports_back_without_the_prefix(
     supervisor: Workspace, tmp_path: Path
 ) -> None:
     """`'` is how the export keeps `+358…` text; reading the file back drops it again."""
-    from kenttä.services.table_files import read_table
+    from kenttä.services.transfer.table_files import read_table
 
     with supervisor.store.replica.transaction(supervisor.user) as tx:
         tx.insert(

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from kenttä.services.context import Workspace
-from kenttä.services.csv_import import CsvImportError, import_csv, read_rows
 from kenttä.services.data.synthetic import henkilotunnus
+from kenttä.services.transfer.csv_import import CsvImportError, import_csv, read_rows
 
 HETU_1 = henkilotunnus(date(1980, 1, 15), 901)
 HETU_2 = henkilotunnus(date(1975, 6, 30), 942)
@@ -244,7 +244,7 @@ def test_rows_without_henkilotunnus_match_on_name_whatever_the_case(
 
 
 def test_a_big_import_indexes_names_once(workspace: Workspace, tmp_path) -> None:
-    from kenttä.services.seed import seeded_henkilotunnus
+    from kenttä.services.data.seed import seeded_henkilotunnus
     from kenttä.store import fts
 
     lines = ["hetu;etunimi;sukunimi"]

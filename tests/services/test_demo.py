@@ -10,8 +10,8 @@ import pytest
 
 from kenttä.domain import models as m
 from kenttä.domain.identifiers import municipalities, parse_henkilotunnus, validate_y_tunnus
-from kenttä.services.demo import DEMO_USER, build_demo, ensure_demo_database
-from kenttä.services.voucher_tray import default_service_tray
+from kenttä.services.data.demo import DEMO_USER, build_demo, ensure_demo_database
+from kenttä.services.vouchers.tray import default_service_tray
 from kenttä.store.db import Store, open_store
 from kenttä.store.fts import search_notes
 from kenttä.store.schema import MODELS
@@ -120,7 +120,7 @@ def test_voucher_numbers(demo: Store) -> None:
 def test_the_demo_laptop_holds_a_voucher_share_per_programme(demo: Store) -> None:
     from kenttä.config import Config
     from kenttä.services.context import Workspace
-    from kenttä.services.voucher_budget import shares
+    from kenttä.services.vouchers.budgets.share import shares
 
     held = shares(Workspace(demo, Config(user=DEMO_USER)), on=TODAY)
     issued = dict(

@@ -12,8 +12,8 @@ import pytest
 
 from kenttä.config import Config
 from kenttä.services.context import Workspace
-from kenttä.services.demo import build_demo
-from kenttä.services.export import ExportError, export_text
+from kenttä.services.data.demo import build_demo
+from kenttä.services.transfer.export import ExportError, export_text
 from kenttä.store.db import open_store
 from kenttä.store.schema import SCHEMA
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kenttä.domain.identifiers import parse_henkilotunnus
-from kenttä.services.seed import seed, seeded_henkilotunnus
+from kenttä.services.data.seed import seed, seeded_henkilotunnus
 from kenttä.store import fts
 from kenttä.store.db import Store
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from kenttä.services.context import Workspace
-from kenttä.services.csv_import import CsvImportError, import_csv
-from kenttä.services.table_files import TableFileError, cell_text, decode, read_table
+from kenttä.services.transfer.csv_import import CsvImportError, import_csv
+from kenttä.services.transfer.table_files import TableFileError, cell_text, decode, read_table
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Client, Voucher
-from kenttä.services import today, vouchers
+from kenttä.services import today
+from kenttä.services.vouchers import core as vouchers
 
 TODAY = date(2026, 3, 16)
 

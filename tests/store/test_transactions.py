@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from kenttä_sync.replica import WriteError
+from kenttä_sync.device.replica import WriteError
 
 from kenttä.store.db import Store
 

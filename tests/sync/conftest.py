@@ -10,8 +10,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from kenttä_sync.central import CentralStore, open_sqlite
-from kenttä_sync.schema import SyncSchema
+from kenttä_sync.central.store import CentralStore, open_sqlite
+from kenttä_sync.ground.schema import SyncSchema
 
 from tests.sync.sync_helpers import SCHEMA, pg_store
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kenttä_sync.central import CentralStore, open_postgres
-from kenttä_sync.replica import LocalReplica
-from kenttä_sync.schema import SyncSchema, TableSpec
+from kenttä_sync.central.store import CentralStore, open_postgres
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.schema import SyncSchema, TableSpec
 
 PG_DIRS = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin")]
 
@@ -178,3 +178,18 @@ def pg_namespace(conninfo: str) -> str:
 def pg_store(conninfo: str, schema: SyncSchema = SCHEMA, wall=None) -> CentralStore:
     """A central store in a fresh PostgreSQL schema (namespace) of the cluster."""
     return open_postgres(pg_namespace(conninfo), schema, wall)
+
+
+def live_rows(replica: LocalReplica, table: str, scopes: list[str]) -> list[tuple[str, str]]:
+    """The (id, scope) of the rows in `scopes` that are neither deleted nor erased."""
+    return replica.conn.execute(
+        f"SELECT id, scope FROM {table} WHERE _deleted IS NULL AND _erased IS NULL"
+        f" AND scope IN ({', '.join('?' * len(scopes))}) ORDER BY id",
+        scopes,
+    ).fetchall()
+
+
+def dump_text(db) -> str:
+    """Every table of a replica as text (to search for values that must be gone)."""
+    tables = [t.name for t in SCHEMA.tables] + ["_changes", "_conflicts", "_merges"]
+    return "\n".join(repr(db.execute(f"SELECT * FROM {t}")) for t in tables)

@@ -7,10 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from kenttä_sync import central_compaction, device
-from kenttä_sync.central import open_sqlite
-from kenttä_sync.changes import Op
-from kenttä_sync.protocol import in_process, push_once, sync
+from kenttä_sync.central import compaction as central_compaction
+from kenttä_sync.central.store import open_sqlite
+from kenttä_sync.device import state as device
+from kenttä_sync.ground.changes import Op
+from kenttä_sync.transport.protocol import in_process, push_once, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica, pg_store
 

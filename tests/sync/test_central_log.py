@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from kenttä_sync.central import StoreFormatError, open_sqlite
-from kenttä_sync.protocol import in_process, sync
+from kenttä_sync.central.store import StoreFormatError, open_sqlite
+from kenttä_sync.transport.protocol import in_process, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica
 

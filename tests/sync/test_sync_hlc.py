@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from kenttä_sync.central import open_sqlite
-from kenttä_sync.hlc import MAX_AHEAD_MS, ClockError, HybridLogicalClock, Stamp
-from kenttä_sync.protocol import in_process, sync
+from kenttä_sync.central.store import open_sqlite
+from kenttä_sync.ground.hlc import MAX_AHEAD_MS, ClockError, HybridLogicalClock, Stamp
+from kenttä_sync.transport.protocol import in_process, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from kenttä_sync.export import canonical_export
-from kenttä_sync.protocol import in_process, sync
-from kenttä_sync.replica import WriteError
+from kenttä_sync.device.replica import WriteError
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport.protocol import in_process, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica
 

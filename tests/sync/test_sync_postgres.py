@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from kenttä_sync import device as device_side
-from kenttä_sync.central import open_postgres
-from kenttä_sync.export import canonical_export
+from kenttä_sync.central.store import open_postgres
+from kenttä_sync.device import state as device_side
+from kenttä_sync.ground.export import canonical_export
 
 from tests.sync.sync_helpers import SCHEMA, new_replica, pg_namespace
 

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from kenttä_sync import device as device_side
-from kenttä_sync.central import CentralStore, SequenceGap
-from kenttä_sync.changes import CHANGE_LOG_COLUMNS, Op, row_to_change
-from kenttä_sync.export import canonical_export
-from kenttä_sync.ids import uuid7
-from kenttä_sync.protocol import SyncError, handle, in_process, pull_once, push_once, sync
-from kenttä_sync.replica import LocalReplica
+from kenttä_sync.central.store import CentralStore, SequenceGap
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Op, row_to_change
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.ground.ids import uuid7
+from kenttä_sync.transport.protocol import SyncError, handle, in_process, pull_once, push_once, sync
 
-from tests.sync.sync_helpers import SCHEMA, new_replica, pg_store
+from tests.sync.sync_helpers import SCHEMA, dump_text, live_rows, new_replica, pg_store
 
 EXAMPLES = (
     200 if os.environ.get("CI") == "true" else int(os.environ.get("HYPOTHESIS_SYNC_EXAMPLES", "30"))
@@ -78,14 +78,6 @@ FINAL = ("done", "void")  # the sticky values of task.state (sync_helpers.make_s
 def local_state(dev: Dev, task: str) -> str | None:
     row = dev.replica.conn.execute("SELECT state FROM task WHERE id = ?", (task,)).fetchone()
     return row[0] if row else None
-
-
-def live_rows(replica: LocalReplica, table: str, scopes: list[str]) -> list[tuple[str, str]]:
-    return replica.conn.execute(
-        f"SELECT id, scope FROM {table} WHERE _deleted IS NULL AND _erased IS NULL"
-        f" AND scope IN ({', '.join('?' * len(scopes))}) ORDER BY id",
-        scopes,
-    ).fetchall()
 
 
 def do_write(data: st.DataObject, sim: Sim, dev: Dev) -> None:
@@ -277,11 +269,6 @@ def final_sync(central: CentralStore, devs: list[Dev]) -> None:
             sync(dev.replica, send, 1000)
 
 
-def dump_text(db) -> str:
-    tables = [t.name for t in SCHEMA.tables] + ["_changes", "_conflicts", "_merges"]
-    return "\n".join(repr(db.execute(f"SELECT * FROM {t}")) for t in tables)
-
-
 def authored(dev: Dev) -> list:
     cols = ", ".join(CHANGE_LOG_COLUMNS)
     rows = dev.replica.conn.execute(
@@ -385,7 +372,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(data=st.data())
 def test_convergence_sqlite(data: st.DataObject) -> None:
-    from kenttä_sync.central import open_sqlite
+    from kenttä_sync.central.store import open_sqlite
 
     sim = Sim()
     central = open_sqlite(":memory:", SCHEMA, wall=lambda: sim.now)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import kenttä_sync
 import pytest
-from kenttä_sync import device as device_side
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.export import canonical_export
-from kenttä_sync.protocol import (
+from kenttä_sync.device import state as device_side
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport.protocol import (
     PullRequest,
     PushRequest,
     SyncError,
@@ -63,7 +63,7 @@ def test_version_mismatch_names_the_version_needed(make_central) -> None:
         protocol_version=99, schema_name="testapp", schema_version=1, device_id="old"
     )
     with pytest.raises(VersionMismatch, match=f"protocol version {PROTOCOL_VERSION}"):
-        from kenttä_sync.protocol import _answer
+        from kenttä_sync.transport.protocol import _answer
 
         _answer(SCHEMA, handle(central, request.model_dump_json().encode()))
     # nothing was lost: the changes wait in the device's log

@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 import time
 
-from kenttä_sync.changes import Change
-from kenttä_sync.policy import RolePolicy, TableAccess
-from kenttä_sync.protocol import in_process, sync
+from kenttä_sync.ground.changes import Change
+from kenttä_sync.ground.policy import RolePolicy, TableAccess
+from kenttä_sync.transport.protocol import in_process, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica
 

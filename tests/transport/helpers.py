@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from kenttä_sync.db import SqliteDb
-from kenttä_sync.export import canonical_export
+from kenttä_sync.ground.db import SqliteDb
+from kenttä_sync.ground.export import canonical_export
 
 KENTTA = str(Path(sys.executable).with_name("kenttä"))
 HOST = "127.0.0.1"
@@ -138,7 +138,7 @@ def bulk_clients(
 ) -> int:
     """Synthetic clients and notes in `scope` (no henkilötunnus), in one transaction each
     `tx_clients` clients; returns the number of changes written."""
-    from kenttä_sync.ids import uuid7
+    from kenttä_sync.ground.ids import uuid7
 
     ws = workspace(path, scope=scope)
     written = 0

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.protocol import PullRequest, VersionMismatch
-from kenttä_sync.server import create_app, enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.protocol import PullRequest, VersionMismatch
+from kenttä_sync.transport.server import create_app, enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 
 @pytest.fixture
@@ -140,9 +140,9 @@ def test_a_device_cannot_act_for_another(client: TestClient, url: str) -> None:
 def test_pulls_are_filtered_and_out_of_scope_writes_refused(tmp_path: Path, client, url) -> None:
     """Scopes over HTTP: what kuopio writes reaches kuopio only; a write in lappi is refused
     and reported back per change."""
-    from kenttä_sync import protocol
+    from kenttä_sync.transport import protocol
 
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
     from tests.transport.helpers import workspace
 
     def send_as(auth: str):
@@ -177,7 +177,7 @@ def test_pulls_are_filtered_and_out_of_scope_writes_refused(tmp_path: Path, clie
 
 
 def test_a_device_on_another_version_is_told_which_it_needs(client, url) -> None:
-    from kenttä_sync.protocol import _answer
+    from kenttä_sync.transport.protocol import _answer
 
     from kenttä.store.schema import SCHEMA
 

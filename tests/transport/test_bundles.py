@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kenttä_sync import bundle as bundles
-from kenttä_sync.export import canonical_export
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport import bundle as bundles
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import kentta, workspace
 
@@ -33,7 +33,7 @@ def enrol(ws: Any, central: Any, scopes: tuple[str, ...] = ("kuopio",)) -> str:
 
 
 def add_client(ws: Any, name: str = "Testi") -> str:
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
 
     return create_client(ws, first_name=name, last_name="Nippu").id
 
@@ -64,14 +64,14 @@ def refused(central: Any, data: bytes, match: str) -> None:
 
 
 def export(ws: Any, path: Path) -> bytes:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     sync_client.export_bundle(ws, path)
     return path.read_bytes()
 
 
 def test_round_trip_acknowledges_and_delivers(tmp_path: Path, central, device) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     other = workspace(tmp_path / "other.db")
     enrol(other, central)
@@ -165,7 +165,7 @@ def test_replayed_bundle_is_refused(tmp_path: Path, central, device) -> None:
 
 
 def test_a_reply_is_not_a_device_bundle(tmp_path: Path, central, device) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     add_client(device)
     result = bundles.import_bundle(central, export(device, tmp_path / "d.bundle"), reply=True)
@@ -177,7 +177,7 @@ def test_a_reply_is_not_a_device_bundle(tmp_path: Path, central, device) -> None
 
 
 def test_a_reply_for_another_device_is_refused(tmp_path: Path, central, device) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     other = workspace(tmp_path / "other.db")
     enrol(other, central)
@@ -214,7 +214,7 @@ def test_cli_reports_a_bad_bundle_in_one_line(tmp_path: Path, central, device) -
 
 
 def test_bad_replies_change_nothing_on_the_device(tmp_path: Path, central, device) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     other = workspace(tmp_path / "other.db")
     enrol(other, central)

@@ -12,16 +12,16 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync import chunked
-from kenttä_sync.client import ServerUnreachable
-from kenttä_sync.export import canonical_export
-from kenttä_sync.link import LinkTransport
-from kenttä_sync.resumable import Sizer
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.app import create_app
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport import chunked_push as chunked
+from kenttä_sync.transport.client import ServerUnreachable
+from kenttä_sync.transport.link import LinkTransport
+from kenttä_sync.transport.resumable import Sizer
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.app import create_app
+from kenttä_sync.transport.server.stores import open_central
 
-from kenttä.services import sync_client
+from kenttä.services.sync import client as sync_client
 from kenttä.store.schema import SCHEMA
 from tests.transport.helpers import bulk_clients, canonical, enrol_code, workspace
 
@@ -183,7 +183,7 @@ def _piece(central: Any, device_id: str, changes: list, first: int, last: int) -
 
 
 def _device_with_pending(tmp_path: Path, central: Any, scope: str = "kuopio") -> tuple[str, list]:
-    from kenttä_sync import device as device_side
+    from kenttä_sync.device import state as device_side
 
     db = tmp_path / "dev.db"
     bulk_clients(db, scope, 20, 0, tx_clients=20)

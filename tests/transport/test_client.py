@@ -7,7 +7,7 @@ import gzip
 
 import httpx
 import pytest
-from kenttä_sync.client import AuthError, HttpTransport, ServerUnreachable
+from kenttä_sync.transport.client import AuthError, HttpTransport, ServerUnreachable
 
 
 def transport_with(handler, retries: int = 4) -> tuple[HttpTransport, list[float]]:

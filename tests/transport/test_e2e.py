@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from kenttä_sync.db import SqliteDb
-from kenttä_sync.export import canonical_export
+from kenttä_sync.ground.db import SqliteDb
+from kenttä_sync.ground.export import canonical_export
 
 from tests.transport.helpers import (
     Server,
@@ -30,7 +30,7 @@ SCOPES = {"a": ["kuopio"], "b": ["kuopio"], "c": ["kuopio", "lappi"], "d": ["kuo
 
 
 def _central_canonical(store_url: str, scopes: list[str]) -> bytes:
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -42,8 +42,8 @@ def _central_canonical(store_url: str, scopes: list[str]) -> bytes:
 
 
 def _code(store_url: str, scopes: list[str], role: str) -> str:
-    from kenttä_sync.server import enrolment
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -86,8 +86,8 @@ def test_three_devices_and_a_bundle_device_converge(tmp_path: Path, store_url: s
     # a client everyone in kuopio will edit
     ws = workspace(dbs["a"], user="maija")
     try:
-        from kenttä.services.clients import create_client
-        from kenttä.services.notes import add_note
+        from kenttä.services.clients.core import create_client
+        from kenttä.services.clients.notes import add_note
 
         shared = create_client(ws, first_name="Testi", last_name="Yhteinen").id
         add_note(ws, shared, "ensimmäinen tapaaminen")
@@ -106,8 +106,8 @@ def test_three_devices_and_a_bundle_device_converge(tmp_path: Path, store_url: s
         "d": (dict(postal_code="70100"), "kuopio"),
     }
     for name, (change, new_scope) in edits.items():
-        from kenttä.services.clients import create_client, update_client
-        from kenttä.services.notes import add_note
+        from kenttä.services.clients.core import create_client, update_client
+        from kenttä.services.clients.notes import add_note
 
         ws = workspace(dbs[name], user=f"user.{name}", scope="kuopio")
         try:
@@ -172,7 +172,7 @@ def test_sync_says_plainly_when_the_server_cannot_be_reached(tmp_path: Path, ser
     srv.stop()
     ws = workspace(db)
     try:
-        from kenttä.services.clients import create_client
+        from kenttä.services.clients.core import create_client
 
         create_client(ws, first_name="Testi", last_name="Offline")
     finally:
@@ -187,7 +187,7 @@ def test_sync_says_plainly_when_the_server_cannot_be_reached(tmp_path: Path, ser
 
 def test_central_canonical_helper_matches_sqlite_file(tmp_path: Path) -> None:
     """The helper used above reads the same bytes as a direct SQLite read."""
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -216,7 +216,7 @@ def test_tls_and_revocation_through_the_cli(tmp_path: Path) -> None:
         kentta("enroll", srv.url, enrol_code(store_url, ["kuopio"]), "--ca-cert", str(cert), db=db)
         ws = workspace(db)
         try:
-            from kenttä.services.clients import create_client
+            from kenttä.services.clients.core import create_client
 
             create_client(ws, first_name="Testi", last_name="Salattu")
             device_id = ws.device_id

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.client import HttpTransport, ServerUnreachable
-from kenttä_sync.server import create_app, enrolment, recovery
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.client import HttpTransport, ServerUnreachable
+from kenttä_sync.transport.server import create_app, enrolment, recovery
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import workspace
 
@@ -156,7 +156,7 @@ class _LostReply(HttpTransport):
 def test_kentta_enroll_again_after_a_lost_reply_gets_the_same_credential(
     client: TestClient, store_url: str, tmp_path: Path
 ) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     ws = workspace(tmp_path / "laptop.db")
     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from kenttä_sync.changes import PROTOCOL_VERSION
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
 
 from tests.transport.helpers import HOST, enrol_code
 
@@ -100,7 +100,7 @@ def test_no_answer_and_no_log_line_carries_a_value_sent(
 
 def test_a_validation_error_names_the_field_and_the_error_type() -> None:
     from fastapi.testclient import TestClient
-    from kenttä_sync.server import create_app
+    from kenttä_sync.transport.server import create_app
 
     with TestClient(create_app("sqlite::memory:", _schema())) as client:
         answer = client.post("/v1/enroll", json={"code": HETU, "device_id": "x",
@@ -143,7 +143,7 @@ def test_a_client_gone_during_an_upload_is_one_log_line(tmp_path: Path, server: 
 
 
 def test_a_counter_refusal_leaves_out_the_values_it_quotes() -> None:
-    from kenttä_sync.errortext import unquoted
+    from kenttä_sync.ground.errortext import unquoted
 
     text = unquoted(f"no counter {HETU!r} for\nthis device")
     assert HETU not in text and text == "no counter '…' for this device"

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.server import create_app, enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.server import create_app, enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from kenttä.store.schema import SCHEMA
 

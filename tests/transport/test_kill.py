@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kenttä_sync.export import canonical_export
-from kenttä_sync.server import enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.ground.export import canonical_export
+from kenttä_sync.transport.server import enrolment
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import (
     KENTTA,
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 
 
 def _enrolled(db: Path, store_url: str, server_url: str, scope: str) -> None:
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
     from kenttä.store.schema import SCHEMA
 
     central = open_central(store_url, SCHEMA)
@@ -53,7 +53,7 @@ def _enrolled(db: Path, store_url: str, server_url: str, scope: str) -> None:
 
 def _finish_sync(db: Path) -> None:
     """The sync after the restart, in-process (the killed one was a real process)."""
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     ws = workspace(db)
     try:
@@ -186,7 +186,7 @@ def test_kill_9_of_the_server(tmp_path: Path, server: Any) -> None:
 def test_work_goes_on_while_a_sync_runs(tmp_path: Path, server: Any) -> None:
     """Writes on the laptop succeed while `kenttä sync` pulls a large scope (each batch is
     its own short transaction; the network never holds a database lock)."""
-    from kenttä.services.clients import create_client
+    from kenttä.services.clients.core import create_client
 
     store_url = f"sqlite:{tmp_path / 'central.db'}"
     srv = server(store_url)

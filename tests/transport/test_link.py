@@ -1,4 +1,4 @@
-"""The device's link (kenttä_sync.link): separate connect and read timeouts, a retry line
+"""The device's link (kenttä_sync.transport.link): separate connect and read timeouts, a retry line
 per failure that names what happened (a cut is never "cannot connect"), and failover
 between several office URLs (httpx MockTransport; one test against a real server)."""
 
@@ -9,13 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from kenttä_sync.client import ServerUnreachable
-from kenttä_sync.link import CONNECT_TIMEOUT, READ_TIMEOUT, LinkTransport, RetryNotice
+from kenttä_sync.transport.client import ServerUnreachable
+from kenttä_sync.transport.link import CONNECT_TIMEOUT, READ_TIMEOUT, LinkTransport, RetryNotice
 
 from kenttä.cli.sync_cmds import retry_line
 from kenttä.config import Config, ConfigError, load_config
 from kenttä.i18n import set_language
-from kenttä.services import sync_client
+from kenttä.services.sync import client as sync_client
 from tests.transport.helpers import enrol_code, free_port, workspace
 
 A, B = "http://10.0.0.1:8470", "http://10.0.0.2:8470"
@@ -130,7 +130,7 @@ def test_a_sync_tries_the_configured_urls_and_goes_on_to_the_next_when_one_is_do
 
 
 def test_enrolment_keeps_the_offices_list_of_urls(tmp_path: Path, sqlite_store_url: str) -> None:
-    from kenttä_sync.server.app import create_app
+    from kenttä_sync.transport.server.app import create_app
 
     from kenttä.store.schema import SCHEMA
     from tests.transport.test_chunked import Office

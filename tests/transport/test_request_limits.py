@@ -18,12 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from kenttä_sync import central_log
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.protocol import MAX_PULL_LIMIT
-from kenttä_sync.server import app as server_app
-from kenttä_sync.server import create_app, enrolment
-from kenttä_sync.server.stores import open_central
+from kenttä_sync.central import log as central_log
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.protocol import MAX_PULL_LIMIT
+from kenttä_sync.transport.server import create_app, enrolment
+from kenttä_sync.transport.server import intake as server_intake
+from kenttä_sync.transport.server.stores import open_central
 
 from tests.transport.helpers import HOST, Server
 
@@ -92,8 +92,8 @@ def test_the_store_refuses_a_pull_limit_that_would_never_end(store_url: str) -> 
 def test_a_body_over_the_limit_gets_413_with_a_reason(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(server_app, "MAX_COMPRESSED", 4096)
-    monkeypatch.setattr(server_app, "MAX_BODY", 64 * 1024)
+    monkeypatch.setattr(server_intake, "MAX_COMPRESSED", 4096)
+    monkeypatch.setattr(server_intake, "MAX_BODY", 64 * 1024)
     with TestClient(create_app(store_url, _schema())) as client:
         auth = enrol(client, store_url)
         big = client.post("/v1/sync", content=b" " * 5000, headers=auth)

@@ -17,8 +17,8 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from kenttä_sync.changes import PROTOCOL_VERSION
-from kenttä_sync.server import create_app
+from kenttä_sync.ground.changes import PROTOCOL_VERSION
+from kenttä_sync.transport.server import create_app
 from schemathesis.checks import not_a_server_error
 
 from tests.pg import pg_url

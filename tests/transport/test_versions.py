@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from kenttä_sync.schema import SyncSchema
-from kenttä_sync.server import create_app
+from kenttä_sync.ground.schema import SyncSchema
+from kenttä_sync.transport.server import create_app
 
 from tests.transport.helpers import HOST, free_port, kentta, workspace
 
@@ -36,8 +36,8 @@ def served(store_url: str, schema: SyncSchema, port: int) -> Iterator[str]:
 
 
 def test_a_newer_office_names_the_version_it_needs(tmp_path: Path) -> None:
-    from kenttä_sync.server import enrolment
-    from kenttä_sync.server.stores import open_central
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
 
     from kenttä.store.schema import SCHEMA
 
@@ -50,7 +50,7 @@ def test_a_newer_office_names_the_version_it_needs(tmp_path: Path) -> None:
         kentta("enroll", url, codes[0], db=db)
     ws = workspace(db)
     try:
-        from kenttä.services.clients import create_client
+        from kenttä.services.clients.core import create_client
 
         create_client(ws, first_name="Testi", last_name="Versio")
     finally:

@@ -9,16 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from kenttä.domain.identifiers import CHECK_CHARACTERS
 from kenttä.domain.models import Provider, Service
-from kenttä.services import (
-    assessments,
-    clients,
-    employers,
-    notes,
-    placements,
-    plans,
-    visits,
-)
+from kenttä.services.clients import assessments, notes, plans
+from kenttä.services.clients import core as clients
 from kenttä.services.context import Workspace
+from kenttä.services.employers import core as employers
+from kenttä.services.employers import placements, visits
 
 TODAY = date(2026, 3, 16)
 
@@ -144,7 +139,7 @@ def build_caseload(ws: Workspace, *, today: date = TODAY, clients_count: int = 2
 
 def grant_budget(ws: Workspace, programme: str = "TOPI") -> None:
     """Voucher money for a programme (the voucher service charges issues to it)."""
-    from kenttä.services import voucher_budget
+    from kenttä.services.vouchers.budgets import share as voucher_budget
 
     voucher_budget.apply_grant(
         ws,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kenttä_sync.changes import Change, Op
-from kenttä_sync.hlc import HybridLogicalClock
+from kenttä_sync.ground.changes import Change, Op
+from kenttä_sync.ground.hlc import HybridLogicalClock
 
-from kenttä.services import clients
+from kenttä.services.clients import core as clients
 from kenttä.services.context import Workspace
 
 OTHER_DEVICE = "00000000000000aa"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kenttä.services import vouchers
+from kenttä.services.vouchers import core as vouchers
 from tests.ui.caseload import TODAY
 from tests.ui.conflicts import make_phone_conflict
 

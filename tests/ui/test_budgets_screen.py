@@ -9,8 +9,8 @@ from typing import Any
 
 from textual.widgets import DataTable, Input, Static
 
-from kenttä.services import budget_orders
-from kenttä.services.voucher_budget import remaining_for, unsent_returns
+from kenttä.services.vouchers.budgets import orders as budget_orders
+from kenttä.services.vouchers.budgets.share import remaining_for, unsent_returns
 from tests.ui.caseload import TODAY
 from tests.ui.conftest import settle
 
@@ -170,7 +170,7 @@ async def test_central_figures_as_of_last_sync_and_a_move_order(make_app, monkey
 
 
 def _plan(cents: int) -> Any:
-    from kenttä.services.budget_sync import plan_set
+    from kenttä.services.vouchers.budgets.sync import plan_set
 
     return plan_set("TOPI", TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31), cents)
 

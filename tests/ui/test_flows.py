@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Input, TextArea
 
-from kenttä.services import drafts
+from kenttä.services.clients import drafts
 from tests.ui.conftest import settle
 
 SIZE = (80, 24)
@@ -273,7 +273,7 @@ async def test_supervisor_resolves_a_conflict_by_keeping_one_value(make_app):
 
 
 async def test_voucher_lifecycle_from_the_list(make_app):
-    from kenttä.services import vouchers
+    from kenttä.services.vouchers import core as vouchers
     from tests.ui.caseload import TODAY
 
     app = make_app()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kenttä.config import Config
 from kenttä.services.context import Workspace
-from kenttä.services.session_lock import IdleLock
+from kenttä.services.privacy.session_lock import IdleLock
 from kenttä.store.db import open_store
 from kenttä.ui.app import KenttaApp
 from kenttä.ui.modals.lock import LockScreen

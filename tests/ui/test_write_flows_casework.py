@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from textual.widgets import DataTable
 
-from kenttä.services import plans
+from kenttä.services.clients import plans
 from tests.ui.caseload import TODAY
 from tests.ui.conftest import settle
 from tests.ui.writes import (

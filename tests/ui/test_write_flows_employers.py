@@ -4,7 +4,7 @@ list (on the row chosen, across a reload)."""
 
 from __future__ import annotations
 
-from kenttä.services import employers
+from kenttä.services.employers import core as employers
 from tests.ui.conftest import settle
 from tests.ui.writes import (
     SIZE,

@@ -137,7 +137,7 @@ async def test_a_coordinators_card_offers_only_what_a_coordinator_may_save(make_
 
 
 async def test_a_coordinators_voucher_list_says_why_it_has_no_keys(make_app):
-    from kenttä.services import vouchers
+    from kenttä.services.vouchers import core as vouchers
     from tests.ui.caseload import TODAY
 
     app = make_app()
@@ -182,7 +182,7 @@ async def test_the_key_footer_is_there_when_the_screen_opens(make_app):
 
 
 async def test_a_note_the_role_may_not_save_leaves_no_draft_behind(make_app):
-    from kenttä.services import drafts
+    from kenttä.services.clients import drafts
 
     app = make_app()
     client_id = app.ws.ids["clients"][5]

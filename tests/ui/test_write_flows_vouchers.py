@@ -10,7 +10,8 @@ from typing import Any
 
 from textual.widgets import Static
 
-from kenttä.services import budget_orders, vouchers
+from kenttä.services.vouchers import core as vouchers
+from kenttä.services.vouchers.budgets import orders as budget_orders
 from tests.ui.caseload import TODAY
 from tests.ui.conftest import settle
 from tests.ui.test_budgets_screen import central_figures, open_budgets, set_state

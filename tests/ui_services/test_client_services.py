@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from kenttä.services import clients, drafts, notes, search
-from kenttä.services.clients import ClientError, ClientFilters
+from kenttä.services import search
+from kenttä.services.clients import core as clients
+from kenttä.services.clients import drafts, notes
+from kenttä.services.clients.core import ClientError, ClientFilters
 from tests.ui.caseload import TODAY, synthetic_hetu
 
 

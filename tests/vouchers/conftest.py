@@ -11,8 +11,8 @@ import pytest
 from kenttä.config import Config
 from kenttä.domain.models import Client, Provider
 from kenttä.services.context import Workspace
-from kenttä.services.voucher_budget import apply_grant
-from kenttä.services.vouchers import ensure_service_tray
+from kenttä.services.vouchers.budgets.share import apply_grant
+from kenttä.services.vouchers.core import ensure_service_tray
 from kenttä.store.db import open_store
 
 TODAY = date(2026, 3, 2)

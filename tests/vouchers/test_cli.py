@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kenttä.cli import cli
-from kenttä.services.voucher_common import VoucherError, parse_eur
-from kenttä.services.vouchers import ensure_service_tray
+from kenttä.services.vouchers.common import VoucherError, parse_eur
+from kenttä.services.vouchers.core import ensure_service_tray
 
 from .conftest import add_client, add_provider, grant, open_device
 

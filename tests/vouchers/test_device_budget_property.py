@@ -13,10 +13,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from kenttä.config import Config
 from kenttä.services.context import Workspace
-from kenttä.services.escrow import DeviceShare, EscrowError, Grant
-from kenttä.services.voucher_budget import apply_grant, return_share, shares
-from kenttä.services.voucher_common import VoucherError
-from kenttä.services.vouchers import cancel_voucher, ensure_service_tray, issue_voucher
+from kenttä.services.vouchers.budgets.escrow import DeviceShare, EscrowError, Grant
+from kenttä.services.vouchers.budgets.share import apply_grant, return_share, shares
+from kenttä.services.vouchers.common import VoucherError
+from kenttä.services.vouchers.core import cancel_voucher, ensure_service_tray, issue_voucher
 from kenttä.store.db import open_store
 
 from .conftest import BUDGET, PERIOD, TODAY, add_client

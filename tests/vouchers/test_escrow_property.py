@@ -1,5 +1,5 @@
 """Property: under any partition and sync schedule, the value of live vouchers never exceeds
-the budget. Pure model (`kenttä.services.escrow`): a central ledger and devices exchanging
+the budget. Pure model (`kenttä.services.vouchers.budgets.escrow`): a central ledger and devices exchanging
 grants, returns, return requests and cancellations only when they sync; some devices never
 sync at all; messages are delivered late, twice, or in any order.
 
@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from kenttä.services.escrow import (
+from kenttä.services.vouchers.budgets.escrow import (
     BudgetLedger,
     DeviceShare,
     EscrowError,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from kenttä.domain.codes import VoucherStatus
-from kenttä.services.audit import events_for
-from kenttä.services.voucher_budget import (
+from kenttä.services.privacy.audit import events_for
+from kenttä.services.vouchers.budgets.share import (
     budget_figures,
     caseworker_figures,
     mark_returns_sent,
@@ -16,7 +16,7 @@ from kenttä.services.voucher_budget import (
     shares,
     unsent_returns,
 )
-from kenttä.services.vouchers import (
+from kenttä.services.vouchers.core import (
     VoucherError,
     cancel_voucher,
     issue_voucher,
@@ -126,7 +126,7 @@ def test_over_share_refused_with_remaining_in_message(ws):
     )
     assert err.value.code == "over_budget"
     assert err.value.details["remaining_cents"] == 30_000
-    from kenttä.services.vouchers import remaining_for
+    from kenttä.services.vouchers.core import remaining_for
 
     assert remaining_for(ws, "TOPI", TODAY) == 30_000
     assert remaining_for(ws, "VÄLKE", TODAY) == 0
@@ -216,7 +216,7 @@ def test_return_share(ws):
 def test_figures(ws):
     client = add_client(ws)
     prov = add_provider(ws, "Valmennus Oy", ["coaching"], "0171450-7")
-    from kenttä.services.vouchers import transition
+    from kenttä.services.vouchers.core import transition
 
     a = issue_voucher(
         ws, client_id=client, service_code="coaching", value_cents=10_000, today=TODAY
@@ -256,7 +256,7 @@ def test_service_tray_and_providers(ws):
     }
     assert all(s.default_value_cents > 0 for s in tray.values())
     assert tray["hygiene_passport"].category == "training"
-    from kenttä.services.vouchers import ensure_service_tray
+    from kenttä.services.vouchers.core import ensure_service_tray
 
     assert ensure_service_tray(ws) == 0  # already there
     a = add_provider(ws, "Ässä Valmennus Oy", ["coaching", "career_coaching"], "0171450-7")
@@ -285,7 +285,7 @@ def test_roles_and_scopes(ws):
 
 
 def test_answer_return_request(ws):
-    from kenttä.services.voucher_budget import answer_return_request_in
+    from kenttä.services.vouchers.budgets.share import answer_return_request_in
 
     client = add_client(ws)
     issue_voucher(ws, client_id=client, service_code="coaching", value_cents=80_000, today=TODAY)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from kenttä.domain.codes import VoucherStatus as S
-from kenttä.services.audit import events_for
-from kenttä.services.vouchers import (
+from kenttä.services.privacy.audit import events_for
+from kenttä.services.vouchers.core import (
     TRANSITIONS,
     VoucherError,
     cancel_voucher,
@@ -150,7 +150,7 @@ def test_expire_overdue_and_expiring(setup):
     assert get_voucher(ws, used.number).status == S.USED  # used is never expired
     assert expire_overdue(ws, today=date(2026, 3, 13)) == 0
     # expired value is back in the share
-    from kenttä.services.voucher_budget import shares
+    from kenttä.services.vouchers.budgets.share import shares
 
     assert shares(ws)[0].spent_cents == 20_000
 

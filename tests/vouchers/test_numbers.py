@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from kenttä.services.voucher_common import VoucherError
-from kenttä.services.voucher_numbers import (
+from kenttä.services.vouchers.common import VoucherError
+from kenttä.services.vouchers.core import issue_voucher
+from kenttä.services.vouchers.numbers import (
     device_code,
     fallback_device_code,
     format_number,
@@ -16,7 +17,6 @@ from kenttä.services.voucher_numbers import (
     parse_number,
     programme_prefix,
 )
-from kenttä.services.vouchers import issue_voucher
 
 from .conftest import TODAY, add_client, grant, open_device
 
@@ -117,7 +117,7 @@ def test_real_issuance_on_five_devices_gives_distinct_numbers(tmp_path):
                 ws.store.conn.execute(
                     "INSERT INTO _sync_state (key, value) VALUES ('device_code', 'K7QM')"
                 )
-            from kenttä.services.vouchers import ensure_service_tray
+            from kenttä.services.vouchers.core import ensure_service_tray
 
             ensure_service_tray(ws)
             grant(ws, 1_000_000)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from kenttä.domain.models import Service, Voucher
-from kenttä.services.vouchers import ensure_service_tray, list_services
+from kenttä.services.vouchers.core import ensure_service_tray, list_services
 from tests.vouchers.conftest import add_client, add_provider, open_device
 
 

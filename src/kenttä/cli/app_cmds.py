@@ -34,7 +34,7 @@ def init(obj: CliContext) -> None:
 @click.pass_obj
 def demo(obj: CliContext, path: str | None, random_seed: int, no_ui: bool) -> None:
     """Open the app on a generated demo caseload (about 150 clients)."""
-    from kenttä.services.demo import ensure_demo_database
+    from kenttä.services.data import ensure_demo_database
 
     ws = ensure_demo_database(path, seed=random_seed)
     if no_ui:

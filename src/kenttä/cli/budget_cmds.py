@@ -20,12 +20,11 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CommandError, echo_json
-from kenttä.cli.server_cmds import _central, _store_option
+from kenttä.cli.common import CommandError, echo_json, office_store, store_option
 
 
 def _cents(text: str, zero: bool = False) -> int:
-    from kenttä.services.voucher_common import VoucherError, eur, parse_eur
+    from kenttä.services.vouchers import VoucherError, eur, parse_eur
 
     try:
         cents = parse_eur(text)
@@ -39,7 +38,7 @@ def _cents(text: str, zero: bool = False) -> int:
 def _find(central: Any, programme: str, on: date | None) -> Any:
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.budget_sync import find_budget
+    from kenttä.services.vouchers.budgets import find_budget
 
     try:
         return find_budget(central.db, programme, on)
@@ -65,7 +64,7 @@ def budget() -> None:
 
 
 @budget.command("set")
-@_store_option
+@store_option
 @_programme
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
@@ -85,9 +84,13 @@ def set_(
     """Set a programme's voucher budget for a period (never below what devices hold)."""
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.budget_orders import BudgetOrderError
-    from kenttä.services.budget_sync import plan_set, refusal_text, set_budget
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers import eur
+    from kenttä.services.vouchers.budgets import (
+        BudgetOrderError,
+        plan_set,
+        refusal_text,
+        set_budget,
+    )
 
     if per_device and rule not in (None, "target"):
         raise CommandError("--per-device goes with --rule target")
@@ -98,7 +101,7 @@ def set_(
     except BudgetOrderError as exc:
         raise CommandError(str(exc)) from None
     first, last = plan.start, plan.end
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         try:  # the total is never set below what is granted: counters.set_total, under its lock
             c = set_budget(
@@ -114,15 +117,15 @@ def set_(
 
 
 @budget.command("show")
-@_store_option
+@store_option
 @click.option("--programme", help="Only this programme.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def show(store_url: str, programme: str | None, as_json: bool) -> None:
     """Budget, granted, issued, used, invoiced and remaining per programme and device."""
-    from kenttä.services.budget_sync import budget_rows
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers import eur
+    from kenttä.services.vouchers.budgets import budget_rows
 
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         rows = budget_rows(central.db, programme)
     if as_json:
@@ -147,7 +150,7 @@ def show(store_url: str, programme: str | None, as_json: bool) -> None:
 
 
 @budget.command("grant")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--device", "device_id", required=True, help="The device's id.")
@@ -156,10 +159,10 @@ def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) 
     """Grant a device a share now (it receives it at its next sync)."""
     from kenttä_sync import counters
 
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers import eur
 
     cents = _cents(amount)
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         if central.device(device_id) is None:
             raise CommandError(f"no enrolled device {device_id}")
@@ -180,10 +183,10 @@ def _request(
 ) -> str:
     from kenttä_sync import counters
 
-    from kenttä.services.budget_sync import refusal_text
+    from kenttä.services.vouchers.budgets import refusal_text
 
     cents = _cents(amount)
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         _ready(central)
         c = _find(central, programme, on.date() if on else None)
         try:
@@ -193,7 +196,7 @@ def _request(
 
 
 @budget.command("request-return")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--device", "device_id", required=True)
@@ -205,7 +208,7 @@ def request_return(store_url: str, programme: str, on: Any, device_id: str, amou
 
 
 @budget.command("move")
-@_store_option
+@store_option
 @_programme
 @_on
 @click.option("--from-device", "source", required=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,30 @@ def _safe_reason(exc: Exception) -> str:
         where = ".".join(str(p) for p in first["loc"]) or "input"
         return f"invalid {where} ({first['type']})"
     return f"internal error ({type(exc).__name__})"
+
+
+# The office commands (`kenttä server …`, `kenttä server budget …`) open the central store:
+store_option = click.option(
+    "--store", "store_url", envvar="KENTTA_STORE", required=True,
+    help="sqlite:PATH or postgresql://… (also KENTTA_STORE).",
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def office_store(store_url: str, install: bool | None = None) -> Iterator[Any]:
+    """The central store at `store_url` for kenttä's schema (the office commands' --store);
+    a store that cannot be opened is a CommandError saying why in one line."""
+    from kenttä_sync.transport.server.stores import StoreUrlError, open_central
+
+    from kenttä.store.schema import SCHEMA
+
+    try:
+        central = open_central(store_url, SCHEMA, install)
+    except StoreUrlError as exc:
+        raise CommandError(str(exc)) from None
+    except Exception as exc:  # a driver error: its text names the database, not people
+        raise CommandError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
+    try:
+        yield central
+    finally:
+        central.close()

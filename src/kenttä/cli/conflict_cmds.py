@@ -24,7 +24,7 @@ _FALSE = {"false", "0", "no", "ei", "nej"}
 
 def conflict_rows(ws: Workspace, *, show_all: bool = False) -> list[dict[str, Any]]:
     """The device's conflicts (open ones unless `show_all`), canonical, sorted by id."""
-    from kenttä_sync.meta import CONFLICT_COLUMNS
+    from kenttä_sync.ground import CONFLICT_COLUMNS
 
     where = "" if show_all else " WHERE resolved_stamp IS NULL"
     raw = ws.store.conn.execute(
@@ -91,7 +91,7 @@ def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     obj: CliContext = ctx.obj
     from kenttä.cli.words import conflicts_table
     from kenttä.i18n import t
-    from kenttä.services.sync_status import record_names
+    from kenttä.services.sync import record_names
 
     ws = obj.workspace(create=False)
     try:
@@ -119,10 +119,10 @@ def resolve(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Resolve conflicts (supervisor only); the resolution syncs like any change."""
-    from kenttä_sync.replica import WriteError
+    from kenttä_sync.device import WriteError
 
-    from kenttä.services import sync_status
     from kenttä.services.roles import require
+    from kenttä.services.sync import status as sync_status
 
     if (keep is None) == (value is None):
         raise click.UsageError("give either --keep a|b or --value V")

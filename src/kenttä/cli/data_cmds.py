@@ -26,7 +26,7 @@ def seed(
     obj: CliContext, clients: int, notes_per_client: int, random_seed: int, as_json: bool
 ) -> None:
     """Add synthetic clients and notes (henkilötunnus 900–999 only) at scale."""
-    from kenttä.services.seed import seed as run_seed
+    from kenttä.services.data.seed import seed as run_seed
 
     ws = obj.workspace()
     total = clients * (1 + notes_per_client)
@@ -69,7 +69,7 @@ def import_(
     Finnish headers are fine. The encoding used is reported. Bad rows are reported as
     `line N: reason` and left out; the rest are written together.
     """
-    from kenttä.services.csv_import import CsvImportError, import_csv
+    from kenttä.services.transfer import CsvImportError, import_csv
 
     if table not in ("clients", "employers"):
         raise CommandError(f"cannot import {table!r}: use clients or employers")
@@ -111,7 +111,7 @@ def export(
     """Export a table canonically: rows by id, fixed columns, identical bytes on every replica."""
     import io
 
-    from kenttä.services.export import ExportError, table_spec, write
+    from kenttä.services.transfer import ExportError, table_spec, write
 
     try:
         table_spec(table)

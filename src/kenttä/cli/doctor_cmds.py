@@ -16,7 +16,7 @@ from kenttä.cli.common import CliContext, echo_json
 from kenttä.config import ConfigError, load_config
 
 if TYPE_CHECKING:
-    from kenttä.services.doctor import Diagnosis
+    from kenttä.services.data import Diagnosis
 
 
 @click.command()
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def doctor(ctx: CliContext, as_json: bool, repair: bool) -> None:
     """Check the local database: integrity, indexes, schema, unsent changes, last sync."""
     from kenttä.i18n import set_language
-    from kenttä.services.doctor import diagnose, repair_indexes
+    from kenttä.services.data import diagnose, repair_indexes
 
     try:
         config = load_config()

@@ -38,8 +38,7 @@ def _confirm(yes: bool, question: str) -> None:
 
 def _guard(ws: Workspace, call):  # type: ignore[no-untyped-def]
     """Run a service call; its known refusals become one-line errors."""
-    from kenttä.services.erasure import ErasureError
-    from kenttä.services.subject_access import SubjectAccessError
+    from kenttä.services.privacy import ErasureError, SubjectAccessError
 
     try:
         return call()
@@ -67,7 +66,7 @@ def audit_client(obj: CliContext, client_ref: str, as_json: bool, out: Path | No
 
     Reading the trail is itself recorded in it.
     """
-    from kenttä.services.subject_access import client_audit_trail
+    from kenttä.services.privacy import client_audit_trail
 
     ws = obj.workspace(create=False)
     events = _guard(ws, lambda: client_audit_trail(ws, client_ref))
@@ -101,7 +100,7 @@ def audit_client(obj: CliContext, client_ref: str, as_json: bool, out: Path | No
 @click.pass_obj
 def subject_access(obj: CliContext, client_ref: str, out: Path) -> None:
     """Write everything held about client ID, as JSON and readable text; supervisors only."""
-    from kenttä.services.subject_access import write_subject_access
+    from kenttä.services.privacy import write_subject_access
 
     ws = obj.workspace(create=False)
     json_path, text_path = _guard(ws, lambda: write_subject_access(ws, client_ref, out))
@@ -126,9 +125,8 @@ def erase_group() -> None:
 @click.pass_obj
 def erase_client_cmd(obj: CliContext, client_ref: str, yes: bool) -> None:
     """Erase client ID (ID or henkilötunnus) and everything about them; supervisors only."""
-    from kenttä.services.erasure import compaction_pending, erase_client
+    from kenttä.services.privacy import compaction_pending, erase_client, resolve_client
     from kenttä.services.roles import require
-    from kenttä.services.subject_access import resolve_client
 
     ws = obj.workspace(create=False)
 
@@ -156,7 +154,7 @@ def erase_client_cmd(obj: CliContext, client_ref: str, yes: bool) -> None:
 @click.pass_obj
 def purge(obj: CliContext, dry_run: bool, yes: bool, today_text: str | None, as_json: bool) -> None:
     """Erase clients whose relationship ended longer ago than retention_years; supervisors only."""
-    from kenttä.services import erasure
+    from kenttä.services.privacy import erasure
     from kenttä.services.roles import require
 
     today = _today(today_text)

@@ -9,38 +9,15 @@ import contextlib
 import io
 import json
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from kenttä.cli.common import CommandError, echo_json
+from kenttä.cli.budget_cmds import budget
+from kenttä.cli.common import CommandError, echo_json, office_store, store_option
 from kenttä.store.files import open_private, write_private
-
-_store_option = click.option(
-    "--store", "store_url", envvar="KENTTA_STORE", required=True,
-    help="sqlite:PATH or postgresql://… (also KENTTA_STORE).",
-)  # fmt: skip
-
-
-@contextlib.contextmanager
-def _central(store_url: str, install: bool | None = None) -> Iterator[Any]:
-    from kenttä_sync.server.stores import StoreUrlError, open_central
-
-    from kenttä.store.schema import SCHEMA
-
-    try:
-        central = open_central(store_url, SCHEMA, install)
-    except StoreUrlError as exc:
-        raise CommandError(str(exc)) from None
-    except Exception as exc:  # a driver error: its text names the database, not people
-        raise CommandError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
-    try:
-        yield central
-    finally:
-        central.close()
 
 
 @click.group("server")
@@ -49,16 +26,16 @@ def server() -> None:
 
 
 @server.command("init")
-@_store_option
+@store_option
 def init(store_url: str) -> None:
     """Create (or upgrade) the central store."""
-    with _central(store_url, install=True) as central:
+    with office_store(store_url, install=True) as central:
         schema = central.schema
     click.echo(f"central store ready (schema {schema.name} version {schema.version})")
 
 
 @server.command("run")
-@_store_option
+@store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True)
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="PEM certificate.")
@@ -76,10 +53,10 @@ def run(
 ) -> None:  # fmt: skip
     """Serve the sync API (OpenAPI spec at /openapi.json)."""
     import uvicorn
-    from kenttä_sync.server import create_app
-    from kenttä_sync.server.stores import StoreUrlError
+    from kenttä_sync.transport.server import create_app
+    from kenttä_sync.transport.server.stores import StoreUrlError
 
-    from kenttä.services.budget_sync import budget_rows
+    from kenttä.services.vouchers.budgets import budget_rows
     from kenttä.store.schema import SCHEMA
 
     if any(not u.startswith(("http://", "https://")) for u in office_urls):
@@ -128,7 +105,7 @@ def _exit_now(code: int) -> None:
 
 
 @server.command("enroll")
-@_store_option
+@store_option
 @click.option("--scope", "scopes", multiple=True, required=True, help="A scope (repeatable).")
 @click.option("--role", type=click.Choice(["coach", "coordinator", "supervisor"]), required=True)
 @click.option("--ttl-hours", type=click.IntRange(1, 24 * 90), default=168, show_default=True)
@@ -137,9 +114,9 @@ def enroll(
     store_url: str, scopes: tuple[str, ...], role: str, ttl_hours: int, as_json: bool
 ) -> None:
     """Make a one-time enrolment code for a laptop (`kenttä enroll URL CODE` there)."""
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         try:
             code = enrolment.new_code(central, scopes, role, ttl_hours * 3600)
         except ValueError as exc:
@@ -161,13 +138,13 @@ def _iso(ts: int | None) -> str | None:
 
 
 @devices.command("list")
-@_store_option
+@store_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def devices_list(store_url: str, as_json: bool) -> None:
     """Every enrolled device, its role, scopes and sync position."""
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport.server import enrolment
 
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         found = enrolment.devices(central)
     rows = [
         {**d.as_dict(), "enrolled_at": _iso(d.enrolled_at), "revoked_at": _iso(d.revoked_at)}
@@ -185,15 +162,15 @@ def devices_list(store_url: str, as_json: bool) -> None:
 
 
 @devices.command("revoke")
-@_store_option
+@store_option
 @click.argument("device_id")
 def devices_revoke(store_url: str, device_id: str) -> None:
     """Refuse DEVICE_ID from now on (what it already sent is kept; pieces of a large
     transaction it had begun to send are dropped)."""
-    from kenttä_sync import chunked
-    from kenttä_sync.server import enrolment
+    from kenttä_sync.transport import chunked_push as chunked
+    from kenttä_sync.transport.server import enrolment
 
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         if not enrolment.revoke(central, device_id):
             raise CommandError(f"no enrolled device {device_id}")
         chunked.install(central)
@@ -202,20 +179,20 @@ def devices_revoke(store_url: str, device_id: str) -> None:
 
 
 @server.command("import-bundle")
-@_store_option
+@store_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Reply bundle.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool) -> None:
     """Apply a bundle carried in from the field; optionally write the device's reply."""
-    from kenttä_sync.bundle import BundleError
-    from kenttä_sync.bundle import import_bundle as apply
+    from kenttä_sync.transport import BundleError
+    from kenttä_sync.transport.bundle import import_bundle as apply
 
-    from kenttä.services.budget_sync import budget_rows
+    from kenttä.services.vouchers.budgets import budget_rows
 
     if not file.is_file():
         raise CommandError(f"no file {file}")
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         try:
             result = apply(
                 central, file.read_bytes(), reply=reply is not None, counter_report=budget_rows
@@ -249,8 +226,8 @@ def _canonical_json(value: Any) -> str:
 def central_rows(
     central: Any, table: str, include_meta: bool = False, include_deleted: bool = False
 ) -> list[dict[str, Any]]:
-    """Rows as `kenttä export` gives them on a device (see services/export.py)."""
-    from kenttä.services.export import columns, table_spec
+    """Rows as `kenttä export` gives them on a device (see services/transfer/export.py)."""
+    from kenttä.services.transfer import columns, table_spec
 
     spec = table_spec(table)
     cols = columns(spec, include_meta)
@@ -279,8 +256,10 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
         for row in rows:
             out.write(_canonical_json(row) + "\n")
         return
-    from kenttä.services import csv_safe  # the device's rule: formulas neutralised
-    from kenttä.services.export import csv_value
+    from kenttä.services.transfer import (
+        csv_safe,  # the device's rule: formulas neutralised
+        csv_value,
+    )
 
     out.write(csv_safe.line(header))
     for row in rows:
@@ -288,7 +267,7 @@ def _write_rows(rows: list[dict[str, Any]], header: list[str], fmt: str, out: IO
 
 
 @server.command("export")
-@_store_option
+@store_option
 @click.argument("table")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
@@ -299,13 +278,13 @@ def export(
     include_deleted: bool,
 ) -> None:  # fmt: skip
     """Export a central table exactly as `kenttä export` does on a device."""
-    from kenttä.services.export import ExportError, columns, table_spec
+    from kenttä.services.transfer import ExportError, columns, table_spec
 
     try:
         header = columns(table_spec(table), include_meta)
     except ExportError as exc:
         raise CommandError(str(exc)) from None
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         rows = central_rows(central, table, include_meta, include_deleted)
     if out is None:
         stream = io.TextIOWrapper(
@@ -324,15 +303,15 @@ def export(
 
 
 @server.command("conflicts")
-@_store_option
+@store_option
 @click.option("--all", "show_all", is_flag=True, help="Resolved conflicts too.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
     """Conflicts at the central store (both values, authors and stamps)."""
-    from kenttä_sync.meta import CONFLICT_COLUMNS
+    from kenttä_sync.ground import CONFLICT_COLUMNS
 
     where = "" if show_all else " WHERE resolved_stamp IS NULL"
-    with _central(store_url) as central:
+    with office_store(store_url) as central:
         raw = central.db.execute(f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM _conflicts{where}")
     rows = []
     for values in sorted(raw, key=lambda r: r[0]):
@@ -352,7 +331,5 @@ def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
         )
     click.echo(f"{len(rows)} open conflicts" if not show_all else f"{len(rows)} conflicts")
 
-
-from kenttä.cli.budget_cmds import budget  # noqa: E402  (it uses _central and _store_option)
 
 server.add_command(budget)

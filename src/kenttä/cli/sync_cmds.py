@@ -25,11 +25,15 @@ class Unreachable(CommandError):
 @contextmanager
 def _guard(obj: CliContext) -> Iterator[Workspace]:
     """A workspace; sync errors become one-line reasons."""
-    from kenttä_sync.bundle import BundleError
-    from kenttä_sync.client import AuthError, ServerUnreachable
-    from kenttä_sync.protocol import SyncError, VersionMismatch
+    from kenttä_sync.transport import (
+        AuthError,
+        BundleError,
+        ServerUnreachable,
+        SyncError,
+        VersionMismatch,
+    )
 
-    from kenttä.services.sync_client import NotEnrolledHere
+    from kenttä.services.sync import NotEnrolledHere
 
     ws = obj.workspace()
     try:
@@ -60,7 +64,7 @@ def enroll(
     obj: CliContext, url: str, code: str, name: str | None, ca_cert: Path | None, as_json: bool
 ) -> None:
     """Join this laptop to an office server with a one-time CODE."""
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     if not url.startswith(("http://", "https://")):
         raise CommandError("the URL must start with http:// or https://")
@@ -119,7 +123,7 @@ def retry_line(notice: Any) -> str:
 
 
 def _read_timeout() -> int:
-    from kenttä_sync.link import READ_TIMEOUT
+    from kenttä_sync.transport import READ_TIMEOUT
 
     return int(READ_TIMEOUT)
 
@@ -156,10 +160,10 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
     """
     if ctx.invoked_subcommand is not None:
         return
-    from kenttä_sync.client import ServerUnreachable
+    from kenttä_sync.transport import ServerUnreachable
 
     from kenttä.i18n import set_language
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     obj: CliContext = ctx.obj
     bars = _Bars(enabled=not quiet and not as_json)
@@ -204,7 +208,7 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
 @click.pass_obj
 def status(obj: CliContext, as_json: bool) -> None:
     """Enrolment, last sync and the writes the office refused."""
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     with _guard(obj) as ws:
         found = sync_client.enrolment(ws)
@@ -236,7 +240,7 @@ def status(obj: CliContext, as_json: bool) -> None:
 @click.pass_obj
 def export_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     """Write the unsent changes to FILE, encrypted and signed with this laptop's key."""
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     with _guard(obj) as ws:
         try:
@@ -257,7 +261,7 @@ def export_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
 @click.pass_obj
 def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     """Apply a reply bundle FILE from the office."""
-    from kenttä.services import sync_client
+    from kenttä.services.sync import client as sync_client
 
     if not file.is_file():
         raise CommandError(f"no file {file}")

@@ -21,7 +21,7 @@ STATUSES = [s.value for s in VoucherStatus]
 @contextmanager
 def _workspace(obj: CliContext) -> Iterator[Workspace]:
     """The workspace, with every refusal of the voucher services as a one-line error."""
-    from kenttä.services.voucher_common import VoucherError
+    from kenttä.services.vouchers import VoucherError
 
     ws = obj.workspace()
     try:
@@ -33,7 +33,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
 
 
 def _euros(text: str | None) -> int | None:
-    from kenttä.services.voucher_common import VoucherError, parse_eur
+    from kenttä.services.vouchers import VoucherError, parse_eur
 
     if text is None:
         return None
@@ -55,7 +55,7 @@ def _day(text: str | None) -> date | None:
 
 
 def _eur(cents: int) -> str:
-    from kenttä.services.voucher_common import eur
+    from kenttä.services.vouchers import eur
 
     return eur(cents)
 
@@ -205,7 +205,7 @@ def expire(obj: CliContext) -> None:
 @click.pass_obj
 def budget(obj: CliContext, as_json: bool) -> None:
     """This device's share of each voucher budget: granted, issued, remaining."""
-    from kenttä.services.voucher_budget import budget_figures
+    from kenttä.services.vouchers.budgets import budget_figures
 
     with _workspace(obj) as ws:
         rows = budget_figures(ws)
@@ -234,7 +234,7 @@ def budget(obj: CliContext, as_json: bool) -> None:
 @click.pass_obj
 def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
     """Give back AMOUNT euros of unused share of BUDGET_ID (sent at the next sync)."""
-    from kenttä.services.voucher_budget import return_share
+    from kenttä.services.vouchers.budgets import return_share
 
     cents = _euros(amount) or 0
     with _workspace(obj) as ws:
@@ -247,7 +247,7 @@ def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
 @click.pass_obj
 def services(obj: CliContext, as_json: bool) -> None:
     """The service tray: codes, categories and default values."""
-    from kenttä.services.vouchers import ensure_service_tray, list_services, providers_for
+    from kenttä.services.vouchers.core import ensure_service_tray, list_services, providers_for
 
     with _workspace(obj) as ws:
         ensure_service_tray(ws)

@@ -85,7 +85,7 @@ def quality_table(items: Sequence[dict[str, Any]]) -> str:
 
 
 def conflicts_table(rows: Sequence[dict[str, Any]], names: dict[tuple[str, str], str]) -> str:
-    from kenttä.services.sync_status import stamp_time
+    from kenttä.services.sync import stamp_time
 
     headers = [
         t("cli_text.col_conflict"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from kenttä_sync.ids import uuid7
+from kenttä_sync.ground import uuid7
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kenttä.domain.codes import (

@@ -44,12 +44,12 @@ Records of the config's scope and of every scope the device was enrolled with ar
 holds only what was made on it, so all its records are its own.
 
 The office server enforces the same line for what reaches the central store
-(kenttä_sync.server.enrolment.ROLE_OPS): a push's resolve and erase changes are refused per
+(kenttä_sync.transport.server.enrolment.ROLE_OPS): a push's resolve and erase changes are refused per
 transaction, and reported back like an out-of-scope write, unless the device was enrolled
 as a supervisor; a device pulls only its enrolled scopes, and writes outside them are
 refused. Likewise a supervisor's budget orders queued on a laptop (`budget_orders`) are
 applied at the next sync only if the device was enrolled as a supervisor
-(kenttä_sync.counter_orders.ORDER_ROLES), else refused with a reason. What each role's
+(kenttä_sync.counters.orders.ORDER_ROLES), else refused with a reason. What each role's
 device receives and may write, table by table and column by column, is declared once in
 the sync schema (store/schema.py `POLICIES`) and enforced by the office: a coordinator's
 laptop never receives notes, assessments or plans, and its writes of clients or notes are

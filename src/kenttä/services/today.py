@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from kenttä.domain.codes import VoucherStatus
-from kenttä.services import placements, plans, sync_status, visits
+from kenttä.services.clients import plans
 from kenttä.services.context import Workspace
+from kenttä.services.employers import placements, visits
 from kenttä.services.records import LIVE
 from kenttä.services.reports import followups
+from kenttä.services.sync import status as sync_status
 
 HORIZON_DAYS = 7
 VOUCHER_DAYS = 14

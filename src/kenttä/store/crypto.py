@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kenttä.store import files
-from kenttä.store.db import StoreError
+from kenttä.store.problems import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from kenttä.config import ensure_parent
 from kenttä.store import files, fts
+from kenttä.store.problems import StoreError
 
 if TYPE_CHECKING:
-    from kenttä_sync.replica import LocalReplica
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or upgraded; the message says why in one line."""
+    from kenttä_sync.device import LocalReplica
 
 
 # The package is installed as files (a wheel, or editable), so the migrations are read from
@@ -126,7 +123,7 @@ class Store:
     def replica(self) -> LocalReplica:
         """The sync replica (every write goes through it), made on first use (start-up time)."""
         if self._replica is None:
-            from kenttä_sync.replica import LocalReplica
+            from kenttä_sync.device import LocalReplica
 
             from kenttä.store.schema import SCHEMA
 

@@ -15,8 +15,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from kenttä_sync.policy import RolePolicy, TableAccess
-from kenttä_sync.schema import ColumnType, SyncSchema, TableSpec
+from kenttä_sync.ground import ColumnType, RolePolicy, SyncSchema, TableAccess, TableSpec
 from pydantic import BaseModel
 
 from kenttä.domain import models as m
@@ -117,7 +116,7 @@ MODELS: dict[str, type[m.Record]] = {
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
-# enforces it, kenttä_sync.policy). Coaches and supervisors work with every table; only a
+# enforces it, kenttä_sync.ground.policy). Coaches and supervisors work with every table; only a
 # supervisor erases and resolves. A coordinator keeps employers, visits and placements,
 # reads a client's name, contact data and status (for placement follow-ups) and never a
 # note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
@@ -204,7 +203,7 @@ SCHEMA = SyncSchema(
             references={"client_id": "clients", "provider_id": "providers"},
             erase_with="client_id",
             # a voucher that gave its value back to a budget share stays released: a
-            # concurrent edit elsewhere must never revive it (see services/escrow.py)
+            # concurrent edit elsewhere must never revive it (see services/vouchers/budgets/escrow.py)
             sticky={"status": (VoucherStatus.CANCELLED.value, VoucherStatus.EXPIRED.value)},
         ),
         _spec(

@@ -15,16 +15,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kenttä.domain import localtime
-from kenttä.i18n import LANGUAGES, get_language, has, set_language, t, validation_message
+from kenttä.i18n import LANGUAGES, get_language, set_language, t
 from kenttä.services.context import Workspace
-from kenttä.services.session_lock import IdleLock
+from kenttä.services.privacy import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
+from kenttä.ui.errors import error_text
 
 IDLE_CHECK_SECONDS = 15
 # What the first screen does not need but the next steps do (the first write, finding a
 # client): loaded in the background once the first screen has been up for a moment.
 WARM_UP_SECONDS = 1.0
-WARM_UP_MODULES = ("kenttä.store.schema", "kenttä_sync.replica", "kenttä.ui.screens.clients")
+WARM_UP_MODULES = ("kenttä.store.schema", "kenttä_sync.device.replica", "kenttä.ui.screens.clients")
 MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
 # Ctrl+G, then a number, does what F+number does: for terminals that take the F keys (PuTTY,
 # macOS Terminal, laptops' media keys). Alt+number cannot: terminals send it as ESC+digit,
@@ -67,37 +68,6 @@ def _dashboard_class() -> type[Screen] | None:
     except ImportError:
         return None
     return DashboardScreen
-
-
-def error_text(exc: Exception) -> str:
-    """A reason in words for any error a service raises (never a traceback)."""
-    from kenttä.store.problems import storage_problem
-
-    if (key := storage_problem(exc)) is not None:  # locked, read-only, disk full
-        return t(key)
-    # pydantic is not on the start path: when it is not loaded, exc cannot be its error.
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
-        errors = exc.errors()
-        if errors:
-            first = errors[0]
-            inner = first.get("ctx", {}).get("error")
-            if isinstance(inner, Exception):
-                return error_text(inner)
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            return t(
-                "error.invalid_field", field=t(f"field.{where}") if has(f"field.{where}") else where
-            )
-    if type(exc).__name__ == "PermissionDenied":  # the role may not: say what, in words
-        action = getattr(exc, "action", "")
-        return t(f"permission.{action}") if has(f"permission.{action}") else t("error.permission")
-    code = getattr(exc, "code", None)
-    if code is not None:
-        if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
-            return validation_message(exc)
-        if has(f"error.{code}"):
-            return t(f"error.{code}")
-    return str(exc) or type(exc).__name__
 
 
 class KenttaApp(App[None]):

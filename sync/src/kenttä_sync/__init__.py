@@ -2,22 +2,20 @@
 
 It knows tables, columns, scopes and natural keys, never what the application stores.
 
-Modules:
-    ids, hlc       UUIDv7 ids; hybrid logical clock stamps
-    schema         TableSpec / SyncSchema: what the application declares
-    changes        the Change (one write to one row) and the change-log format
-    replica        LocalReplica / Transaction: the device's write path (insert, update, delete,
-                   erase, resolve), each write logged in the same SQLite transaction
-    engine         the merge engine used by devices and the central store alike
-    special        erase, natural-key merge and resolve, as the engine applies them
-    conflicts      finding concurrent same-field writes and recording the pairs
-    naturalkeys    finding natural-key twins (the central store makes the merges)
-    db, meta       the SQL layer over sqlite3 / psycopg; the _conflicts/_merges tables
-    central        CentralStore over SQLite or PostgreSQL: merged state, central log, devices
-    protocol       versioned messages; push/pull over stores; handle(bytes) for a server;
-                   push_once/pull_once/sync for a device with any bytes transport
-    device         the device's sync state: pending changes, acknowledgements, cursor
-    export         canonical_export: the bytes converged replicas agree on
+Rooms (each package's __init__ says what it offers):
+    ground      ids, HLC stamps, the Change, the schema and role policy, value checks, the
+                SQL layer (sqlite3 / psycopg), bookkeeping tables, canonical export
+    merge       the merge engine used by devices and the central store alike: per-column
+                LWW, kept conflicts, erase / natural-key merge / resolve
+    device      LocalReplica / Transaction (the write path), the device's sync state,
+                quarantine of refused pulls
+    central     CentralStore over SQLite or PostgreSQL: merged state, push checks, the
+                central log, compaction after erasure
+    counters    bounded counters by escrow, counter orders, their exchange
+    transport   protocol messages, the HTTP client and link, resumable syncs, bundles,
+                and the office server (transport.server)
+
+Arrows: transport → (device | central | counters) → merge → ground, never back.
 """
 
 import importlib
@@ -27,23 +25,23 @@ from typing import Any
 # importing one module (say the device's replica) does not load the central store, psycopg
 # or the server: start-up time of the app matters.
 _EXPORTS = {
-    "PROTOCOL_VERSION": "changes",
-    "CentralStore": "central",
-    "Change": "changes",
-    "ClockError": "hlc",
-    "Engine": "engine",
-    "HybridLogicalClock": "hlc",
-    "LocalReplica": "replica",
-    "Op": "changes",
-    "Stamp": "hlc",
-    "SyncSchema": "schema",
-    "TableSpec": "schema",
-    "Transaction": "replica",
-    "WriteError": "replica",
-    "canonical_export": "export",
-    "open_postgres": "central",
-    "open_sqlite": "central",
-    "uuid7": "ids",
+    "PROTOCOL_VERSION": "ground.changes",
+    "CentralStore": "central.store",
+    "Change": "ground.changes",
+    "ClockError": "ground.hlc",
+    "Engine": "merge.engine",
+    "HybridLogicalClock": "ground.hlc",
+    "LocalReplica": "device.replica",
+    "Op": "ground.changes",
+    "Stamp": "ground.hlc",
+    "SyncSchema": "ground.schema",
+    "TableSpec": "ground.schema",
+    "Transaction": "device.replica",
+    "WriteError": "device.replica",
+    "canonical_export": "ground.export",
+    "open_postgres": "central.store",
+    "open_sqlite": "central.store",
+    "uuid7": "ground.ids",
 }
 
 

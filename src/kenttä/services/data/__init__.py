@@ -1,1 +1,67 @@
-"""Helpers for generated data (demo caseload, seeding at scale): synthetic only."""
+"""The database as a whole: demo and seed data (synthetic only) and the doctor.
+
+demo: the demo database (built by demo_builder, demo_clients, demo_data); seed: many
+synthetic clients for load tests (synthetic); doctor: tables, schema version, integrity,
+FTS, WAL, unsent changes and last sync (`kenttä doctor`).
+"""
+
+from kenttä.services._lazy import lazy_exports
+
+_EXPORTS = {
+    "GENERATOR_VERSION": "demo",
+    "MAX_AGE_DAYS": "demo",
+    "DEMO_AUTHOR": "demo",
+    "DEMO_SCOPE": "demo",
+    "build_demo": "demo",
+    "DEMO_USERS": "demo",
+    "demo_config": "demo",
+    "ensure_demo_database": "demo",
+    "SEED_AUTHOR": "seed",
+    "TOWNS": "seed",
+    "TOWN_SCOPES": "seed",
+    "PROGRAMMES": "seed",
+    "STATUSES": "seed",
+    "OWNERS": "seed",
+    "NOTE_KINDS": "seed",
+    "BIRTH_BASE": "seed",
+    "SeedResult": "seed",
+    "seeded_henkilotunnus": "seed",
+    "MAX_INTEGRITY_LINES": "doctor",
+    "Diagnosis": "doctor",
+    "diagnose": "doctor",
+    "repair_indexes": "doctor",
+    "BuilderBase": "demo_builder",
+    "DemoBuilder": "demo_clients",
+    "DEMO_USER": "demo_data",
+    "EXIT_CHECKPOINTS": "demo_data",
+    "REGIONS": "demo_data",
+    "WEIGHTS": "demo_data",
+    "FUNNEL_WEIGHTS": "demo_data",
+    "OUTCOME_WEIGHTS": "demo_data",
+    "SERVICES": "demo_data",
+    "PROVIDERS": "demo_data",
+    "FIRST_NAMES_F": "synthetic",
+    "FIRST_NAMES_M": "synthetic",
+    "LAST_NAMES": "synthetic",
+    "COMPANY_STEMS": "synthetic",
+    "COMPANY_KINDS": "synthetic",
+    "COMPANY_SUFFIXES": "synthetic",
+    "OCCUPATIONS": "synthetic",
+    "NOTE_OPENINGS": "synthetic",
+    "NOTE_BODIES": "synthetic",
+    "NOTE_CLOSINGS": "synthetic",
+    "STRENGTHS": "synthetic",
+    "OBSTACLES": "synthetic",
+    "PLAN_GOALS": "synthetic",
+    "STEP_TEXTS": "synthetic",
+    "FEEDBACK_COMMENTS": "synthetic",
+    "henkilotunnus": "synthetic",
+    "y_tunnus": "synthetic",
+    "person_name": "synthetic",
+    "company_name": "synthetic",
+    "note_text": "synthetic",
+    "phone": "synthetic",
+    "ascii_fold": "synthetic",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
+__all__ = sorted(_EXPORTS)

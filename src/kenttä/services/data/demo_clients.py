@@ -32,7 +32,7 @@ from kenttä.services.data.demo_data import (
     SERVICES,
     WEIGHTS,
 )
-from kenttä.services.voucher_numbers import device_code, format_number, programme_prefix
+from kenttä.services.vouchers import device_code, format_number, programme_prefix
 
 
 class DemoBuilder(BuilderBase):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
-from kenttä.services.voucher_tray import default_service_tray
+from kenttä.services.vouchers import default_service_tray
 
 DEMO_USER = "maija.koskinen"
 # (checkpoint, days after exit): the exit itself, 28 days and 6 months (ESF+)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kenttä.services import csv_safe
 from kenttä.services.reports.esf import EsfReport, flatten
+from kenttä.services.transfer import csv_safe
 from kenttä.store.files import open_private
 
 SECTION_LABELS = {

@@ -4,7 +4,7 @@
 -- wait here until the counter exchange of the next sync (HTTP or bundle) carries them.
 
 -- One row per order. order_id is made here, so the central store applies an order once
--- however often it is sent; body is the order as sent (kenttä_sync.counter_orders' form).
+-- however often it is sent; body is the order as sent (kenttä_sync.counters.orders' form).
 -- An order is sent again with every exchange until an answer marks it done or refused.
 CREATE TABLE IF NOT EXISTS budget_orders (
   order_id TEXT PRIMARY KEY,

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label
 
 from kenttä.domain.codes import AssessmentArea
 from kenttä.i18n import code, t
-from kenttä.services import assessments
+from kenttä.services.clients import assessments
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, split_list
 

@@ -24,7 +24,9 @@ _SET_FIELDS = {
 
 
 def _services() -> Any:
-    from kenttä.services import budget_orders, budget_sync, voucher_budget
+    from kenttä.services.vouchers.budgets import orders as budget_orders
+    from kenttä.services.vouchers.budgets import share as voucher_budget
+    from kenttä.services.vouchers.budgets import sync as budget_sync
 
     return budget_orders, budget_sync, voucher_budget
 
@@ -63,7 +65,7 @@ def error_reason(exc: Exception) -> str:
     code_ = getattr(exc, "code", None)
     if code_ and has(f"budget_error.{code_}"):
         return reason_text(code_, getattr(exc, "details", {}), str(exc))
-    from kenttä.ui.app import error_text
+    from kenttä.ui.errors import error_text
 
     return error_text(exc)
 

@@ -24,8 +24,8 @@ from kenttä.domain.identifiers import (
 )
 from kenttä.domain.models import Client
 from kenttä.i18n import code, has, t, validation_message
-from kenttä.services import clients as client_service
-from kenttä.services.clients import ClientError
+from kenttä.services.clients import core as client_service
+from kenttä.services.clients.core import ClientError
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, parse_date
 
@@ -185,7 +185,7 @@ class ClientFormModal(FormModal):
             key = f"field.{exc.field}"
             message = t("error.invalid_field", field=t(key) if has(key) else exc.field)
         else:
-            from kenttä.ui.app import error_text
+            from kenttä.ui.errors import error_text
 
             message = error_text(exc)
         self.show_reason(message, widget_id)

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select
 from kenttä.domain.codes import EmployerKind
 from kenttä.domain.identifiers import IdentifierError, validate_municipality, validate_y_tunnus
 from kenttä.i18n import code, t, validation_message
-from kenttä.services import employers
+from kenttä.services.employers import core as employers
 from kenttä.ui.modals.form import FormError, FormModal
 
 

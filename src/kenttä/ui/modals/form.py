@@ -151,7 +151,7 @@ class FormModal(BaseModal):
         raise NotImplementedError
 
     def failed(self, exc: Exception) -> None:
-        from kenttä.ui.app import error_text
+        from kenttä.ui.errors import error_text
 
         self._busy = False
         self.show_reason(error_text(exc))

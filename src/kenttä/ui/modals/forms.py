@@ -10,7 +10,7 @@ from textual.widgets import Input, Select
 
 from kenttä.domain.codes import ClientStatus, Outcome
 from kenttä.i18n import code, t
-from kenttä.services import clients as client_service
+from kenttä.services.clients import core as client_service
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date
 

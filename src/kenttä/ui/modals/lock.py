@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kenttä.i18n import t
-from kenttä.services.session_lock import IdleLock
+from kenttä.services.privacy import IdleLock
 
 
 class LockScreen(ModalScreen[None]):

@@ -10,7 +10,8 @@ from textual.widgets.option_list import Option
 
 from kenttä.domain.codes import PlacementKind
 from kenttä.i18n import code, t
-from kenttä.services import employers, placements
+from kenttä.services.employers import core as employers
+from kenttä.services.employers import placements
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date
 

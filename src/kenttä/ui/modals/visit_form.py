@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, SelectionList
 
 from kenttä.domain.codes import PlacementKind, VisitPurpose
 from kenttä.i18n import code, t
-from kenttä.services import visits
+from kenttä.services.employers import visits
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date
 

@@ -21,7 +21,7 @@ DEFAULT_VALID_DAYS = 90
 
 
 def voucher_service() -> Any:
-    from kenttä.services import vouchers
+    from kenttä.services.vouchers import core as vouchers
 
     return vouchers
 
@@ -35,7 +35,7 @@ def _providers(ws: Any, service_code: str) -> list[Any]:
 
 
 def _hint(ws: Any, client_id: str, today: Any) -> Any:
-    from kenttä.services.budget_view import issue_hint
+    from kenttä.services.vouchers.budgets import issue_hint
 
     return issue_hint(ws, client_id, today)
 

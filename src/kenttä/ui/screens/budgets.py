@@ -35,7 +35,8 @@ Column = tuple[str, str, bool]  # key, label, right-aligned
 
 
 def _services() -> Any:
-    from kenttä.services import budget_view, voucher_budget
+    from kenttä.services.vouchers.budgets import share as voucher_budget
+    from kenttä.services.vouchers.budgets import view as budget_view
 
     return budget_view, voucher_budget
 

@@ -12,9 +12,9 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from kenttä.domain.identifiers import municipalities
 from kenttä.i18n import code, t
-from kenttä.services import clients as client_service
-from kenttä.services import notes as note_service
 from kenttä.services.clients import ClientCard
+from kenttä.services.clients import core as client_service
+from kenttä.services.clients import notes as note_service
 from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
@@ -282,7 +282,7 @@ class ClientCardScreen(BaseScreen):
 
     def action_follow_up(self) -> None:
         """Record today's follow-up contact for the client's ongoing placement."""
-        from kenttä.services import placements
+        from kenttä.services.employers import placements
 
         today = self.kapp.today.isoformat()
         ongoing = [

@@ -12,8 +12,8 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from kenttä.domain.identifiers import municipalities
 from kenttä.i18n import code, has, t
-from kenttä.services import clients as client_service
 from kenttä.services.clients import ClientFilters, ClientRow
+from kenttä.services.clients import core as client_service
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import clip
 from kenttä.ui.widgets.paged_table import PagedTable

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from kenttä.domain.identifiers import municipalities
 from kenttä.i18n import code, t
-from kenttä.services import employers as employer_service
 from kenttä.services.employers import EmployerCard
+from kenttä.services.employers import core as employer_service
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import clip, format_date
 from kenttä.ui.widgets.table import Table

@@ -11,8 +11,8 @@ from textual.widgets import Footer, Header, Input, Static
 
 from kenttä.domain.identifiers import municipalities
 from kenttä.i18n import code, t
-from kenttä.services import employers as employer_service
 from kenttä.services.employers import EmployerRow
+from kenttä.services.employers import core as employer_service
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date
 from kenttä.ui.widgets.paged_table import PagedTable

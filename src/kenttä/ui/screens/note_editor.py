@@ -12,9 +12,9 @@ from textual.widgets import Footer, Header, Select, Static, TextArea
 
 from kenttä.domain.codes import NoteKind
 from kenttä.i18n import code, t
-from kenttä.services import clients as client_service
-from kenttä.services import drafts
-from kenttä.services import notes as note_service
+from kenttä.services.clients import core as client_service
+from kenttä.services.clients import drafts
+from kenttä.services.clients import notes as note_service
 from kenttä.ui.base import BaseScreen, run_db
 from kenttä.ui.parsing import format_date
 

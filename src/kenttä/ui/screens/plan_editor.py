@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from kenttä.i18n import code, t
-from kenttä.services import plans
+from kenttä.services.clients import plans
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.form import FormModal
 from kenttä.ui.parsing import format_date

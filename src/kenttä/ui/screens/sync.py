@@ -15,8 +15,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
 from kenttä.i18n import code, t
-from kenttä.services import sync_status
-from kenttä.services.sync_status import Conflict, SyncStatus
+from kenttä.services.sync import Conflict, SyncStatus
+from kenttä.services.sync import status as sync_status
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.modals.form import FormModal
 from kenttä.ui.parsing import clip, format_date, format_time
@@ -209,7 +209,7 @@ class SyncScreen(BaseScreen):
         self.run_worker(self._sync_job, thread=True, group="sync", exit_on_error=False)
 
     def _sync_job(self) -> None:
-        from kenttä.services import sync_client
+        from kenttä.services.sync import client as sync_client
 
         app = self.kapp
         lock = app.db_lock

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Select, Static
 
 from kenttä.domain.codes import VoucherStatus
 from kenttä.i18n import code, t
-from kenttä.services import clients as client_service
+from kenttä.services.clients import core as client_service
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import (
@@ -29,7 +29,7 @@ from kenttä.ui.widgets.paged_table import PagedTable
 
 
 def _vouchers() -> Any:
-    from kenttä.services import vouchers
+    from kenttä.services.vouchers import core as vouchers
 
     return vouchers
 

@@ -1,0 +1,132 @@
+"""Placements: a client at an employer (work trial, wage-subsidised job, …) and follow-ups."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from kenttä.services.context import Workspace
+from kenttä.services.privacy import audit_in
+from kenttä.services.records import LIVE, live_scope
+from kenttä.services.roles import require, require_scope
+
+# The models (pydantic) load on the first write: the Today screen reads this module at
+# start-up (tests/test_startup.py).
+if TYPE_CHECKING:
+    from kenttä.domain.models import Placement
+
+_SELECT = (
+    "SELECT p.id, p.client_id, c.first_name, c.last_name, p.employer_id, e.name, p.kind,"
+    " p.start_date, p.end_date, p.follow_ups FROM placements p"
+    " LEFT JOIN clients c ON c.id = p.client_id AND c._erased IS NULL"
+    " LEFT JOIN employers e ON e.id = p.employer_id"
+)
+_KEYS = (
+    "id",
+    "client_id",
+    "first_name",
+    "last_name",
+    "employer_id",
+    "employer",
+    "kind",
+    "start_date",
+    "end_date",
+    "follow_ups",
+)
+
+
+def _dicts(rows: list[tuple]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        item = dict(zip(_KEYS, row, strict=True))
+        item["follow_ups"] = json.loads(item["follow_ups"]) if item["follow_ups"] else []
+        out.append(item)
+    return out
+
+
+def add_placement(
+    ws: Workspace,
+    *,
+    client_id: str,
+    employer_id: str,
+    kind: str,
+    start_date: date,
+    end_date: date | None = None,
+) -> Placement:
+    from kenttä.domain.models import Placement
+
+    require(ws, "record_placement")
+    scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
+    if (
+        ws.store.conn.execute(
+            f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (employer_id,)
+        ).fetchone()
+        is None
+    ):
+        raise ValueError("no such employer")
+    if end_date is not None and end_date < start_date:
+        raise ValueError("end date is before the start date")
+    placement = Placement(
+        client_id=client_id,
+        employer_id=employer_id,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        scope=scope or ws.config.scope,
+    )
+    with ws.store.replica.transaction(ws.user) as tx:
+        tx.insert("placements", placement.to_row())
+        audit_in(tx, ws, "create", "placements", placement.id, scope=placement.scope)
+    return placement
+
+
+def add_follow_up(ws: Workspace, placement_id: str, on: date) -> None:
+    require(ws, "record_placement")
+    row = ws.store.conn.execute(
+        f"SELECT follow_ups, scope FROM placements WHERE id = ? AND {LIVE}", (placement_id,)
+    ).fetchone()
+    if row is None:
+        raise ValueError("no such placement")
+    require_scope(ws, row[1])
+    dates = sorted({*(json.loads(row[0]) if row[0] else []), on.isoformat()})
+    with ws.store.replica.transaction(ws.user) as tx:
+        tx.update("placements", placement_id, {"follow_ups": dates})
+        audit_in(tx, ws, "change", "placements", placement_id, "follow_ups", row[1])
+
+
+def for_client(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
+    rows = ws.store.conn.execute(
+        f"{_SELECT} WHERE p.client_id = ? AND p._deleted IS NULL AND p._erased IS NULL"
+        " ORDER BY p.start_date DESC",
+        (client_id,),
+    ).fetchall()
+    return _dicts(rows)
+
+
+def for_employer(ws: Workspace, employer_id: str) -> list[dict[str, Any]]:
+    rows = ws.store.conn.execute(
+        f"{_SELECT} WHERE p.employer_id = ? AND p._deleted IS NULL AND p._erased IS NULL"
+        " ORDER BY p.start_date DESC",
+        (employer_id,),
+    ).fetchall()
+    return _dicts(rows)
+
+
+def follow_ups_due(
+    ws: Workspace, *, today: date, every_days: int = 30, owner: str | None = None
+) -> list[dict[str, Any]]:
+    """Ongoing placements with no follow-up (or start) within `every_days`."""
+    rows = ws.store.conn.execute(
+        f"{_SELECT} WHERE p._deleted IS NULL AND p._erased IS NULL AND p.start_date <= ?"
+        " AND (p.end_date IS NULL OR p.end_date >= ?) AND (? IS NULL OR c.owner = ?)"
+        " ORDER BY p.start_date",
+        (today.isoformat(), today.isoformat(), owner, owner),
+    ).fetchall()
+    due = []
+    for item in _dicts(rows):
+        last = max([item["start_date"], *item["follow_ups"]])
+        if (today - date.fromisoformat(last)).days >= every_days:
+            item["last_contact"] = last
+            due.append(item)
+    return due

@@ -1,0 +1,38 @@
+"""The reason in words for any error a service raises, as screens and modals show it."""
+
+from __future__ import annotations
+
+import sys
+
+from kenttä.i18n import has, t, validation_message
+
+
+def error_text(exc: Exception) -> str:
+    """A reason in words for any error a service raises (never a traceback)."""
+    from kenttä.store.problems import storage_problem
+
+    if (key := storage_problem(exc)) is not None:  # locked, read-only, disk full
+        return t(key)
+    # pydantic is not on the start path: when it is not loaded, exc cannot be its error.
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        errors = exc.errors()
+        if errors:
+            first = errors[0]
+            inner = first.get("ctx", {}).get("error")
+            if isinstance(inner, Exception):
+                return error_text(inner)
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return t(
+                "error.invalid_field", field=t(f"field.{where}") if has(f"field.{where}") else where
+            )
+    if type(exc).__name__ == "PermissionDenied":  # the role may not: say what, in words
+        action = getattr(exc, "action", "")
+        return t(f"permission.{action}") if has(f"permission.{action}") else t("error.permission")
+    code = getattr(exc, "code", None)
+    if code is not None:
+        if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
+            return validation_message(exc)
+        if has(f"error.{code}"):
+            return t(f"error.{code}")
+    return str(exc) or type(exc).__name__

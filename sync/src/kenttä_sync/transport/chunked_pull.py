@@ -1,0 +1,148 @@
+"""Pulls of very large transactions, in pieces (`POST /v1/pull-chunk`).
+
+An ordinary pull answers whole transactions, so one transaction of 20,000 changes is one
+answer, which a link that drops every few seconds never delivers. Here the device asks for
+the pull after `cursor` with `limit` (the same selection as an ordinary pull: whole
+transactions, at least `limit` changes unless the log ends) and receives it `size` changes
+at a time from `offset`, with the selection's `total` and its new `cursor`. It keeps the
+pieces and applies them in one local transaction once it has all `total` (the same
+`device.apply_pull` as an ordinary pull), so a transaction arrives whole or not at all.
+
+A selection that reaches `limit` ends at a fixed log position, so every piece of it is cut
+from the same changes; a selection shorter than `limit` (the end of the log) comes in one
+piece when `size >= limit`. If the office answers another `cursor` or `total` than the first
+piece did (its log changed meanwhile), the device starts the selection again. The server
+keeps nothing between pieces.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import Field
+
+from kenttä_sync.central.store import CentralStore, NotEnrolled
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.changes import PROTOCOL_VERSION, Change
+from kenttä_sync.transport import protocol
+from kenttä_sync.transport.client import HttpTransport
+
+MAX = 5000  # changes per selection and per piece (as an ordinary pull's limit)
+MAX_CURSOR = 2**62
+RESTARTS = 5
+
+
+class PullChunkRequest(protocol.Message):
+    kind: Literal["pull_chunk"] = "pull_chunk"
+    device_id: str
+    cursor: int = Field(ge=0, le=MAX_CURSOR)
+    limit: int = Field(ge=1, le=MAX)
+    offset: int = Field(default=0, ge=0)
+    size: int = Field(ge=1, le=MAX)
+
+
+class PullChunkResponse(protocol.Message):
+    kind: Literal["pull_chunk_result"] = "pull_chunk_result"
+    changes: list[Change]
+    offset: int
+    total: int
+    cursor: int
+    more: bool
+
+
+def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, bytes]:
+    """The server side of one piece: (HTTP status, protocol answer bytes)."""
+    schema = central.schema
+    versions = {"schema_name": schema.name, "schema_version": schema.version}
+    try:
+        request = PullChunkRequest.model_validate_json(data)
+    except ValueError as exc:
+        return 400, _error(versions, "bad_request", f"malformed request: {str(exc)[:200]}")
+    if request.protocol_version != PROTOCOL_VERSION or (
+        request.schema_name, request.schema_version
+    ) != (schema.name, schema.version):  # fmt: skip
+        return 409, _error(
+            versions, "version",
+            f"this server speaks sync protocol {PROTOCOL_VERSION} with schema {schema.name} "
+            f"version {schema.version}; the device sent protocol {request.protocol_version}, "
+            f"schema {request.schema_name} version {request.schema_version}",
+        )  # fmt: skip
+    if request.device_id != device_id:
+        return 403, _error(versions, "not_enrolled", "the request names another device")
+    try:
+        changes, cursor, more = central.pull(device_id, request.cursor, request.limit)
+    except NotEnrolled as exc:
+        return 403, _error(versions, "not_enrolled", str(exc))
+    piece = changes[request.offset : request.offset + request.size]
+    answer = PullChunkResponse(
+        **versions, changes=piece, offset=request.offset, total=len(changes), cursor=cursor,
+        more=more,
+    )  # fmt: skip
+    return 200, answer.model_dump_json().encode()
+
+
+def _error(versions: dict, code: str, message: str) -> bytes:
+    error = protocol.ErrorResponse(**versions, code=code, message=message)  # type: ignore[arg-type]
+    return error.model_dump_json().encode()
+
+
+class OldServer(RuntimeError):
+    """The office has no /v1/pull-chunk (an older server): pull the ordinary way."""
+
+
+def _post(transport: HttpTransport, request: PullChunkRequest) -> PullChunkResponse:
+    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
+    transport.bytes_sent += len(body)
+    response = transport._request(
+        "POST", "/v1/pull-chunk", content=body,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    if response.status_code in (404, 405):
+        raise OldServer()
+    data = json.loads(response.content)
+    if data.get("kind") == "error":
+        if data.get("code") == "version":
+            raise protocol.VersionMismatch(str(data.get("message")))
+        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    return PullChunkResponse.model_validate(data)
+
+
+def pull_once(
+    replica: LocalReplica,
+    transport: HttpTransport,
+    limit: int,
+    size: Callable[[], int],
+    timed: Callable[[Callable[[], PullChunkResponse]], PullChunkResponse],
+) -> bool:
+    """Pull one selection (whole transactions) in pieces of `size()` changes and apply it
+    in one local transaction; returns whether the office has more."""
+    cursor = device_side.cursor(replica)
+    versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
+    limit = max(1, min(limit, MAX))
+    held: list[Change] = []
+    key: tuple[int, int] | None = None
+    restarts = 0
+    while True:
+        request = PullChunkRequest(
+            **versions, device_id=replica.device_id, cursor=cursor, limit=limit,
+            offset=len(held), size=max(1, min(size(), MAX)),
+        )  # fmt: skip
+        answer = timed(lambda r=request: _post(transport, r))
+        if key is not None and (answer.cursor, answer.total) != key:
+            restarts += 1
+            if restarts > RESTARTS:
+                raise protocol.SyncError("the office's log kept changing under a large pull")
+            held, key = [], None
+            continue
+        key = (answer.cursor, answer.total)
+        held += answer.changes
+        if len(held) >= answer.total:
+            break
+        if not answer.changes:
+            raise protocol.SyncError("the office sent an empty piece of a large pull")
+    device_side.apply_pull(replica, held, answer.cursor, cursor)
+    return answer.more

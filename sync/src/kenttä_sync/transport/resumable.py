@@ -1,0 +1,298 @@
+"""A whole sync over a bad link: request sizes that adapt, large transactions in pieces,
+progress that counts the whole sync across runs, and a truthful summary.
+
+* Sizes: requests start at `limit` changes; after a cut or a slow request (more than `SLOW`
+  seconds) the size halves, after a fast one (under `FAST` seconds) it doubles again, never
+  below `MIN_SIZE` nor above `limit` (`Sizer`).
+* Pushes go in whole transactions; a transaction larger than the current size goes in
+  pieces that the office stages (`kenttä_sync.transport.chunked_push`). Before the first piece the device
+  asks what the office holds, so a cut sync resumes at the first missing piece.
+* Pulls come in pieces of the current size too (`kenttä_sync.transport.chunked_pull`), applied whole
+  per selection of transactions; from an office without that route, ordinary pulls.
+* Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
+  unfinished sync started (the acknowledged sequence / the cursor), so a run that continues a
+  cut one shows the whole sync (acknowledged of all pending) rather than starting at 0 %;
+  they are cleared when nothing is left.
+* The summary (`LinkSummary`) says how many changes the office acknowledged in this run, how
+  many are still waiting here, and how many of a large transaction the office holds staged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from kenttä_sync.device import state as device_side
+from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
+from kenttä_sync.transport import chunked_pull, protocol
+from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
+from kenttä_sync.transport.client import HttpTransport, Progress, SyncSummary
+
+MIN_SIZE = 50
+SLOW = 8.0
+FAST = 2.0
+_COLS = ", ".join(CHANGE_LOG_COLUMNS)
+
+
+class Sizer:
+    """Changes per request, adapted to how the link behaves."""
+
+    def __init__(self, limit: int, low: int = MIN_SIZE) -> None:
+        self.high = max(1, limit)
+        self.low = min(low, self.high)
+        self.size = self.high
+
+    def after(self, seconds: float, cut: bool) -> None:
+        if cut or seconds > SLOW:
+            self.size = max(self.low, self.size // 2)
+        elif seconds < FAST:
+            self.size = min(self.high, self.size * 2)
+
+
+@dataclass
+class LinkSummary(SyncSummary):
+    waiting: int = 0  # this device's changes the office has not acknowledged yet
+    staged: int = 0  # of those, held by the office in pieces of an unfinished transaction
+    retries: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "waiting": self.waiting, "staged": self.staged,
+                "retries": self.retries}  # fmt: skip
+
+
+def _count(replica: LocalReplica, sql: str, params: tuple = ()) -> int:
+    return int(replica.conn.execute(sql, params).fetchone()[0])
+
+
+def latest_seq(replica: LocalReplica) -> int:
+    return _count(
+        replica, "SELECT COALESCE(MAX(device_seq), 0) FROM _changes WHERE device_id = ?",
+        (replica.device_id,),
+    )  # fmt: skip
+
+
+def waiting(replica: LocalReplica) -> int:
+    return max(0, latest_seq(replica) - device_side.acked_seq(replica))
+
+
+def _rows(replica: LocalReplica, first: int, last: int) -> list[Change]:
+    rows = replica.conn.execute(
+        f"SELECT {_COLS} FROM _changes WHERE device_id = ? AND device_seq BETWEEN ? AND ?"
+        " ORDER BY device_seq",
+        (replica.device_id, first, last),
+    ).fetchall()
+    return [row_to_change(r) for r in rows]
+
+
+def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
+    """Whole transactions of pending changes, at most `size` of them; (changes, too_big)
+    where too_big means the first pending transaction alone is larger than `size`."""
+    acked = device_side.acked_seq(replica)
+    changes = _rows(replica, acked + 1, acked + size + 1)
+    if len(changes) <= size:
+        return changes, False
+    open_tx = changes[size - 1].tx_id
+    if changes[size].tx_id != open_tx:
+        return changes[:size], False
+    whole = [c for c in changes[:size] if c.tx_id != open_tx]
+    return whole, not whole
+
+
+def _tx_last(replica: LocalReplica, first: Change) -> int:
+    return _count(
+        replica, "SELECT MAX(device_seq) FROM _changes WHERE device_id = ? AND tx_id = ?",
+        (replica.device_id, first.tx_id),
+    )  # fmt: skip
+
+
+def _post_piece(transport: HttpTransport, request: ChunkRequest) -> ChunkResponse:
+    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
+    transport.bytes_sent += len(body)
+    response = transport._request(
+        "POST", "/v1/push-chunk", content=body,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    if response.status_code == 404:
+        raise protocol.SyncError(
+            "this transaction is too large for one request and the office server is too old "
+            "to take it in pieces: update the server, or carry it on a USB stick"
+        )
+    data = json.loads(response.content)
+    if data.get("kind") == "error":
+        if data.get("code") == "version":
+            raise protocol.VersionMismatch(str(data.get("message")))
+        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    return ChunkResponse.model_validate(data)
+
+
+def _covered(held: list[tuple[int, int]], first: int) -> int:
+    """The last sequence held contiguously from `first` (first - 1 if none)."""
+    for a, b in held:
+        if a <= first <= b:
+            return b
+    return first - 1
+
+
+class _Run:
+    def __init__(
+        self, replica: LocalReplica, transport: HttpTransport, sizer: Sizer,
+        progress: Progress | None,
+    ) -> None:  # fmt: skip
+        self.replica = replica
+        self.transport = transport
+        self.sizer = sizer
+        self.progress = progress
+        self.staged = 0
+        self.batches = 0
+        self.pieces = True  # pulls in pieces (an older office: ordinary pulls)
+        self.push_from = self._start("push_from", device_side.acked_seq(replica))
+
+    def _start(self, key: str, now: int) -> int:
+        kept = self.replica.state(key)
+        if kept is None or int(kept) > now:
+            with self.replica.db.transaction():
+                self.replica.set_state(key, str(now))
+            return now
+        return int(kept)
+
+    def _finish(self, key: str) -> None:
+        with self.replica.db.transaction():
+            self.replica.conn.execute("DELETE FROM _sync_state WHERE key = ?", (key,))
+
+    def report_push(self) -> None:
+        if self.progress:
+            done = device_side.acked_seq(self.replica) - self.push_from + self.staged
+            total = latest_seq(self.replica) - self.push_from
+            self.progress("push", done, max(total, done))
+
+    def timed(self, call: Any) -> Any:
+        cuts, started = getattr(self.transport, "cuts", 0), time.monotonic()
+        result = call()
+        self.sizer.after(time.monotonic() - started, getattr(self.transport, "cuts", 0) > cuts)
+        self.batches += 1
+        return result
+
+    def push(self) -> None:
+        while True:
+            changes, too_big = _batch(self.replica, self.sizer.size)
+            if not changes and not too_big:
+                break
+            if too_big:
+                self.push_large()
+            else:
+                self.timed(lambda c=changes: self._push_batch(c))
+            self.report_push()
+        self._finish("push_from")
+
+    def _push_batch(self, changes: list[Change]) -> None:
+        replica = self.replica
+        request = protocol.PushRequest(
+            schema_name=replica.schema.name, schema_version=replica.schema.version,
+            device_id=replica.device_id, changes=changes,
+        )  # fmt: skip
+        answer = protocol._answer(
+            replica.schema, self.transport.send(request.model_dump_json().encode())
+        )
+        assert isinstance(answer, protocol.PushResponse)
+        device_side.record_push(
+            replica, answer.acked_seq, [(r.change_id, r.tx_id, r.reason) for r in answer.rejected]
+        )
+
+    def push_large(self) -> None:
+        replica = self.replica
+        first = _rows(
+            replica, device_side.acked_seq(replica) + 1, device_side.acked_seq(replica) + 1
+        )[0]
+        tx_first, tx_last = first.device_seq, _tx_last(replica, first)
+        base = {
+            "schema_name": replica.schema.name, "schema_version": replica.schema.version,
+            "device_id": replica.device_id, "tx_id": first.tx_id, "tx_first": tx_first,
+            "tx_last": tx_last,
+        }  # fmt: skip
+        answer = self.timed(lambda: _post_piece(self.transport, ChunkRequest(**base)))
+        while answer.result is None:
+            done = _covered(answer.held, tx_first)
+            self.staged = done - tx_first + 1
+            self.report_push()
+            piece = _rows(replica, done + 1, min(tx_last, done + self.sizer.size))
+            if not piece or any(c.tx_id != first.tx_id for c in piece):
+                raise protocol.SyncError("a transaction's changes are not contiguous here")
+            answer = self.timed(
+                lambda p=piece: _post_piece(self.transport, ChunkRequest(**base, changes=p))
+            )
+        self.staged = 0
+        rejected = [(r.change_id, r.tx_id, r.reason) for r in answer.result.rejected]
+        device_side.record_push(replica, answer.result.acked_seq, rejected)
+
+    def pull_once(self) -> bool:
+        """One pull selection; in pieces (chunked_pull) unless the office is too old."""
+        if self.pieces:
+            try:
+                return chunked_pull.pull_once(
+                    self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
+                    self.timed,
+                )  # fmt: skip
+            except chunked_pull.OldServer:
+                self.pieces = False
+        return self.timed(
+            lambda: protocol.pull_once(self.replica, self.transport.send, self.sizer.size)
+        )
+
+    def pull(self, head: int | None) -> None:
+        pull_from = self._start("pull_from", device_side.cursor(self.replica))
+        while True:
+            more = self.pull_once()
+            if self.progress and head is not None:
+                done = device_side.cursor(self.replica) - pull_from
+                self.progress("pull", done, max(head - pull_from, done))
+            if not more:
+                break
+        self._finish("pull_from")
+
+
+def sync_link(
+    replica: LocalReplica,
+    transport: HttpTransport,
+    limit: int = 1000,
+    progress: Progress | None = None,
+    head: int | None = None,
+    summary: LinkSummary | None = None,
+) -> LinkSummary:
+    """Push every unacknowledged change (large transactions in pieces), then pull. `summary`
+    (if given) is filled as the sync goes, so a caller still has it when the sync fails."""
+    started = time.monotonic()
+    me = replica.device_id
+    summary = summary if summary is not None else LinkSummary()
+    acked0 = device_side.acked_seq(replica)
+    conflicts0 = _count(replica, "SELECT count(*) FROM _conflicts")
+    refused0 = _count(replica, "SELECT count(*) FROM _rejected")
+    seq0 = _count(replica, "SELECT COALESCE(MAX(seq), 0) FROM _changes")
+    sent0, recv0 = transport.bytes_sent, transport.bytes_received
+    cuts0 = getattr(transport, "cuts", 0)
+    run = _Run(replica, transport, Sizer(limit), progress)
+
+    def fill() -> None:
+        summary.pushed = device_side.acked_seq(replica) - acked0
+        summary.waiting = waiting(replica)
+        summary.staged = run.staged
+        summary.batches = run.batches
+        summary.pulled = _count(
+            replica, "SELECT count(*) FROM _changes WHERE seq > ? AND device_id <> ?", (seq0, me)
+        )
+        summary.conflicts = _count(replica, "SELECT count(*) FROM _conflicts") - conflicts0
+        summary.refused = _count(replica, "SELECT count(*) FROM _rejected") - refused0
+        summary.bytes_sent = transport.bytes_sent - sent0
+        summary.bytes_received = transport.bytes_received - recv0
+        summary.retries = getattr(transport, "cuts", 0) - cuts0
+        summary.seconds = time.monotonic() - started
+
+    try:
+        run.push()
+        run.pull(head)
+    finally:
+        fill()
+    return summary
