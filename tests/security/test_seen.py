@@ -237,6 +237,19 @@ def test_seen_5_a_coordinator_neither_reads_notes_nor_writes_them(world: World) 
         assert answer.status_code == 200
         tables = {c["table"] for c in answer.json()["changes"]}
         assert not tables & {"notes", "assessments", "plans", "plan_steps"}, sorted(tables)
+        # the same read through the route `kenttä sync` itself pulls by (pieces)
+        body = json.dumps({**_base(attacker.device_id), "kind": "pull_chunk", "cursor": 0,
+                           "limit": 1000, "offset": 0, "size": 1000})  # fmt: skip
+        answer = world.http.post(f"{world.url}/v1/pull-chunk", content=body,
+                                 headers=attacker.auth, timeout=REQUEST_TIMEOUT)  # fmt: skip
+        assert answer.status_code == 200
+        changes = answer.json()["changes"]
+        tables = {c["table"] for c in changes}
+        assert not tables & {"notes", "assessments", "plans", "plan_steps"}, sorted(tables)
+        hidden = {"henkilotunnus", "benefit_days", "birth_date"}
+        shown = {k for c in changes if c["table"] == "clients" for k, v in
+                 (c.get("value") or {}).items() if v is not None} if changes else set()  # fmt: skip
+        assert not shown & hidden, sorted(shown & hidden)
         before = world.snapshot(attacker)
         client_id, _ = _row(world, "clients", SCOPE_A)
         seq = _next_seq(world, attacker)
