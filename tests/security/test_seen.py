@@ -247,8 +247,15 @@ def test_seen_5_a_coordinator_neither_reads_notes_nor_writes_them(world: World) 
         tables = {c["table"] for c in changes}
         assert not tables & {"notes", "assessments", "plans", "plan_steps"}, sorted(tables)
         hidden = {"henkilotunnus", "benefit_days", "birth_date"}
-        shown = {k for c in changes if c["table"] == "clients" for k, v in
-                 (c.get("value") or {}).items() if v is not None} if changes else set()  # fmt: skip
+        shown: set[str] = set()
+        for c in changes:
+            if c["table"] != "clients" or c.get("value") is None:
+                continue
+            value = c["value"]  # an insert's row, or one column's value
+            if isinstance(value, dict):
+                shown |= {k for k, v in value.items() if v is not None}
+            elif c.get("column"):
+                shown.add(c["column"])
         assert not shown & hidden, sorted(shown & hidden)
         before = world.snapshot(attacker)
         client_id, _ = _row(world, "clients", SCOPE_A)
