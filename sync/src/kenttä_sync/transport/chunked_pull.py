@@ -27,8 +27,9 @@ from pydantic import Field
 from kenttä_sync.central.store import CentralStore, NotEnrolled
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
-from kenttä_sync.ground.changes import PROTOCOL_VERSION, Change
+from kenttä_sync.ground.changes import Change
 from kenttä_sync.transport import protocol
+from kenttä_sync.transport.chunked_push import version_mismatch
 from kenttä_sync.transport.client import HttpTransport
 
 MAX = 5000  # changes per selection and per piece (as an ordinary pull's limit)
@@ -62,15 +63,8 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
         request = PullChunkRequest.model_validate_json(data)
     except ValueError as exc:
         return 400, _error(versions, "bad_request", f"malformed request: {str(exc)[:200]}")
-    if request.protocol_version != PROTOCOL_VERSION or (
-        request.schema_name, request.schema_version
-    ) != (schema.name, schema.version):  # fmt: skip
-        return 409, _error(
-            versions, "version",
-            f"this server speaks sync protocol {PROTOCOL_VERSION} with schema {schema.name} "
-            f"version {schema.version}; the device sent protocol {request.protocol_version}, "
-            f"schema {request.schema_name} version {request.schema_version}",
-        )  # fmt: skip
+    if (mismatch := version_mismatch(schema, request)) is not None:
+        return 409, _error(versions, "version", mismatch)
     if request.device_id != device_id:
         return 403, _error(versions, "not_enrolled", "the request names another device")
     try:

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from kenttä_sync.central.store import CentralStore
 from kenttä_sync.ground.changes import PROTOCOL_VERSION, Change
+from kenttä_sync.ground.schema import SyncSchema
 from kenttä_sync.transport import protocol
 
 MAX_AGE = 7 * 24 * 3600
@@ -169,6 +170,19 @@ def protocol_gap(device_id: str, acked: int) -> Exception:
     return SequenceGap(f"expected change {acked + 1} of device {device_id}; resend from it")
 
 
+def version_mismatch(schema: SyncSchema, request: protocol.Message) -> str | None:
+    """Why a piece's request speaks another protocol or schema, or None when it does not."""
+    if request.protocol_version == PROTOCOL_VERSION and (
+        request.schema_name, request.schema_version
+    ) == (schema.name, schema.version):  # fmt: skip
+        return None
+    return (
+        f"this server speaks sync protocol {PROTOCOL_VERSION} with schema {schema.name} "
+        f"version {schema.version}; the device sent protocol {request.protocol_version}, "
+        f"schema {request.schema_name} version {request.schema_version}"
+    )
+
+
 def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, bytes]:
     """The server side of one piece: (HTTP status, protocol answer bytes)."""
     schema = central.schema
@@ -176,15 +190,8 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
         request = ChunkRequest.model_validate_json(data)
     except ValueError as exc:
         return 400, _error(central, "bad_request", f"malformed piece: {str(exc)[:200]}")
-    if request.protocol_version != PROTOCOL_VERSION or (
-        request.schema_name, request.schema_version
-    ) != (schema.name, schema.version):  # fmt: skip
-        return 409, _error(
-            central, "version",
-            f"this server speaks sync protocol {PROTOCOL_VERSION} with schema {schema.name} "
-            f"version {schema.version}; the device sent protocol {request.protocol_version}, "
-            f"schema {request.schema_name} version {request.schema_version}",
-        )  # fmt: skip
+    if (mismatch := version_mismatch(schema, request)) is not None:
+        return 409, _error(central, "version", mismatch)
     from kenttä_sync.central.store import NotEnrolled, SequenceGap
 
     if request.device_id != device_id:
