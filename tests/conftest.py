@@ -84,3 +84,34 @@ def server(tmp_path: Path) -> Iterator[Any]:
     yield start
     for srv in started:
         srv.stop()
+
+
+async def _until_steady(pilot: Any, *, breaths: int = 40) -> None:
+    """Wait until two screenshots a breath apart are the same, so a snapshot never catches
+    a screen between a worker's result and its layout (a busy machine can be frames late)."""
+    previous = None
+    for _ in range(breaths):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Any) -> Any:
+    """pytest-textual-snapshot's `snap_compare`, taken only once the screen stands still."""
+    import inspect
+
+    def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
+        async def steady(pilot: Any) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            await _until_steady(pilot)
+
+        return snap_compare(app, *args, run_before=steady, **kwargs)
+
+    return compare
