@@ -12,10 +12,10 @@ import pytest
 from kenttä_sync.transport.client import ServerUnreachable
 from kenttä_sync.transport.link import CONNECT_TIMEOUT, READ_TIMEOUT, LinkTransport, RetryNotice
 
-from kenttä.cli.sync_cmds import retry_line
 from kenttä.config import Config, ConfigError, load_config
 from kenttä.i18n import set_language
 from kenttä.services.sync import client as sync_client
+from kenttä.services.sync.status import retry_line
 from tests.transport.helpers import enrol_code, free_port, workspace
 
 A, B = "http://10.0.0.1:8470", "http://10.0.0.2:8470"

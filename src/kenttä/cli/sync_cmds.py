@@ -111,23 +111,6 @@ class _Bars:
             self.bar = None
 
 
-def retry_line(notice: Any) -> str:
-    """One line per retry, in the user's language (kenttä.i18n `sync_link.*`)."""
-    from kenttä.i18n import t
-
-    return t(
-        f"sync_link.retry_{notice.kind}", delay=max(1, round(notice.delay)),
-        attempt=notice.attempt, retries=notice.retries, status=notice.status or "",
-        seconds=_read_timeout(),
-    )  # fmt: skip
-
-
-def _read_timeout() -> int:
-    from kenttä_sync.transport import READ_TIMEOUT
-
-    return int(READ_TIMEOUT)
-
-
 def _partial_lines(summary: Any) -> list[str]:
     """What went and what is still waiting, after a sync that did not finish."""
     from kenttä.i18n import t
@@ -164,6 +147,7 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
 
     from kenttä.i18n import set_language
     from kenttä.services.sync import client as sync_client
+    from kenttä.services.sync.status import retry_line
 
     obj: CliContext = ctx.obj
     bars = _Bars(enabled=not quiet and not as_json)

@@ -29,6 +29,7 @@ _EXPORTS = {
     "stamp_time": "status",
     "resolve": "status",
     "ConflictError": "status",
+    "retry_line": "status",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

@@ -258,3 +258,17 @@ def _scope_of(ws: Workspace, table: str, row_id: str) -> str | None:
         f"SELECT {spec.scope_column} FROM {table} WHERE id = ?", (row_id,)
     ).fetchone()
     return None if row is None else row[0]
+
+
+def retry_line(notice: Any) -> str:
+    """One line per retry of a sync over a bad link, in the user's language
+    (`sync_link.*`): "Yhteys katkesi – yritetään uudelleen 10 s kuluttua (3/6)"."""
+    from kenttä_sync.transport import READ_TIMEOUT
+
+    from kenttä.i18n import t
+
+    return t(
+        f"sync_link.retry_{notice.kind}", delay=max(1, round(notice.delay)),
+        attempt=notice.attempt, retries=notice.retries, status=notice.status or "",
+        seconds=int(READ_TIMEOUT),
+    )  # fmt: skip

@@ -200,6 +200,10 @@ class SyncScreen(BaseScreen):
             t(f"sync.phase_{phase}", done=done, total=total)
         )
 
+    def show_retry(self, line: str) -> None:
+        """A retry of a running sync over a bad link, in words (from the sync worker)."""
+        self.query_one("#sync-phase", Static).update(line)
+
     def action_sync_now(self) -> None:
         """Push and pull with the office in a thread; the screen stays usable meanwhile."""
         if self.syncing:
@@ -210,6 +214,7 @@ class SyncScreen(BaseScreen):
 
     def _sync_job(self) -> None:
         from kenttä.services.sync import client as sync_client
+        from kenttä.services.sync.status import retry_line
 
         app = self.kapp
         lock = app.db_lock
@@ -220,11 +225,26 @@ class SyncScreen(BaseScreen):
             time.sleep(0.01)
             lock.acquire()
 
+        def notify(notice: Any) -> None:  # a cut or a stall: say so, in words, at once
+            app.call_from_thread(self.show_retry, retry_line(notice))
+
+        def wait(seconds: float) -> None:
+            # waiting for the link to come back: the screens keep reading and writing
+            # meanwhile (never inside a transaction: the sync commits before it goes out)
+            held = not app.ws.store.conn.in_transaction
+            if held:
+                lock.release()
+            try:
+                time.sleep(seconds)
+            finally:
+                if held:
+                    lock.acquire()
+
         try:
             with lock:
                 if sync_client.enrolment(app.ws) is None:
                     raise sync_client.NotEnrolledHere("not enrolled")
-                summary = sync_client.sync(app.ws, progress=progress)
+                summary = sync_client.sync(app.ws, progress=progress, notify=notify, sleep=wait)
         except Exception as exc:
             app.call_from_thread(self._sync_finished, None, exc)
         else:
