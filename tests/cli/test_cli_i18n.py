@@ -62,6 +62,7 @@ COMMANDS = [
     ("report", "quality"),
     ("conflicts",),
     ("voucher", "list"),
+    ("report", "esf", "--from", "2020-01-01", "--to", TODAY.isoformat()),
 ]
 
 
@@ -76,6 +77,10 @@ def test_human_output_in_the_language(tmp_path, caseload_db, language: str) -> N
             assert UUID.search(text) is None, (command, text)  # whose, by name
     assert any(name in _run(db, *COMMANDS[0]) for name in names)
     assert any(name in _run(db, "conflicts") for name in names)
+    for voucher in json.loads(_run(db, "voucher", "list", "--json")):
+        shown = _run(db, "voucher", "show", voucher["number"])
+        assert problems(shown, language, allowed) == [], shown
+        assert UUID.search(shown) is None, shown  # the client and provider by name
 
 
 def test_json_keeps_codes_and_ids(tmp_path, caseload_db) -> None:

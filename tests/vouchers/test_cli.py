@@ -81,10 +81,12 @@ def test_issue_list_show_transition_cancel(tmp_path):
     assert listed["number"] == number and listed["value_cents"] == 45_050
 
     result = run(db, "list")
-    assert number in result.output and "450.50 €" in result.output
+    assert number in result.output and "450,50 €" in result.output  # as Finnish writes it
 
-    result = run(db, "show", number)
-    assert "status: issued" in result.output and "value: 450.50 €" in result.output
+    result = run(db, "show", number)  # for a person: labelled, in words, the client by name
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert "Tila: Myönnetty" in lines and "Arvo: 450,50 €" in lines
+    assert "Asiakas: Asiakas Testi" in lines and "Palvelu: Yksilövalmennus" in lines
     result = run(db, "show", number, "--text")
     assert "PALVELUSETELI" in result.output and "Testi Asiakas" in result.output
 
@@ -116,7 +118,7 @@ def test_budget_and_services(tmp_path):
         (r["programme"], r["granted_cents"], r["issued_cents"], r["remaining_cents"]) for r in rows
     ] == [("TOPI", 100_000, 30_000, 70_000)]
     table = run(db, "budget").output
-    assert "TOPI" in table and "700.00 €" in table
+    assert "TOPI" in table and "700,00 €" in table
     services = json.loads(run(db, "services", "--json").output)
     coaching = next(s for s in services if s["code"] == "coaching")
     assert coaching["providers"][0]["name"] == "Valmennus Oy"

@@ -168,8 +168,12 @@ def esf_cmd(
             assert out is not None
             formats.esf_xlsx(result, out)
             click.echo(f"wrote {out}", err=True)
-        else:
-            _emit(formats.esf_table(result), out)
+        else:  # for a person: labels and codes in the configured language
+            from kenttä.cli.esf_words import esf_table
+            from kenttä.services.vouchers import list_services
+
+            names = {s.code: s.name for s in list_services(ws)}
+            _emit(esf_table(result, names), out)
     finally:
         ws.close()
 

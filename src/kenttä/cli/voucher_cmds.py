@@ -55,9 +55,11 @@ def _day(text: str | None) -> date | None:
 
 
 def _eur(cents: int) -> str:
-    from kenttä.services.vouchers import eur
+    """Euros as the configured language writes them (450,00 € / 450.00 €)."""
+    from kenttä.i18n import get_language
+    from kenttä.services.vouchers.common import eur, eur_fi
 
-    return eur(cents)
+    return eur(cents) if get_language() == "en" else eur_fi(cents)
 
 
 def _voucher_json(voucher: Voucher) -> dict:
@@ -149,13 +151,20 @@ def show(obj: CliContext, number: str, as_text: bool, lang: str, as_json: bool) 
             click.echo(render_voucher_text(ws, number, lang=lang), nl=False)
             return
         found = get_voucher(ws, number)
-    if as_json:
-        echo_json(_voucher_json(found))
-        return
-    for key, value in _voucher_json(found).items():
-        if key == "value_cents":
-            key, value = "value", _eur(found.value_cents)
-        click.echo(f"{key}: {'' if value is None else value}")
+        if as_json:
+            echo_json(_voucher_json(found))
+            return
+        from kenttä.cli.words import voucher_card
+        from kenttä.services.sync import record_names
+        from kenttä.services.vouchers import get_service
+
+        names = record_names(ws, [("clients", found.client_id)])
+        if found.provider_id:
+            names.update(record_names(ws, [("providers", found.provider_id)]))
+        service = get_service(ws, found.service_code)
+        if service is not None:
+            names[("services", found.service_code)] = service.name
+    click.echo(voucher_card(found, names, _eur))
 
 
 @voucher.command("cancel")

@@ -139,3 +139,23 @@ def vouchers_table(vouchers: Sequence[Any], euros: Any) -> str:
 
 def voucher_state(number: str, status: str) -> str:
     return f"{number} {code('voucher', status)}"
+
+
+def voucher_card(voucher: Any, names: dict[tuple[str, str], str], euros: Any) -> str:
+    """`kenttä voucher show` for a person: labelled lines, the client, service and provider
+    by name, the status in words (`--json` keeps the stored fields)."""
+    lines = [
+        (t("vouchers.col_number"), voucher.number),
+        (t("vouchers.col_client"), names.get(("clients", voucher.client_id), voucher.client_id)),
+        (t("vouchers.col_service"),
+         names.get(("services", voucher.service_code), voucher.service_code)),
+        (t("voucher_words.provider"),
+         names.get(("providers", voucher.provider_id or ""), voucher.provider_id or "")),
+        (t("vouchers.col_value"), euros(voucher.value_cents)),
+        (t("voucher_words.issued_on"), day(voucher.issued_on)),
+        (t("vouchers.col_valid"), day(voucher.valid_until)),
+        (t("vouchers.col_status"), code("voucher", voucher.status)),
+        (t("voucher_words.issued_by"), voucher.issued_by),
+    ]  # fmt: skip
+    width = max(len(label) for label, _ in lines)
+    return "\n".join(f"{label + ':':<{width + 1}} {value or '–'}" for label, value in lines)
