@@ -20,6 +20,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.privacy import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 from kenttä.ui.errors import error_text
+from kenttä.ui.widgets import table_widths
 
 IDLE_CHECK_SECONDS = 15
 # What the first screen does not need but the next steps do (the first write, finding a
@@ -49,6 +50,8 @@ SCREENS = {
     "vouchers": ("vouchers", "VouchersScreen"),
     "sync": ("sync", "SyncScreen"),
 }
+
+table_widths.apply()  # a DataTable header never keeps the widths of before
 
 
 def _lazy(module: str, name: str) -> Any:
@@ -222,6 +225,10 @@ class KenttaApp(App[None]):
             self._remember(theme=theme.name)
 
     async def _retranslate_all(self) -> None:
+        stacked = [screen for stack in self._screen_stacks.values() for screen in stack]
+        for name, screen in list(self._installed_screens.items()):
+            if isinstance(screen, Translated) and screen not in stacked:
+                self.uninstall_screen(name)  # a kept screen (the client card) is made anew
         for stack in list(self._screen_stacks.values()):
             for screen in list(stack):
                 if isinstance(screen, Translated):

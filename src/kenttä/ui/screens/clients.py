@@ -182,9 +182,9 @@ class ClientsScreen(BaseScreen):
     def action_open(self) -> None:
         row = self.query_one("#client-table", PagedTable).selected()
         if row is not None:
-            from kenttä.ui.screens.client_card import ClientCardScreen
+            from kenttä.ui.screens.client_card import open_client_card
 
-            self.app.push_screen(ClientCardScreen(row.id))
+            open_client_card(self.app, row.id)
 
     def action_new_client(self) -> None:
         from kenttä.ui.modals.client_form import ClientFormModal
@@ -193,7 +193,7 @@ class ClientsScreen(BaseScreen):
 
     def _created(self, client_id: str | None) -> None:
         if client_id:
-            from kenttä.ui.screens.client_card import ClientCardScreen
+            from kenttä.ui.screens.client_card import open_client_card
 
             self.refresh_list()
-            self.app.push_screen(ClientCardScreen(client_id))
+            open_client_card(self.app, client_id)

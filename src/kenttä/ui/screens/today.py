@@ -165,9 +165,9 @@ class TodayScreen(BaseScreen):
             self.expanded.add(record_id)
             self.show(self.summary)
         elif kind == "client":
-            from kenttä.ui.screens.client_card import ClientCardScreen
+            from kenttä.ui.screens.client_card import open_client_card
 
-            self.app.push_screen(ClientCardScreen(record_id))
+            open_client_card(self.app, record_id)
         elif kind == "employer":
             from kenttä.ui.screens.employer_card import EmployerCardScreen
 

@@ -85,6 +85,16 @@ class PagedTable(DataTable, Generic[Row]):
         limit = max(self.PAGE, self.row_count) if keep else self.PAGE
         self._load_page(replace=True, limit=limit)
 
+    def forget(self) -> None:
+        """Empty, with no query: a page still on its way is dropped when it arrives."""
+        self._fetch = None
+        self._generation += 1
+        self._after = None
+        self._more = False
+        self._loading = False
+        self.clear()
+        self.records.clear()
+
     def _load_page(self, *, replace: bool = False, limit: int | None = None) -> None:
         if self._fetch is None:
             return
