@@ -331,6 +331,7 @@ class ScreenedClient:
     id: str
     first_name: str
     last_name: str
+    henkilotunnus: str | None
     status: str | None
     programme: str | None
     owner: str | None
@@ -343,6 +344,10 @@ class ScreenedClient:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.last_name or "", self.first_name or "", self.id)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name} {self.first_name}"
 
     def as_dict(self) -> dict[str, Any]:
         a = self.activity
@@ -368,6 +373,7 @@ def screen_clients(
     screening: Screening,
     filters: Any = None,
     *,
+    query: str = "",
     after: tuple[str, str, str] | None = None,
     limit: int = 500,
 ) -> list[ScreenedClient]:
@@ -375,7 +381,9 @@ def screen_clients(
     (pass the last row's `key` as `after` for the next page)."""
     from kenttä.services.clients.core import list_clients
 
-    rows = list_clients(ws, filters=filters, screening=screening, after=after, limit=limit)
+    rows = list_clients(
+        ws, query=query, filters=filters, screening=screening, after=after, limit=limit
+    )
     if not rows:
         return []
     ids = [r.id for r in rows]
@@ -395,7 +403,7 @@ def screen_clients(
         segment, days, since = extra.get(r.id, (None, None, None))
         out.append(
             ScreenedClient(
-                r.id, r.first_name, r.last_name, r.status, r.programme, r.owner,
+                r.id, r.first_name, r.last_name, r.henkilotunnus, r.status, r.programme, r.owner,
                 r.municipality, segment, days, since, activity.get(r.id, unknown),
             )
         )  # fmt: skip
