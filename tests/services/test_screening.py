@@ -15,8 +15,8 @@ from kenttä.services.clients.screening import (
     ScreeningError,
     activity_of,
     day_start_utc,
-    screen_clients,
 )
+from kenttä.services.clients.screening_rows import screen_clients
 from kenttä.services.context import Workspace
 from kenttä.services.employers import core as employers
 from kenttä.services.employers import placements

@@ -99,7 +99,8 @@ def list_(
 ) -> None:
     """Clients a screening keeps, in name order: who qualifies, whom nobody has met."""
     from kenttä.services.clients import ClientFilters
-    from kenttä.services.clients.screening import Screening, ScreeningError, screen_clients
+    from kenttä.services.clients.screening import Screening, ScreeningError
+    from kenttä.services.clients.screening_rows import screen_clients
 
     try:
         screening = Screening(

@@ -62,7 +62,7 @@ _EXPORTS = {
     "due_steps": "plans",
     "Screening": "screening",
     "ScreeningError": "screening",
-    "screen_clients": "screening",
+    "screen_clients": "screening_rows",
     "SegmentError": "segments",
     "list_segments": "segments",
     "add_segment": "segments",

@@ -189,7 +189,7 @@ class ClientsScreen(BaseScreen):
             self._screening_columns = screening is not None
             table.set_columns(screening_columns() if screening else client_columns())
         if screening is not None:
-            from kenttä.services.clients.screening import screen_clients
+            from kenttä.services.clients.screening_rows import screen_clients
 
             table.restart(
                 partial(screen_clients, screening=screening, filters=self.filters(), query=query)
