@@ -177,3 +177,21 @@ def test_bad_numbers_are_refused() -> None:
         Screening(min_benefit_days=-1)
     with pytest.raises(ScreeningError):
         Screening(plan="old")
+
+
+def test_every_per_client_lookup_searches_an_index(ws: Workspace) -> None:
+    """100 000 clients page fast only if no condition scans a whole table per client."""
+    from kenttä.services.clients.screening import screening_sql
+
+    everything = Screening(min_benefit_days=1, no_activity_days=30, plan="outdated",
+                           eligible="TOPI", segment="youth", on=ON)  # fmt: skip
+    where, params = screening_sql(ws, everything)
+    sql = (
+        "SELECT c.id FROM clients c WHERE " + " AND ".join(where)
+        + " ORDER BY c.last_name, c.first_name, c.id LIMIT 50"
+    )  # fmt: skip
+    plan = [r[3] for r in ws.store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    lookups = ("n", "a", "p", "s", "pl")  # notes, assessments, placements, steps, plans
+    assert not [step for step in plan if step.split(" ")[:2] in (["SCAN", a] for a in lookups)]
+    for alias in lookups:
+        assert any(step.startswith(f"SEARCH {alias} USING INDEX") for step in plan), (alias, plan)

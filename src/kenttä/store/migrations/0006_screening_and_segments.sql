@@ -1,8 +1,9 @@
 -- kenttä schema version 6: screening lists and client segments (issue 15 points 3 and 8).
 -- A client's segment (Polku) is a column of the client, a code of the replicated
 -- `segments` list a supervisor keeps (code is its natural key: two laptops adding the same
--- code offline become one row at sync). Indexes for the screening list's per-client lookups
--- (activity, plan) and the segment filter.
+-- code offline become one row at sync). The screening list's per-client lookups use the
+-- reference indexes the replica made (_ix_<table>_client_id) and notes_client; assessments
+-- get one by day, and the segment filter its own.
 
 ALTER TABLE clients ADD COLUMN segment TEXT;
 
@@ -21,6 +22,4 @@ CREATE TABLE IF NOT EXISTS segments (
 );
 CREATE INDEX IF NOT EXISTS segments_code ON segments (code);
 CREATE INDEX IF NOT EXISTS clients_segment ON clients (segment) WHERE segment IS NOT NULL;
-CREATE INDEX IF NOT EXISTS plan_steps_client ON plan_steps (client_id);
-CREATE INDEX IF NOT EXISTS placements_client_start ON placements (client_id, start_date);
 CREATE INDEX IF NOT EXISTS assessments_client_day ON assessments (client_id, assessed_on);
