@@ -8,6 +8,7 @@ codes only. Bad input is one line on stderr and exit status 1.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -294,3 +295,7 @@ def quality_cmd(
         _emit_list(fmt, out, items, ["code", "table", "id", "label", "detail"], payload, "quality")
     finally:
         ws.close()
+
+
+# `report segments` (issue 15) lives in its own module, which adds itself to this group
+importlib.import_module("kenttä.cli.report_segment_cmds")

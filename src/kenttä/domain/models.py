@@ -84,6 +84,7 @@ class Client(Record):
     foreign_background: Disclosure | None = None
     minority: Disclosure | None = None
     homelessness: Disclosure | None = None
+    segment: str | None = None  # a code of the segments table (Polku), set by the coach
 
     @model_validator(mode="after")
     def _derive_from_henkilotunnus(self) -> Client:
@@ -245,3 +246,13 @@ class AuditEvent(Record):
     record_table: str
     record_id: str
     detail: str = ""
+
+
+class Segment(Record):
+    """A client segment (Polku) of the supervisor's short list; retired ones stay readable."""
+
+    code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
+    name_fi: NonEmpty
+    name_sv: str | None = None
+    name_en: str | None = None
+    retired_on: date | None = None

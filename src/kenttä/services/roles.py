@@ -28,6 +28,7 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | subject_access    |       |             |     x      | `kenttä subject-access`                   |
 | erase_client      |       |             |     x      | `kenttä erase client`                     |
 | purge             |       |             |     x      | `kenttä purge` (retention)                |
+| manage_segments   |       |             |     x      | add and retire client segments (Polku)    |
 
 A day in the field decides the table. A coordinator visits companies: they keep employers,
 contacts and visits, record placements and their follow-ups, and open a client's summary
@@ -93,6 +94,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subject_access": _SUPERVISOR,
     "erase_client": _SUPERVISOR,
     "purge": _SUPERVISOR,
+    "manage_segments": _SUPERVISOR,
 }
 
 _WHAT: dict[str, str] = {
@@ -117,6 +119,7 @@ _WHAT: dict[str, str] = {
     "subject_access": "make a subject access report",
     "erase_client": "erase a client",
     "purge": "purge by the retention rule",
+    "manage_segments": "add or retire client segments",
 }
 
 

@@ -178,11 +178,31 @@ def open_store(
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     store = Store(conn, None if str(path) == ":memory:" else path, wall=wall)
+    if target_version is not None and schema_version(conn) < LATEST_VERSION:
+        store.replica = _replica_of_present_tables(store)
     if not _installed(conn):
         conn.execute("BEGIN IMMEDIATE")
         store.replica.install()
         conn.execute("COMMIT")
     return store
+
+
+def _replica_of_present_tables(store: Store) -> LocalReplica:
+    """A replica over the tables and columns an older schema version has (how upgrades are
+    tested, `open_store(target_version=…)`): today's schema less what later migrations add."""
+    from kenttä_sync.device import LocalReplica
+
+    from kenttä.store.schema import SCHEMA
+
+    conn, tables = store.conn, []
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for spec in SCHEMA.tables:
+        if spec.name in present:
+            has = {r[1] for r in conn.execute(f"PRAGMA table_info({spec.name})")}
+            columns = {k: v for k, v in spec.columns.items() if k in has}
+            tables.append(spec.model_copy(update={"columns": columns}))
+    old = SCHEMA.model_copy(update={"tables": tuple(tables)})
+    return LocalReplica(conn, old, wall=store._wall)
 
 
 def _installed(conn: sqlite3.Connection) -> bool:

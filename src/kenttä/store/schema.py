@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -113,6 +113,7 @@ MODELS: dict[str, type[m.Record]] = {
     "outcomes": m.OutcomeRecord,
     "feedback": m.Feedback,
     "audit_events": m.AuditEvent,
+    "segments": m.Segment,  # client segments (Polku): a supervisor's list, read by coaches
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -125,8 +126,10 @@ _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
 COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
+# segments: a supervisor keeps the list; a coach reads it (and sets clients.segment)
+_COACH_TABLES = {**_EVERYTHING, "segments": TableAccess(read="*", write=())}
 POLICIES = {
-    "coach": RolePolicy(tables=_EVERYTHING),
+    "coach": RolePolicy(tables=_COACH_TABLES),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
@@ -221,5 +224,6 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),
+        _spec("segments", m.Segment, natural_key="code"),
     ),
 )

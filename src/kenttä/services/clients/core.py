@@ -82,14 +82,19 @@ def list_clients(
     filters: ClientFilters | None = None,
     after: tuple[str, str, str] | None = None,
     limit: int = 50,
+    screening: Any = None,
 ) -> list[ClientRow]:
-    """One page of clients matching the search and filters, in name order.
-
-    Words match note text only for a role that may read notes (a coordinator's search
-    must not reveal what the notes say)."""
+    """One page of clients matching the search, filters and screening (screening.py), in
+    name order. Words match note text only for a role that may read notes (a coordinator's
+    search must not reveal what the notes say)."""
     require(ws, "view_client")
     where, params = _filter_sql(filters)
     where.insert(0, "c._deleted IS NULL AND c._erased IS NULL")
+    if screening is not None:
+        from kenttä.services.clients.screening import screening_sql
+
+        more, more_params = screening_sql(ws, screening)
+        where, params = where + more, params + more_params
     text = query.strip()
     if text:
         if looks_like_henkilotunnus(text):

@@ -39,7 +39,9 @@ def first_line(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
+def summary_text(
+    card: ClientCard, *, casework: bool = True, segments: dict[str, str] | None = None
+) -> Text:
     """The card's summary; `casework` False (a coordinator): plan, notes and assessment are
     not shown to the role, and the card says so rather than "–" (which reads as "none")."""
     c = card.client
@@ -54,6 +56,9 @@ def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
         f"{code('status', c.status)} · {t('card.programme')}: {c.programme or '–'}"
         f" · {t('card.owner')}: {c.owner or '–'}\n"
     )
+    if c.segment:  # Polku's segment, by its name in the current language
+        out.append(f"{t('screening.card_segment')}: ", style="bold")
+        out.append(f"{(segments or {}).get(c.segment, c.segment)}\n")
     out.append(f"{t('card.eligibility')}: ", style="bold")
     out.append(eligibility_text(card) + "\n")
     if c.phone or c.email:
@@ -134,6 +139,7 @@ ACTION_PERMISSION = {
     "placement": "record_placement",
     "exit": "record_outcome",
     "follow_up": "record_placement",
+    "segment": "edit_client",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -169,6 +175,7 @@ class ClientCardScreen(BaseScreen):
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
         Binding("o", "follow_up", "keys.follow_up", show=False),
+        Binding("g", "segment", "keys.segment", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -215,10 +222,12 @@ class ClientCardScreen(BaseScreen):
     def reload(self) -> None:
         client_id, today, view = self.client_id, self.kapp.today, not self._viewed
 
-        def load(ws: Any) -> tuple[ClientCard, frozenset[str]]:
+        def load(ws: Any) -> tuple[ClientCard, frozenset[str], dict[str, str]]:
             # one audited view per opening of the card; and what this role may do here
+            from kenttä.services.clients.segments import segment_names
+
             card = client_service.client_card(ws, client_id, today=today, view=view)
-            return card, role_actions(ws)
+            return card, role_actions(ws), segment_names(ws)
 
         self.db(load, done=self.show)
         if self.query_one("#card-tabs", TabbedContent).active == "notes":
@@ -243,8 +252,8 @@ class ClientCardScreen(BaseScreen):
 
         self.query_one("#notes-table", PagedTable).restart(fetch, keep=True)
 
-    def show(self, loaded: tuple[ClientCard, frozenset[str]]) -> None:
-        card, allowed = loaded
+    def show(self, loaded: tuple[ClientCard, frozenset[str], dict[str, str]]) -> None:
+        card, allowed, segments = loaded
         if card.client.id != self.client_id:  # read for the client this card showed before
             return
         self.allowed = allowed
@@ -252,7 +261,8 @@ class ClientCardScreen(BaseScreen):
         self._viewed = True
         self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
         casework = "view_notes" in self.allowed
-        self.query_one("#summary-text", Static).update(summary_text(card, casework=casework))
+        text = summary_text(card, casework=casework, segments=segments)
+        self.query_one("#summary-text", Static).update(text)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -346,6 +356,13 @@ class ClientCardScreen(BaseScreen):
             self.kapp.today,
             done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
         )
+
+    def action_segment(self) -> None:
+        """The client's segment (Polku) from the supervisor's list."""
+        from kenttä.ui.modals.screening_form import SegmentModal
+
+        if self.card is not None:  # the card reloads when the form closes (screen resume)
+            self.app.push_screen(SegmentModal(self.client_id, self.card.client.segment))
 
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal

@@ -15,7 +15,7 @@ from kenttä.i18n import code, has, t
 from kenttä.services.clients import ClientFilters, ClientRow
 from kenttä.services.clients import core as client_service
 from kenttä.ui.base import BaseScreen
-from kenttä.ui.parsing import clip
+from kenttä.ui.parsing import clip, format_date
 from kenttä.ui.widgets.paged_table import PagedTable
 
 FILTERS = ("status", "programme", "owner", "municipality")
@@ -57,6 +57,29 @@ def render_client(row: ClientRow) -> tuple[str, ...]:
     return tuple(clip(v, w) for v, w in zip(values, WIDTHS, strict=True))
 
 
+# The columns of a screening list (issue 15): who qualifies and whom nobody has met.
+SCREENING_WIDTHS = (15, 11, 6, 10, 11, 12)
+
+
+def screening_columns() -> list[tuple[str, int]]:
+    keys = ("clients.col_name", "clients.col_hetu", "screening.short_days",
+            "screening.short_last", "screening.short_plan", "screening.short_segment")  # fmt: skip
+    return [(clip(t(key), w), w) for key, w in zip(keys, SCREENING_WIDTHS, strict=True)]
+
+
+def render_screened(row: Any, segments: dict[str, str]) -> tuple[str, ...]:
+    """A row of a screening list (kenttä.services.clients.screening.ScreenedClient)."""
+    values = (
+        row.full_name,
+        row.henkilotunnus or "",
+        "" if row.benefit_days is None else str(row.benefit_days),
+        format_date(row.activity.last_activity) or "–",
+        t(f"screening.plan_{row.activity.plan}"),
+        segments.get(row.segment or "", row.segment or ""),
+    )
+    return tuple(clip(v, w) for v, w in zip(values, SCREENING_WIDTHS, strict=True))
+
+
 def type_into_search(screen: BaseScreen, event: Any, search: Input) -> bool:
     """A letter typed on the list that is no key of the screen starts a search with it.
 
@@ -82,6 +105,7 @@ class ClientsScreen(BaseScreen):
     BINDINGS: ClassVar = [
         Binding("slash", "focus_search", "keys.search"),
         Binding("enter", "open", "keys.open", show=False),
+        Binding("f", "screening", "keys.screening"),
         Binding("ctrl+r", "clear_filters", "keys.clear_filters"),
         Binding("n", "new_client", "keys.new_client"),
     ]
@@ -89,6 +113,9 @@ class ClientsScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self._options: dict[str, list[str]] = {}
+        self.screening: Any = None  # a Screening (services.clients.screening) when one is set
+        self._segments: dict[str, str] = {}
+        self._screening_columns = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,7 +125,8 @@ class ClientsScreen(BaseScreen):
                 yield Select[str](
                     [], prompt=t(f"clients.filter_{name}"), id=f"filter-{name}", compact=True
                 )
-        yield PagedTable(client_columns(), render_client, id="client-table")
+        yield Static(id="client-screening")
+        yield PagedTable(client_columns(), self._render_row, id="client-table")
         yield Static(id="client-count")
         yield Footer()
 
@@ -109,7 +137,25 @@ class ClientsScreen(BaseScreen):
 
     def reload(self) -> None:
         self.db(client_service.filter_options, done=self._set_options, group="options")
+        self.db(_segment_names, done=self._set_segments, group="segments")
         self.refresh_list()
+
+    def _set_segments(self, names: dict[str, str]) -> None:
+        self._segments = names
+        self._show_screening()
+
+    def _render_row(self, row: Any) -> tuple[str, ...]:
+        if isinstance(row, ClientRow):
+            return render_client(row)
+        return render_screened(row, self._segments)
+
+    def _show_screening(self) -> None:
+        from kenttä.ui.modals.screening_form import describe
+
+        text = describe(self.screening, self._segments) if self.screening else ""
+        line = self.query_one("#client-screening", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def _set_options(self, options: dict[str, list[str]]) -> None:
         self._options = options
@@ -138,6 +184,17 @@ class ClientsScreen(BaseScreen):
     def refresh_list(self) -> None:
         query = self.query_one("#client-search", Input).value
         table = self.query_one("#client-table", PagedTable)
+        screening = self.screening
+        if (screening is not None) != self._screening_columns:
+            self._screening_columns = screening is not None
+            table.set_columns(screening_columns() if screening else client_columns())
+        if screening is not None:
+            from kenttä.services.clients.screening_rows import screen_clients
+
+            table.restart(
+                partial(screen_clients, screening=screening, filters=self.filters(), query=query)
+            )
+            return
         table.restart(partial(client_service.list_clients, query=query, filters=self.filters()))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -178,6 +235,23 @@ class ClientsScreen(BaseScreen):
         for name in FILTERS:
             self.query_one(f"#filter-{name}", Select).clear()
         self.query_one("#client-search", Input).value = ""
+        if self.screening is not None:
+            self.screening = None
+            self._show_screening()
+            self.refresh_list()
+
+    def action_screening(self) -> None:
+        """Screen the list: benefit days, no activity, plan, eligibility, segment."""
+        from kenttä.ui.modals.screening_form import ScreeningModal
+
+        self.app.push_screen(ScreeningModal(self.screening), self._screened)
+
+    def _screened(self, screening: Any) -> None:
+        if screening is None:  # cancelled: the list stays as it was
+            return
+        self.screening = screening if screening.active else None
+        self._show_screening()
+        self.refresh_list()
 
     def action_open(self) -> None:
         row = self.query_one("#client-table", PagedTable).selected()
@@ -197,3 +271,9 @@ class ClientsScreen(BaseScreen):
 
             self.refresh_list()
             open_client_card(self.app, client_id)
+
+
+def _segment_names(ws: Any) -> dict[str, str]:
+    from kenttä.services.clients.segments import segment_names
+
+    return segment_names(ws)
