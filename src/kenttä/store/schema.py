@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 9
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -119,12 +119,16 @@ MODELS: dict[str, type[m.Record]] = {
 # enforces it, kenttä_sync.ground.policy). Coaches and supervisors work with every table; only a
 # supervisor erases and resolves. A coordinator keeps employers, visits and placements,
 # reads a client's name, contact data and status (for placement follow-ups) and never a
-# note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
+# note, assessment, plan, voucher, outcome or feedback's free text (it reads feedback scores,
+# by service and provider, for the providers it keeps); it writes audit events of its own
 # and the shared service tray, and reads no one's audit trail.
 _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
 COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
+FEEDBACK_COORDINATOR_COLUMNS = tuple(
+    name for name in m.Feedback.model_fields if name not in ("id", "comment")
+)  # schema 9: scores read by the coordinators who keep the providers; free text is not
 POLICIES = {
     "coach": RolePolicy(tables=_EVERYTHING),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
@@ -137,6 +141,8 @@ POLICIES = {
             "services": TableAccess(read="*", write="*"),
             "providers": TableAccess(read="*", write="*"),
             "audit_events": TableAccess(read=(), write="*"),
+            # feedback scores per service and provider, never the client's own words
+            "feedback": TableAccess(read=FEEDBACK_COORDINATOR_COLUMNS, write=()),
         }
     ),
 }
@@ -216,8 +222,12 @@ SCHEMA = SyncSchema(
             "feedback",
             m.Feedback,
             kind="append_only",
-            personal_columns=("comment",),
-            references={"client_id": "clients"},
+            personal_columns=("comment", "scores", "rating"),
+            references={
+                "client_id": "clients",
+                "voucher_id": "vouchers",
+                "provider_id": "providers",
+            },
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),

@@ -134,6 +134,7 @@ ACTION_PERMISSION = {
     "placement": "record_placement",
     "exit": "record_outcome",
     "follow_up": "record_placement",
+    "feedback": "record_feedback",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -153,6 +154,7 @@ class ClientCardScreen(BaseScreen):
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
         Binding("o", "follow_up", "keys.follow_up", show=False),
+        Binding("f", "feedback", "keys.feedback", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -300,6 +302,12 @@ class ClientCardScreen(BaseScreen):
             done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
         )
 
+    def action_feedback(self) -> None:
+        """The client's feedback on a coaching (the questionnaire 1–5 and free text)."""
+        from kenttä.ui.modals.feedback_form import FeedbackForm
+
+        self.app.push_screen(FeedbackForm(self.client_id))
+
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal
 
@@ -315,5 +323,6 @@ class ClientCardScreen(BaseScreen):
             (t("command.placement"), t("command.placement_help"), self.action_placement),
             (t("command.status"), t("command.status_help"), self.action_status),
             (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
+            (t("command.feedback"), t("command.feedback_help"), self.action_feedback),
         ]
         return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]
