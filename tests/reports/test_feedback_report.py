@@ -81,24 +81,39 @@ BY_SERVICE = [
         "key": "KOUL",
         "label": "Työhönvalmennus",
         "responses": 2,  # f2 (its voucher's service), f4
-        "questions": {"useful": stat(1, 2.0), "goals": stat(1, 3.0), "respect": stat(1, 4.0),
-                      "next_steps": stat(0, None), "satisfaction": stat(2, 2.5)},  # fmt: skip
+        "questions": {
+            "useful": stat(1, 2.0),
+            "goals": stat(1, 3.0),
+            "respect": stat(1, 4.0),
+            "next_steps": stat(0, None),
+            "satisfaction": stat(2, 2.5),
+        },  # fmt: skip
         "all": stat(5, 2.8),  # 2 3 4 3 2 = 14/5
     },
     {
         "key": "VALM",
         "label": "Yksilövalmennus",
         "responses": 2,  # f1 (its voucher's service), f3
-        "questions": {"useful": stat(2, 4.5), "goals": stat(2, 4.0), "respect": stat(2, 5.0),
-                      "next_steps": stat(2, 3.5), "satisfaction": stat(2, 4.5)},  # fmt: skip
+        "questions": {
+            "useful": stat(2, 4.5),
+            "goals": stat(2, 4.0),
+            "respect": stat(2, 5.0),
+            "next_steps": stat(2, 3.5),
+            "satisfaction": stat(2, 4.5),
+        },  # fmt: skip
         "all": stat(10, 4.3),  # 22 + 21 = 43/10
     },
     {
         "key": None,
         "label": "",
         "responses": 1,  # f5
-        "questions": {"useful": stat(1, 3.0), "goals": stat(0, None), "respect": stat(0, None),
-                      "next_steps": stat(0, None), "satisfaction": stat(1, 5.0)},  # fmt: skip
+        "questions": {
+            "useful": stat(1, 3.0),
+            "goals": stat(0, None),
+            "respect": stat(0, None),
+            "next_steps": stat(0, None),
+            "satisfaction": stat(1, 5.0),
+        },  # fmt: skip
         "all": stat(2, 4.0),
     },
 ]

@@ -74,6 +74,8 @@ ALIASES: dict[str, str] = {
     "kokonaisarvio": "satisfaction",
 }
 
+ALIASES |= {k.replace("ä", "a").replace("ö", "o"): v for k, v in ALIASES.items()}  # hyoty, pvm…
+
 
 class FeedbackImportError(ValueError):
     """The file is refused; one line (`line N: reason`, or why the file cannot be read)."""
