@@ -87,7 +87,7 @@ BY_SERVICE = [
             "respect": stat(1, 4.0),
             "next_steps": stat(0, None),
             "satisfaction": stat(2, 2.5),
-        },  # fmt: skip
+        },
         "all": stat(5, 2.8),  # 2 3 4 3 2 = 14/5
     },
     {
@@ -100,7 +100,7 @@ BY_SERVICE = [
             "respect": stat(2, 5.0),
             "next_steps": stat(2, 3.5),
             "satisfaction": stat(2, 4.5),
-        },  # fmt: skip
+        },
         "all": stat(10, 4.3),  # 22 + 21 = 43/10
     },
     {
@@ -113,7 +113,7 @@ BY_SERVICE = [
             "respect": stat(0, None),
             "next_steps": stat(0, None),
             "satisfaction": stat(1, 5.0),
-        },  # fmt: skip
+        },
         "all": stat(2, 4.0),
     },
 ]
