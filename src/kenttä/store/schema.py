@@ -223,11 +223,11 @@ SCHEMA = SyncSchema(
             m.Feedback,
             kind="append_only",
             personal_columns=("comment", "scores", "rating"),
-            references={
-                "client_id": "clients",
-                "voucher_id": "vouchers",
-                "provider_id": "providers",
-            },
+            # voucher_id and provider_id are no references: an index on them would be made
+            # by the replica's install on databases older than schema 9 (which lack them);
+            # reports read a voucher's provider and service through the voucher, which is
+            # re-pointed when providers merge (services/reports/feedback.py)
+            references={"client_id": "clients"},
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),

@@ -7,8 +7,10 @@ Definitions (`kenttä report feedback`, the F7 dashboard):
 - Per question: `count` is the responses that answered it, `mean` the mean of those scores
   rounded half up to two decimals (null when none answered). `all` pools every score of every
   question (count of scores, their mean).
-- By service: the feedback's service code, else its voucher's. By provider: the feedback's
-  provider, else its voucher's. Feedback without one forms a group whose key is null.
+- By service: the feedback's voucher's service code, else the feedback's own. By provider:
+  the voucher's provider, else the feedback's own (a voucher's columns follow merges of the
+  service tray and of providers; feedback, append-only, keeps what it was given). Feedback
+  without one forms a group whose key is null.
 - The `total` group is every response, whatever the grouping.
 
 No free text and no client appears: the report is counts and means only, so a coordinator may
@@ -95,8 +97,8 @@ def feedback_report(
     if by is not None and by not in BY:
         raise ValueError(f"by: use {' or '.join(BY)}")
     sql = (
-        "SELECT f.rating, f.scores, COALESCE(f.service_code, v.service_code),"
-        " COALESCE(f.provider_id, v.provider_id) FROM feedback f"
+        "SELECT f.rating, f.scores, COALESCE(v.service_code, f.service_code),"
+        " COALESCE(v.provider_id, f.provider_id) FROM feedback f"
         " LEFT JOIN vouchers v ON v.id = f.voucher_id"
         " LEFT JOIN clients c ON c.id = f.client_id"
         " WHERE f._deleted IS NULL AND f._erased IS NULL"
