@@ -85,3 +85,37 @@ def test_missing_file_without_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         open_store(tmp_path / "nope.db", create=False)
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_feedback_from_before_the_questionnaire_stays_readable(tmp_path: Path) -> None:
+    """Schema 9 adds per-question scores; a row with only the old single rating reads as the
+    answer to the overall question, in the card's list and in the report."""
+    from kenttä.config import Config
+    from kenttä.services.clients.feedback import feedback_of
+    from kenttä.services.context import Workspace
+    from kenttä.services.reports.feedback import feedback_report
+
+    path = tmp_path / "old.db"
+    old = open_store(path, target_version=4)
+    old.conn.execute("BEGIN")
+    old.conn.execute(
+        "INSERT INTO clients (id, scope, first_name, last_name, _stamp) VALUES"
+        " ('c1', 'kuopio', 'Testi', 'Asiakas', '1')"
+    )
+    old.conn.execute(
+        "INSERT INTO feedback (id, scope, client_id, given_on, service_code, rating, comment,"
+        " _stamp) VALUES ('f1', 'kuopio', 'c1', '2025-05-02', 'coaching', 4, '', '1')"
+    )
+    old.conn.execute("COMMIT")
+    old.close()
+
+    new = open_store(path)
+    assert schema_version(new.conn) == LATEST_VERSION
+    ws = Workspace(new, Config(user="testi.valmentaja", scope="kuopio"))
+    (row,) = feedback_of(ws, "c1")
+    assert row["scores"] == {"satisfaction": 4} and row["rating"] == 4
+    report = feedback_report(ws, by="service")
+    assert report["total"]["responses"] == 1
+    assert report["total"]["questions"]["satisfaction"] == {"count": 1, "mean": 4.0}
+    assert report["total"]["questions"]["useful"] == {"count": 0, "mean": None}
+    new.close()

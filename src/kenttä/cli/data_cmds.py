@@ -54,7 +54,7 @@ def seed(
 
 
 @click.command("import")
-@click.argument("table", metavar="clients|employers")
+@click.argument("table", metavar="clients|employers|feedback")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--dry-run", is_flag=True, help="Check the file and count, write nothing.")
@@ -63,18 +63,24 @@ def seed(
 def import_(
     obj: CliContext, table: str, file: Path, as_json: bool, dry_run: bool, sheet: str | None
 ) -> None:
-    """Import clients or employers from a CSV or .xlsx file, as Excel in Finland saves them.
+    """Import clients, employers or survey feedback from a CSV or .xlsx file, as Excel in
+    Finland saves them.
 
     CSV in UTF-8, UTF-16 ("Unicode text") or Windows-1252, separated by tab, `;` or `,`;
-    Finnish headers are fine. The encoding used is reported. Bad rows are reported as
-    `line N: reason` and left out; the rest are written together.
+    Finnish headers are fine. The encoding used is reported. Bad rows of clients and
+    employers are reported as `line N: reason` and left out; the rest are written together.
+    Feedback (columns voucher or henkilotunnus, given_on, useful, goals, respect, next_steps,
+    satisfaction, comment) is written whole or, at the first bad row, not at all.
     """
     from kenttä.services.transfer import CsvImportError, import_csv
 
-    if table not in ("clients", "employers"):
-        raise CommandError(f"cannot import {table!r}: use clients or employers")
+    if table not in ("clients", "employers", "feedback"):
+        raise CommandError(f"cannot import {table!r}: use clients, employers or feedback")
     if not file.is_file():
         raise CommandError(f"no file {file}")
+    if table == "feedback":
+        _import_feedback(obj, file, as_json=as_json, dry_run=dry_run, sheet=sheet)
+        return
     ws = obj.workspace()
     try:
         result = import_csv(ws, table, file, dry_run=dry_run, sheet=sheet)
@@ -88,6 +94,25 @@ def import_(
         for error in result.errors:
             click.echo(error.in_words(), err=True)
         read_as = f" ({result.source.describe()})" if result.source else ""
+        click.echo(("dry run: " if dry_run else "") + result.summary() + read_as)
+
+
+def _import_feedback(
+    obj: CliContext, file: Path, *, as_json: bool, dry_run: bool, sheet: str | None
+) -> None:
+    from kenttä.services.transfer import FeedbackImportError, import_feedback
+
+    ws = obj.workspace()
+    try:
+        result = import_feedback(ws, file, dry_run=dry_run, sheet=sheet)
+    except FeedbackImportError as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+    finally:
+        ws.close()
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        read_as = f" ({result.source.describe()})"
         click.echo(("dry run: " if dry_run else "") + result.summary() + read_as)
 
 

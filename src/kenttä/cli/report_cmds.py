@@ -1,4 +1,4 @@
-"""`kenttä report esf|followups|quality`: the programme's figures for people and scripts.
+"""`kenttä report esf|followups|quality|feedback`: the programme's figures for people and scripts.
 
 CSV, xlsx and the ESF figures hold no personal data: clients appear by record id and a label
 of programme, status, dates and outcome. The follow-up and quality tables, read by a person,
@@ -100,7 +100,7 @@ def _emit_list(
 
 @click.group("report")
 def report() -> None:
-    """ESF monitoring, follow-up and quality reports."""
+    """ESF monitoring, follow-up, quality and feedback reports."""
 
 
 @report.command("esf")
@@ -295,6 +295,55 @@ def quality_cmd(
         _emit_list(fmt, out, items, ["code", "table", "id", "label", "detail"], payload, "quality")
     finally:
         ws.close()
+
+
+@report.command("feedback")
+@click.option(
+    "--by", type=click.Choice(["service", "provider"]), help="Also per service or per provider."
+)
+@click.option("--from", "start", metavar="DATE", help="First day of the period (default: all).")
+@click.option("--to", "end", metavar="DATE", help="Last day of the period (YYYY-MM-DD).")
+@click.option("--programme", help="Only feedback of this programme's clients.")
+@_format_options
+@click.pass_obj
+def feedback_cmd(
+    obj: CliContext,
+    by: str | None,
+    start: str | None,
+    end: str | None,
+    programme: str | None,
+    fmt: str,
+    as_json: bool,
+    out: str | None,
+) -> None:
+    """Feedback after coaching: responses, and per question the answers and their mean.
+
+    JSON: `total` and (with --by) `groups`, each with responses, questions.<code>.count and
+    .mean (1–5, two decimals, null when none answered) and `all` (every score pooled).
+    CSV and xlsx: the same numbers as rows of group, label, question, count, mean.
+    """
+    from kenttä.services.reports import formats
+    from kenttä.services.reports.feedback import ROW_COLUMNS, report_rows, report_table
+    from kenttä.services.reports.feedback import feedback_report as compute
+
+    fmt = _fmt(fmt, as_json, out)
+    period = _period(start, end, required=False)
+    ws = obj.workspace()
+    try:
+        prog = _programme(ws, programme)
+        payload = compute(ws, by=by, period=period, programme=prog)
+    finally:
+        ws.close()
+    if fmt == "table":
+        _emit(report_table(payload), out)
+        return
+    items = [dict(zip(ROW_COLUMNS, row, strict=True)) for row in report_rows(payload)]
+    if fmt == "xlsx":
+        assert out is not None
+        formats.write_xlsx(out, {"feedback": (ROW_COLUMNS, report_rows(payload))})
+        click.echo(f"wrote {out}", err=True)
+        return
+    _emit_list(fmt, out, items, ROW_COLUMNS, payload, "feedback")
 
 
 # `report segments` (issue 15) lives in its own module, which adds itself to this group

@@ -149,3 +149,22 @@ class NoteKind(StrEnum):
     HOME_VISIT = "home_visit"
     GROUP = "group"
     OTHER = "other"
+
+
+class FeedbackQuestion(StrEnum):
+    """The fixed questionnaire after a coaching (1 = disagree … 5 = agree); the order asked.
+
+    `satisfaction` is the overall question: the single rating feedback held before the
+    questionnaire (schema 9) reads as it.
+    """
+
+    USEFUL = "useful"
+    GOALS = "goals"
+    RESPECT = "respect"
+    NEXT_STEPS = "next_steps"
+    SATISFACTION = "satisfaction"
+
+
+class FeedbackSource(StrEnum):
+    COACH = "coach"  # entered by the coach with the client
+    SURVEY = "survey"  # imported from a survey's answers

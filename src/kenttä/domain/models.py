@@ -19,6 +19,8 @@ from kenttä.domain.codes import (
     Disclosure,
     Education,
     EmployerKind,
+    FeedbackQuestion,
+    FeedbackSource,
     Gender,
     LabourStatus,
     Language,
@@ -227,13 +229,44 @@ class OutcomeRecord(Record):
 
 
 class Feedback(Record):
-    """A client's feedback after a coaching; append-only."""
+    """A client's feedback after a coaching or a used voucher; append-only.
+
+    `scores` answers the fixed questionnaire (FeedbackQuestion → 1–5; a question may be left
+    unanswered, the overall `satisfaction` may not); `rating` is that overall score, kept as
+    the column older rows (before schema 9: a single rating, no scores) hold it.
+    """
 
     client_id: str
     given_on: date
     service_code: str | None = None
     rating: int = Field(ge=1, le=5)
     comment: LongText = ""
+    scores: dict[FeedbackQuestion, int] = Field(default_factory=dict)
+    voucher_id: str | None = None
+    provider_id: str | None = None
+    source: FeedbackSource | None = None
+    entered_by: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rating_from_scores(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("rating") is None and data.get("scores"):
+            scores = data["scores"]
+            if isinstance(scores, dict) and FeedbackQuestion.SATISFACTION.value in scores:
+                data = {**data, "rating": scores[FeedbackQuestion.SATISFACTION.value]}
+        return data
+
+    @model_validator(mode="after")
+    def _scores_in_range(self) -> Feedback:
+        for question, score in self.scores.items():
+            if not 1 <= score <= 5:
+                raise ValueError(f"score for {question} must be 1–5")
+        overall = self.scores.get(FeedbackQuestion.SATISFACTION.value)  # type: ignore[call-overload]
+        if overall is None:
+            self.scores[FeedbackQuestion.SATISFACTION.value] = self.rating  # type: ignore[index]
+        elif overall != self.rating:
+            raise ValueError("rating must equal the satisfaction score")
+        return self
 
 
 class AuditEvent(Record):

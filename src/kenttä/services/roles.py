@@ -13,6 +13,7 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | view_notes        |   x   |             |     x      | read notes, assessments and plans         |
 | record_placement  |   x   |      x      |     x      | placements and their follow-ups           |
 | record_outcome    |   x   |             |     x      | exit outcome and its 28-day/6-month check |
+| record_feedback   |   x   |             |     x      | a client's feedback (form or survey file) |
 | edit_employer     |   x   |      x      |     x      | employers, contacts and company visits    |
 | issue_voucher     |   x   |             |     x      | issue or cancel a service voucher         |
 | import_clients    |   x   |             |     x      | import clients from CSV                   |
@@ -34,7 +35,8 @@ A day in the field decides the table. A coordinator visits companies: they keep 
 contacts and visits, record placements and their follow-ups, and open a client's summary
 (name, status, placements) to follow a placement up, but never read or write a client's
 notes, assessment or plan (`client_card` leaves them out for a coordinator, and the client
-search does not look into note text). A coach does casework in their own scope and may work
+search does not look into note text); of feedback they see the scores (in reports, by service
+and provider), never what the client wrote (that needs view_notes). A coach does casework in their own scope and may work
 with employers too, but exports no whole tables, erases nothing and resolves no conflicts.
 A supervisor may do everything, in every scope.
 
@@ -79,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_notes": _CASEWORK,
     "record_placement": _ALL,
     "record_outcome": _CASEWORK,
+    "record_feedback": _CASEWORK,
     "edit_employer": _ALL,
     "issue_voucher": _CASEWORK,
     "import_clients": _CASEWORK,
@@ -104,6 +107,7 @@ _WHAT: dict[str, str] = {
     "view_notes": "read notes, assessments or plans",
     "record_placement": "record placements",
     "record_outcome": "record outcomes",
+    "record_feedback": "record feedback",
     "edit_employer": "change employers or visits",
     "issue_voucher": "issue or cancel vouchers",
     "import_clients": "import clients",

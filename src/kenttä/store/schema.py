@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 9
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -120,7 +120,8 @@ MODELS: dict[str, type[m.Record]] = {
 # enforces it, kenttä_sync.ground.policy). Coaches and supervisors work with every table; only a
 # supervisor erases and resolves. A coordinator keeps employers, visits and placements,
 # reads a client's name, contact data and status (for placement follow-ups) and never a
-# note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
+# note, assessment, plan, voucher, outcome or feedback's free text (it reads feedback scores,
+# by service and provider, for the providers it keeps); it writes audit events of its own
 # and the shared service tray, and reads no one's audit trail.
 _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
 COORDINATOR_CLIENT_COLUMNS = (
@@ -128,6 +129,9 @@ COORDINATOR_CLIENT_COLUMNS = (
 )  # fmt: skip
 # segments: a supervisor keeps the list; a coach reads it (and sets clients.segment)
 _COACH_TABLES = {**_EVERYTHING, "segments": TableAccess(read="*", write=())}
+FEEDBACK_COORDINATOR_COLUMNS = tuple(
+    name for name in m.Feedback.model_fields if name not in ("id", "comment")
+)  # schema 9: scores read by the coordinators who keep the providers; free text is not
 POLICIES = {
     "coach": RolePolicy(tables=_COACH_TABLES),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
@@ -140,6 +144,8 @@ POLICIES = {
             "services": TableAccess(read="*", write="*"),
             "providers": TableAccess(read="*", write="*"),
             "audit_events": TableAccess(read=(), write="*"),
+            # feedback scores per service and provider, never the client's own words
+            "feedback": TableAccess(read=FEEDBACK_COORDINATOR_COLUMNS, write=()),
         }
     ),
 }
@@ -219,7 +225,11 @@ SCHEMA = SyncSchema(
             "feedback",
             m.Feedback,
             kind="append_only",
-            personal_columns=("comment",),
+            personal_columns=("comment", "scores", "rating"),
+            # voucher_id and provider_id are no references: an index on them would be made
+            # by the replica's install on databases older than schema 9 (which lack them);
+            # reports read a voucher's provider and service through the voucher, which is
+            # re-pointed when providers merge (services/reports/feedback.py)
             references={"client_id": "clients"},
             erase_with="client_id",
         ),

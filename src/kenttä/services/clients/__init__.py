@@ -2,9 +2,10 @@
 
 core: the paged list, search as you type, the card, changes (what a record must satisfy
 is in rules); notes (append-only), the service-need assessment, the employment plan
-(steps with due dates); drafts autosaved locally; screening lists (screening) and client
-segments (segments). The Today screen's data (which also
-reads employers and sync) is kenttä.services.today; FTS5 helpers, kenttä.services.search. Callers use the
+(steps with due dates); feedback (the questionnaire after a coaching); drafts autosaved
+locally; screening lists (screening) and client segments (segments). The Today screen's
+data (which also reads employers and sync) is kenttä.services.today; FTS5 helpers,
+kenttä.services.search. Callers use the
 package's names (`from kenttä.services.clients import create_client`) or a module for
 its namespace (`from kenttä.services.clients import notes`).
 """
@@ -68,6 +69,10 @@ _EXPORTS = {
     "add_segment": "segments",
     "retire_segment": "segments",
     "set_segment": "segments",
+    "QUESTIONS": "feedback",
+    "FeedbackError": "feedback",
+    "record_feedback": "feedback",
+    "feedback_of": "feedback",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

@@ -115,16 +115,18 @@ class DemoBuilder(BuilderBase):
             if status == ClientStatus.FINISHED:
                 self.outcomes(client)
                 if rng.random() < 0.5:
+                    service = rng.choice(("coaching", "career_coaching", "digital_job_search"))
+                    rating = rng.choices((2, 3, 4, 5), (1, 3, 6, 5))[0]
                     self.add(
                         "feedback",
                         m.Feedback(
                             client_id=client.id,
                             given_on=client.exit_date,
                             scope=client.scope,
-                            service_code=rng.choice(
-                                ("coaching", "career_coaching", "digital_job_search")
-                            ),
-                            rating=rng.choices((2, 3, 4, 5), (1, 3, 6, 5))[0],
+                            service_code=service,
+                            rating=rating,
+                            scores=demo_scores(rating),
+                            source="coach",
                             comment=rng.choice(syn.FEEDBACK_COMMENTS),
                         ),
                     )
@@ -295,3 +297,15 @@ class DemoBuilder(BuilderBase):
                     scope=client.scope,
                 ),
             )
+
+
+def demo_scores(overall: int) -> dict[str, int]:
+    """The questionnaire's answers around the overall score (no random draws: the demo's
+    other records stay as they were before the questionnaire)."""
+    return {
+        "useful": overall,
+        "goals": max(1, overall - 1),
+        "respect": min(5, overall + 1),
+        "next_steps": max(1, overall - 1),
+        "satisfaction": overall,
+    }

@@ -1,7 +1,7 @@
 """Tables in and out: CSV import with its errors, exports, spreadsheet files.
 
 csv_import (with csv_columns, csv_errors): clients and employers from CSV or .xlsx, each
-bad row with a one-line reason; table_files: reading the CSV flavours and .xlsx offices
+bad row with a one-line reason; feedback_import: survey answers, all rows or none; table_files: reading the CSV flavours and .xlsx offices
 send; csv_safe: cells no spreadsheet runs as formulas; export: canonical export of a
 replicated table.
 """
@@ -67,6 +67,9 @@ _EXPORTS = {
     "split_csv": "table_files",
     "read_xlsx": "table_files",
     "cell_text": "table_files",
+    "FeedbackImportError": "feedback_import",
+    "FeedbackImportResult": "feedback_import",
+    "import_feedback": "feedback_import",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

@@ -140,6 +140,7 @@ ACTION_PERMISSION = {
     "exit": "record_outcome",
     "follow_up": "record_placement",
     "segment": "edit_client",
+    "feedback": "record_feedback",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -176,6 +177,7 @@ class ClientCardScreen(BaseScreen):
         Binding("e", "exit", "keys.exit", show=False),
         Binding("o", "follow_up", "keys.follow_up", show=False),
         Binding("g", "segment", "keys.segment", show=False),
+        Binding("f", "feedback", "keys.feedback", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -364,6 +366,12 @@ class ClientCardScreen(BaseScreen):
         if self.card is not None:  # the card reloads when the form closes (screen resume)
             self.app.push_screen(SegmentModal(self.client_id, self.card.client.segment))
 
+    def action_feedback(self) -> None:
+        """The client's feedback on a coaching (the questionnaire 1–5 and free text)."""
+        from kenttä.ui.modals.feedback_form import FeedbackForm
+
+        self.app.push_screen(FeedbackForm(self.client_id))
+
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal
 
@@ -379,5 +387,6 @@ class ClientCardScreen(BaseScreen):
             (t("command.placement"), t("command.placement_help"), self.action_placement),
             (t("command.status"), t("command.status_help"), self.action_status),
             (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
+            (t("command.feedback"), t("command.feedback_help"), self.action_feedback),
         ]
         return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]

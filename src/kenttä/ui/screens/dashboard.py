@@ -30,6 +30,7 @@ from kenttä.services.reports import Period, ReportError, resolve_programme
 from kenttä.services.reports.esf import EsfReport, compute, explain
 from kenttä.services.reports.trend import MonthPoint, monthly_trend, period_for
 from kenttä.ui.base import Translated
+from kenttä.ui.screens.dashboard_feedback import FeedbackLine, FeedbackModal, feedback_line
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 EXPLAIN_LIMIT = 500
@@ -53,14 +54,18 @@ class DashboardData:
     programme: str | None
     report: EsfReport
     trend: list[MonthPoint]
+    feedback: dict[str, Any] | None = None  # `report feedback --by service` over the period
 
 
 def load_dashboard(ws: Workspace, kind: str, today: date, programme: str | None) -> DashboardData:
     """Everything the dashboard shows, for one period kind (runs in a worker thread)."""
+    from kenttä.services.reports.feedback import feedback_report
+
     period = period_for(ws, kind, today, programme)
     return DashboardData(
-        period, programme, compute(ws, period, programme), monthly_trend(ws, period, programme)
-    )
+        period, programme, compute(ws, period, programme), monthly_trend(ws, period, programme),
+        feedback_report(ws, by="service", period=period, programme=programme),
+    )  # fmt: skip
 
 
 def _percent(value: float | None) -> str:
@@ -211,6 +216,7 @@ class DashboardScreen(Translated, Screen):
         with Grid(id="dash-figures"):
             for key in FIGURES:
                 yield FigureCell(key)
+        yield FeedbackLine(id="dash-feedback")
         with Horizontal(id="dash-charts"):
             trend = TrendChart(id="dash-trend")
             trend.border_title = t("reports.dashboard.trend")
@@ -234,6 +240,8 @@ class DashboardScreen(Translated, Screen):
 
     def action_explain(self) -> None:
         cell = self.focused
+        if isinstance(cell, FeedbackLine) and self.data and self.data.feedback:
+            self.app.push_screen(FeedbackModal(self.data.feedback))
         if isinstance(cell, FigureCell) and self.data is not None:
             self.explain_figure(cell.key, self.data)
 
@@ -329,5 +337,6 @@ class DashboardScreen(Translated, Screen):
                 euros=_euros(r.vouchers.value_cents),
             ),
         )
+        self.query_one("#dash-feedback", FeedbackLine).update(feedback_line(data.feedback))
         self.query_one(TrendChart).set_points(data.trend)
         self.query_one(FunnelChart).set_counts(r.funnel.model_dump())

@@ -252,8 +252,11 @@ class VouchersScreen(BaseScreen):
         if row is not None:
             self.app.push_screen(ProviderModal(row.voucher))
 
-    def _confirm(self, row: VoucherRow, key: str, write: Any, message: str) -> None:
-        """Ask, naming the voucher, the client and the amount; then write that voucher."""
+    def _confirm(
+        self, row: VoucherRow, key: str, write: Any, message: str, then: Any = None
+    ) -> None:
+        """Ask, naming the voucher, the client and the amount; then write that voucher
+        (and, when given, call `then` with the saved voucher)."""
         from kenttä.ui.modals.confirm import ConfirmModal
 
         v = row.voucher
@@ -268,6 +271,7 @@ class VouchersScreen(BaseScreen):
                     done=lambda saved: (
                         self.notify(t(message, number=saved.number)),
                         self.reload(),
+                        then and then(saved),
                     ),
                 )
 
@@ -284,7 +288,17 @@ class VouchersScreen(BaseScreen):
             f"confirm_write.voucher_{status}",
             lambda ws: _vouchers().transition(ws, number, status, today=today),
             "vouchers.moved",
+            then=partial(self._offer_feedback, row) if status == "used" else None,
         )
+
+    def _offer_feedback(self, row: VoucherRow, saved: Any) -> None:
+        """A voucher just used: its client's feedback on the service, now (Esc skips it)."""
+        from kenttä.ui.modals.feedback_form import FeedbackForm
+
+        if self.allowed is not None and "record_feedback" in self.allowed:
+            self.app.push_screen(
+                FeedbackForm(saved.client_id, voucher_number=saved.number, service=row.service)
+            )
 
     def action_cancel_voucher(self) -> None:
         row = self._selected()
