@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 8
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -113,6 +113,7 @@ MODELS: dict[str, type[m.Record]] = {
     "outcomes": m.OutcomeRecord,
     "feedback": m.Feedback,
     "audit_events": m.AuditEvent,
+    "placement_follow_ups": m.PlacementFollowUp,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -137,6 +138,7 @@ POLICIES = {
             "services": TableAccess(read="*", write="*"),
             "providers": TableAccess(read="*", write="*"),
             "audit_events": TableAccess(read=(), write="*"),
+            "placement_follow_ups": TableAccess(read="*", write="*"),
         }
     ),
 }
@@ -195,7 +197,12 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("services", m.Service, natural_key="code"),
-        _spec("providers", m.Provider, natural_key="y_tunnus"),
+        _spec(
+            "providers",
+            m.Provider,
+            natural_key="y_tunnus",
+            personal_columns=("contact_name", "contact_phone", "contact_email"),
+        ),
         _spec(
             "vouchers",
             m.Voucher,
@@ -221,5 +228,16 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),
+        _spec(
+            "placement_follow_ups",
+            m.PlacementFollowUp,
+            personal_columns=("contacted", "how_it_goes"),
+            references={
+                "placement_id": "placements",
+                "client_id": "clients",
+                "employer_id": "employers",
+            },
+            erase_with="client_id",
+        ),
     ),
 )
