@@ -11,7 +11,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.employers import follow_ups
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
-from kenttä.services.roles import require, require_scope
+from kenttä.services.roles import require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
 # start-up (tests/test_startup.py).
