@@ -161,3 +161,24 @@ def test_a_coach_lists_the_tray_and_is_refused_a_change(db: Path) -> None:
     assert _rows(db) == before
     listed = run(db, "services", "list", "--json")
     assert [s["code"] for s in json.loads(listed.output)] == ["job_coaching"]
+
+
+def test_an_upgraded_laptop_reads_its_tray_and_keeps_offering_it(tmp_path: Path) -> None:
+    """A service stored before schema 8 (no programmes, names or retirement) reads as a
+    service for every programme, offered, after the upgrade."""
+    path = tmp_path / "old.db"
+    old = open_store(path, target_version=4)
+    # as the version before wrote it (its replica knew no later columns)
+    old.conn.execute(
+        "INSERT INTO services (id, scope, code, name, category, default_value_cents, _stamp)"
+        " VALUES ('0190aaaa-0000-7000-8000-000000000001', 'kuopio', 'coaching',"
+        " 'Yksilövalmennus', 'coaching', 120000, '0000000000001-0000-aa')"
+    )
+    old.close()
+    _config("coach")
+    listed = run(path, "services", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    ((code, programmes, retired),) = [
+        (s["code"], s["programmes"], s["retired_on"]) for s in json.loads(listed.output)
+    ]
+    assert (code, programmes, retired) == ("coaching", [], None)

@@ -154,3 +154,59 @@ def test_the_tray_reaches_a_laptop_by_bundle(tmp_path: Path, store_url: str, cen
     finally:
         sup.close()
         coach.close()
+
+
+_ADDED = {  # the columns migration 0008 added, per table (and its new table)
+    "services": {"name_sv", "programmes", "retired_on"},
+    "providers": {"contact_name", "contact_phone", "contact_email", "retired_on"},
+}
+
+
+def _older_schema() -> Any:
+    """kenttä's sync schema as it was before schema version 8."""
+    from kenttä.store.schema import SCHEMA
+
+    tables = []
+    for spec in SCHEMA.tables:
+        if spec.name == "placement_follow_ups":
+            continue
+        gone = _ADDED.get(spec.name, set())
+        tables.append(
+            spec.model_copy(
+                update={
+                    "columns": {k: v for k, v in spec.columns.items() if k not in gone},
+                    "personal_columns": tuple(c for c in spec.personal_columns if c not in gone),
+                    "required": tuple(c for c in spec.required if c not in gone),
+                }
+            )
+        )
+    return SCHEMA.model_copy(update={"tables": tuple(tables), "policies": {}})
+
+
+def test_an_office_store_made_before_the_tray_columns_takes_them(
+    tmp_path: Path, store_url: str
+) -> None:
+    from kenttä_sync.transport.server.stores import connect_central
+
+    from kenttä.store.schema import SCHEMA
+
+    connect_central(store_url, _older_schema(), install=True).close()
+    central = connect_central(store_url, SCHEMA, install=True)  # `kenttä server run` does
+    try:
+        transport = office_with_budget(store_url, central)
+        sup, coach = _laptop(tmp_path / "s.db", "supervisor"), _laptop(tmp_path / "c.db", "coach")
+        try:
+            _enrol(central, sup, transport, "supervisor")
+            _enrol(central, coach, transport, "coach")
+            _supervisor_keeps_the_tray(sup)
+            sync_client.sync(sup, transport=transport)
+            sync_client.sync(coach, transport=transport)
+            (service,) = list_services(coach)
+            assert (service.name_sv, service.programmes) == ("Jobbcoachning", ["TOPI"])
+            (provider,) = providers_for(coach, "job_coaching")
+            assert provider.contact_email == "info@example.invalid"
+        finally:
+            sup.close()
+            coach.close()
+    finally:
+        central.close()

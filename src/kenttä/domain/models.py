@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from kenttä_sync.ground import uuid7
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from kenttä.domain.codes import (
     AssessmentArea,
@@ -42,6 +42,8 @@ YTunnus = Annotated[str, AfterValidator(validate_y_tunnus)]
 MunicipalityCode = Annotated[str, AfterValidator(validate_municipality)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=100_000)]
+# a list column added by a later migration: rows from before it hold NULL, read as empty
+LaterList = Annotated[list[str], BeforeValidator(lambda v: [] if v is None else v)]
 
 
 class Record(BaseModel):
@@ -208,7 +210,7 @@ class Service(Record):
     category: str
     default_value_cents: int = Field(default=0, ge=0)
     name_sv: str | None = None
-    programmes: list[str] = Field(default_factory=list)  # empty: every programme
+    programmes: LaterList = Field(default_factory=list)  # empty: every programme
     retired_on: date | None = None  # not offered for new vouchers; old ones still show it
 
 
