@@ -210,3 +210,33 @@ def test_an_office_store_made_before_the_tray_columns_takes_them(
             coach.close()
     finally:
         central.close()
+
+
+def test_the_office_refuses_a_coachs_write_to_the_tray(
+    tmp_path: Path, store_url: str, central: Any
+) -> None:
+    """The service layer refuses a coach (test_tray_cli); a laptop that writes past it (an
+    older version, a tampered one) is refused by the office, and nobody receives it."""
+    from kenttä.domain.models import Service
+
+    transport = office_with_budget(store_url, central)
+    sup, coach = _laptop(tmp_path / "sup.db", "supervisor"), _laptop(tmp_path / "c.db", "coach")
+    try:
+        _enrol(central, sup, transport, "supervisor")
+        _enrol(central, coach, transport, "coach")
+        with coach.store.replica.transaction(coach.user) as tx:
+            tx.insert(
+                "services",
+                Service(
+                    code="cheap_coaching", name="Halpa", category="coaching",
+                    default_value_cents=1, scope="kuopio",
+                ).to_row(),
+            )  # fmt: skip
+        sync_client.sync(coach, transport=transport)
+        reasons = [r[0] for r in coach.store.conn.execute("SELECT reason FROM _rejected")]
+        assert reasons and all("services" in r for r in reasons)
+        sync_client.sync(sup, transport=transport)
+        assert list_services(sup) == []
+    finally:
+        sup.close()
+        coach.close()

@@ -121,13 +121,15 @@ MODELS: dict[str, type[m.Record]] = {
 # supervisor erases and resolves. A coordinator keeps employers, visits and placements,
 # reads a client's name, contact data and status (for placement follow-ups) and never a
 # note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
-# and the shared service tray, and reads no one's audit trail.
+# and reads no one's audit trail. The service tray (services, providers) is a supervisor's
+# to write (issue 15; roles.py `edit_service_tray`): coaches and coordinators read it.
 _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
+_TRAY_READ = {name: TableAccess(read="*", write=()) for name in ("services", "providers")}
 COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
 POLICIES = {
-    "coach": RolePolicy(tables=_EVERYTHING),
+    "coach": RolePolicy(tables={**_EVERYTHING, **_TRAY_READ}),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
@@ -135,8 +137,7 @@ POLICIES = {
             "employers": TableAccess(read="*", write="*"),
             "visits": TableAccess(read="*", write="*"),
             "placements": TableAccess(read="*", write="*"),
-            "services": TableAccess(read="*", write="*"),
-            "providers": TableAccess(read="*", write="*"),
+            **_TRAY_READ,
             "audit_events": TableAccess(read=(), write="*"),
             "placement_follow_ups": TableAccess(read="*", write="*"),
         }
