@@ -182,3 +182,24 @@ def test_an_upgraded_laptop_reads_its_tray_and_keeps_offering_it(tmp_path: Path)
         (s["code"], s["programmes"], s["retired_on"]) for s in json.loads(listed.output)
     ]
     assert (code, programmes, retired) == ("coaching", [], None)
+
+
+def test_a_service_for_other_programmes_is_not_offered_nor_issued(tmp_path: Path) -> None:
+    from kenttä.services.vouchers.common import VoucherError
+    from kenttä.services.vouchers.core import issue_voucher, list_services
+    from kenttä.services.vouchers.tray_admin import add_service
+
+    ws = open_device(tmp_path / "p.db", "7a" * 8)
+    ws.config.role = "supervisor"
+    try:
+        client = add_client(ws, programme="VALKE")
+        add_service(
+            ws, code="topi_only", name="Vain TOPI", category="training", price_cents=5_000,
+            programmes=["TOPI"],
+        )  # fmt: skip
+        assert [s.code for s in list_services(ws, programme="TOPI")] == ["topi_only"]
+        assert list_services(ws, programme="VALKE") == []
+        with pytest.raises(VoucherError, match="not in programme VALKE's tray"):
+            issue_voucher(ws, client_id=client, service_code="topi_only")
+    finally:
+        ws.close()
