@@ -218,21 +218,6 @@ async def test_an_exit_changes_the_client_and_adds_its_checks(make_app):
         )
 
 
-async def test_a_follow_up_is_recorded_on_the_clients_placement(make_app):
-    app = make_app()
-    client_id = app.ws.ids["clients"][HELMI]
-    (placement_id,) = row(app.ws, "SELECT id FROM placements WHERE client_id = ?", client_id)
-    before = records(app.ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_client(pilot, "Laitinen Helm")
-        await pilot.press("o")
-        await settle(pilot)
-    after = records(app.ws)
-    assert changed(before, after) == {("placements", placement_id)}
-    (follow_ups,) = row(app.ws, "SELECT follow_ups FROM placements WHERE id = ?", placement_id)
-    assert TODAY.isoformat() in follow_ups
-
-
 async def test_a_placement_is_made_at_the_employer_typed(make_app):
     app = make_app()
     client_id = app.ws.ids["clients"][LAURI]

@@ -30,6 +30,7 @@ RECORD_TABLES = {
     "services": "id",
     "providers": "id",
     "feedback": "id",
+    "placement_follow_ups": "id",
     "_conflicts": "id",
 }
 """Every table that holds a person's work, and the column naming one of its records."""

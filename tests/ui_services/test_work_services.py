@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from kenttä.services import today
 from kenttä.services.clients import assessments, plans
 from kenttä.services.employers import core as employers
-from kenttä.services.employers import placements, visits
+from kenttä.services.employers import follow_ups, placements, visits
 from kenttä.services.roles import PermissionDenied
 from kenttä.services.sync import status as sync_status
 from tests.ui.caseload import TODAY
@@ -72,7 +72,7 @@ def test_log_visit_validates(ws) -> None:
 def test_placements_and_follow_ups(ws) -> None:
     due = placements.follow_ups_due(ws, today=TODAY)
     assert len(due) == 1
-    placements.add_follow_up(ws, due[0]["id"], TODAY)
+    follow_ups.record_follow_up(ws, due[0]["id"], contacted_on=TODAY, contacted="Esihenkilö")
     assert placements.follow_ups_due(ws, today=TODAY) == []
     with pytest.raises(ValueError):
         placements.add_placement(

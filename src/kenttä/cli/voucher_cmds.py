@@ -1,4 +1,5 @@
-"""`kenttä voucher …`: issue, list, show, cancel and move service vouchers; this device's budget."""
+"""`kenttä voucher …`: issue, list, show, cancel and move service vouchers; this device's budget;
+the service tray (`services`, `providers`: cli/tray_cmds.py)."""
 
 from __future__ import annotations
 
@@ -251,26 +252,12 @@ def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
     click.echo(f"returned {_eur(cents)}")
 
 
-@voucher.command("services")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def services(obj: CliContext, as_json: bool) -> None:
-    """The service tray: codes, categories and default values."""
-    from kenttä.services.vouchers.core import ensure_service_tray, list_services, providers_for
+# the service tray as data (issue 15): cli/tray_cmds.py
+def _add_tray_commands() -> None:
+    from kenttä.cli.tray_cmds import providers, services
 
-    with _workspace(obj) as ws:
-        ensure_service_tray(ws)
-        tray = [(s, providers_for(ws, s.code)) for s in list_services(ws)]
-    if as_json:
-        echo_json(
-            [
-                {**s.model_dump(mode="json"), "providers": [p.model_dump(mode="json") for p in ps]}
-                for s, ps in tray
-            ]
-        )
-        return
-    for s, ps in tray:
-        click.echo(
-            f"{s.code:<26} {s.category:<12} {_eur(s.default_value_cents):>12}  {s.name}"
-            f"  ({len(ps)} providers)"
-        )
+    voucher.add_command(services)
+    voucher.add_command(providers)
+
+
+_add_tray_commands()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from kenttä_sync.ground import uuid7
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from kenttä.domain.codes import (
     AssessmentArea,
@@ -44,6 +44,8 @@ YTunnus = Annotated[str, AfterValidator(validate_y_tunnus)]
 MunicipalityCode = Annotated[str, AfterValidator(validate_municipality)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=100_000)]
+# a list column added by a later migration: rows from before it hold NULL, read as empty
+LaterList = Annotated[list[str], BeforeValidator(lambda v: [] if v is None else v)]
 
 
 class Record(BaseModel):
@@ -187,22 +189,42 @@ class Placement(Record):
     kind: PlacementKind
     start_date: date
     end_date: date | None = None
-    follow_ups: list[str] = Field(default_factory=list)  # dates of follow-up contacts
+    follow_ups: list[str] = Field(default_factory=list)  # legacy: dates only (PlacementFollowUp)
+
+
+class PlacementFollowUp(Record):
+    """A contact after a placement (Kuopio): who was contacted, how it goes, the next date."""
+
+    placement_id: str
+    client_id: str
+    employer_id: str
+    contacted_on: date
+    contacted: NonEmpty  # who: the employer's contact person, the client, a workmate…
+    how_it_goes: LongText = ""
+    next_date: date | None = None
+    author: str
 
 
 class Service(Record):
-    """An entry of the service tray (palvelutarjotin)."""
+    """An entry of the service tray (palvelutarjotin): data a supervisor keeps (issue 15)."""
 
     code: NonEmpty
-    name: NonEmpty
+    name: NonEmpty  # Finnish
     category: str
     default_value_cents: int = Field(default=0, ge=0)
+    name_sv: str | None = None
+    programmes: LaterList = Field(default_factory=list)  # empty: every programme
+    retired_on: date | None = None  # not offered for new vouchers; old ones still show it
 
 
 class Provider(Record):
     y_tunnus: YTunnus | None = None
     name: NonEmpty
     services: list[str] = Field(default_factory=list)  # service codes
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    retired_on: date | None = None  # not offered for new choices; old vouchers still show it
 
 
 class Voucher(Record):

@@ -24,6 +24,7 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | export_table      |       |             |     x      | `kenttä export`: whole tables out         |
 | resolve_conflict  |       |             |     x      | choose the value of a sync conflict       |
 | set_budget        |       |             |     x      | voucher budgets and device shares         |
+| edit_service_tray |       |             |     x      | services and providers of the tray        |
 | enroll_device     |       |             |     x      | enrol a laptop with the office server     |
 | view_audit        |       |             |     x      | `kenttä audit client`                     |
 | subject_access    |       |             |     x      | `kenttä subject-access`                   |
@@ -92,6 +93,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_table": _SUPERVISOR,
     "resolve_conflict": _SUPERVISOR,
     "set_budget": _SUPERVISOR,
+    "edit_service_tray": _SUPERVISOR,
     "enroll_device": _SUPERVISOR,
     "view_audit": _SUPERVISOR,
     "subject_access": _SUPERVISOR,
@@ -118,6 +120,7 @@ _WHAT: dict[str, str] = {
     "export_table": "export whole tables",
     "resolve_conflict": "resolve conflicts",
     "set_budget": "set voucher budgets",
+    "edit_service_tray": "change the service tray",
     "enroll_device": "enrol devices",
     "view_audit": "read the audit trail",
     "subject_access": "make a subject access report",

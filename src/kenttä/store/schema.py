@@ -114,6 +114,7 @@ MODELS: dict[str, type[m.Record]] = {
     "feedback": m.Feedback,
     "audit_events": m.AuditEvent,
     "segments": m.Segment,  # client segments (Polku): a supervisor's list, read by coaches
+    "placement_follow_ups": m.PlacementFollowUp,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -123,7 +124,11 @@ MODELS: dict[str, type[m.Record]] = {
 # note, assessment, plan, voucher, outcome or feedback's free text (it reads feedback scores,
 # by service and provider, for the providers it keeps); it writes audit events of its own
 # and the shared service tray, and reads no one's audit trail.
+# note, assessment, plan, voucher, outcome or feedback; it writes audit events of its own
+# and reads no one's audit trail. The service tray (services, providers) is a supervisor's
+# to write (issue 15; roles.py `edit_service_tray`): coaches and coordinators read it.
 _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
+_TRAY_READ = {name: TableAccess(read="*", write=()) for name in ("services", "providers")}
 COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
@@ -134,6 +139,7 @@ FEEDBACK_COORDINATOR_COLUMNS = tuple(
 )  # schema 9: scores read by the coordinators who keep the providers; free text is not
 POLICIES = {
     "coach": RolePolicy(tables=_COACH_TABLES),
+    "coach": RolePolicy(tables={**_EVERYTHING, **_TRAY_READ}),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
@@ -141,11 +147,11 @@ POLICIES = {
             "employers": TableAccess(read="*", write="*"),
             "visits": TableAccess(read="*", write="*"),
             "placements": TableAccess(read="*", write="*"),
-            "services": TableAccess(read="*", write="*"),
-            "providers": TableAccess(read="*", write="*"),
+            **_TRAY_READ,
             "audit_events": TableAccess(read=(), write="*"),
             # feedback scores per service and provider, never the client's own words
             "feedback": TableAccess(read=FEEDBACK_COORDINATOR_COLUMNS, write=()),
+            "placement_follow_ups": TableAccess(read="*", write="*"),
         }
     ),
 }
@@ -204,7 +210,12 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("services", m.Service, natural_key="code"),
-        _spec("providers", m.Provider, natural_key="y_tunnus"),
+        _spec(
+            "providers",
+            m.Provider,
+            natural_key="y_tunnus",
+            personal_columns=("contact_name", "contact_phone", "contact_email"),
+        ),
         _spec(
             "vouchers",
             m.Voucher,
@@ -235,5 +246,16 @@ SCHEMA = SyncSchema(
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),
         _spec("segments", m.Segment, natural_key="code"),
+        _spec(
+            "placement_follow_ups",
+            m.PlacementFollowUp,
+            personal_columns=("contacted", "how_it_goes"),
+            references={
+                "placement_id": "placements",
+                "client_id": "clients",
+                "employer_id": "employers",
+            },
+            erase_with="client_id",
+        ),
     ),
 )

@@ -2,7 +2,8 @@
 
 core: the paged list and search, the card, changes (sponsor status); visits: company
 visits with labour needs, openings and the next contact; placements: a client at an
-employer (work trial, wage-subsidised job, …) and follow-ups.
+employer (work trial, wage-subsidised job, …); follow_ups: contacts after a placement
+(who, how it goes, the next date).
 """
 
 from kenttä.services._lazy import lazy_exports
@@ -19,7 +20,8 @@ _EXPORTS = {
     "EmployerCard": "core",
     "employer_card": "core",
     "add_placement": "placements",
-    "add_follow_up": "placements",
+    "record_follow_up": "follow_ups",
+    "FollowUpError": "follow_ups",
     "for_client": "placements",
     "for_employer": "placements",
     "follow_ups_due": "placements",

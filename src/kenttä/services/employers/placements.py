@@ -1,4 +1,5 @@
-"""Placements: a client at an employer (work trial, wage-subsidised job, …) and follow-ups."""
+"""Placements: a client at an employer (work trial, wage-subsidised job, …); their follow-ups
+are in follow_ups.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kenttä.services.context import Workspace
+from kenttä.services.employers import follow_ups
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
-from kenttä.services.roles import require, require_scope
+from kenttä.services.roles import require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
 # start-up (tests/test_startup.py).
@@ -81,27 +83,13 @@ def add_placement(
     return placement
 
 
-def add_follow_up(ws: Workspace, placement_id: str, on: date) -> None:
-    require(ws, "record_placement")
-    row = ws.store.conn.execute(
-        f"SELECT follow_ups, scope FROM placements WHERE id = ? AND {LIVE}", (placement_id,)
-    ).fetchone()
-    if row is None:
-        raise ValueError("no such placement")
-    require_scope(ws, row[1])
-    dates = sorted({*(json.loads(row[0]) if row[0] else []), on.isoformat()})
-    with ws.store.replica.transaction(ws.user) as tx:
-        tx.update("placements", placement_id, {"follow_ups": dates})
-        audit_in(tx, ws, "change", "placements", placement_id, "follow_ups", row[1])
-
-
 def for_client(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
     rows = ws.store.conn.execute(
         f"{_SELECT} WHERE p.client_id = ? AND p._deleted IS NULL AND p._erased IS NULL"
         " ORDER BY p.start_date DESC",
         (client_id,),
     ).fetchall()
-    return _dicts(rows)
+    return follow_ups.attach(ws, _dicts(rows))
 
 
 def for_employer(ws: Workspace, employer_id: str) -> list[dict[str, Any]]:
@@ -110,13 +98,14 @@ def for_employer(ws: Workspace, employer_id: str) -> list[dict[str, Any]]:
         " ORDER BY p.start_date DESC",
         (employer_id,),
     ).fetchall()
-    return _dicts(rows)
+    return follow_ups.attach(ws, _dicts(rows))
 
 
 def follow_ups_due(
     ws: Workspace, *, today: date, every_days: int = 30, owner: str | None = None
 ) -> list[dict[str, Any]]:
-    """Ongoing placements with no follow-up (or start) within `every_days`."""
+    """Ongoing placements whose follow-up is due: the next date the last follow-up set has
+    come, or, without one, no follow-up (or start) within `every_days`."""
     rows = ws.store.conn.execute(
         f"{_SELECT} WHERE p._deleted IS NULL AND p._erased IS NULL AND p.start_date <= ?"
         " AND (p.end_date IS NULL OR p.end_date >= ?) AND (? IS NULL OR c.owner = ?)"
@@ -124,9 +113,15 @@ def follow_ups_due(
         (today.isoformat(), today.isoformat(), owner, owner),
     ).fetchall()
     due = []
-    for item in _dicts(rows):
-        last = max([item["start_date"], *item["follow_ups"]])
-        if (today - date.fromisoformat(last)).days >= every_days:
+    for item in follow_ups.attach(ws, _dicts(rows)):
+        records = item["follow_up_records"]
+        last = max([item["start_date"], *(f["contacted_on"] for f in records)])
+        latest = records[0] if records else None
+        if latest is not None and latest["next_date"]:
+            is_due = date.fromisoformat(latest["next_date"]) <= today
+        else:
+            is_due = (today - date.fromisoformat(last)).days >= every_days
+        if is_due:
             item["last_contact"] = last
             due.append(item)
     return due

@@ -39,6 +39,7 @@ from kenttä.services.vouchers.tray import (
     get_service,
     list_services,
     providers_for,
+    serves,
 )
 
 __all__ = [
@@ -85,10 +86,24 @@ def _client(ws: Workspace, client_id: str) -> Client:
     return found[0]
 
 
-def _service(ws: Workspace, code: str) -> Service:
+def _service(ws: Workspace, code: str, programme: str | None) -> Service:
+    """The tray's service for a new voucher: known, not retired, serving the programme."""
     service = get_service(ws, code)
     if service is None:
-        raise VoucherError(f"unknown service {code!r}", code="unknown_service")
+        empty = ws.store.conn.execute(
+            "SELECT 1 FROM services WHERE _deleted IS NULL AND _erased IS NULL LIMIT 1"
+        ).fetchone()
+        hint = "; this laptop has no service tray yet: sync with the office" if not empty else ""
+        raise VoucherError(f"unknown service {code!r}{hint}", code="unknown_service")
+    if service.retired_on is not None:
+        raise VoucherError(
+            f"service {code!r} is retired: it is not offered for new vouchers",
+            code="retired_service",
+        )
+    if not serves(service, programme):
+        raise VoucherError(
+            f"service {code!r} is not in programme {programme}'s tray", code="not_in_programme"
+        )
     return service
 
 
@@ -96,6 +111,10 @@ def _approved_provider(ws: Workspace, provider_id: str, service_code: str) -> Pr
     provider = get_provider(ws, provider_id)
     if provider is None:
         raise VoucherError("unknown provider", code="unknown_provider")
+    if provider.retired_on is not None:
+        raise VoucherError(
+            f"provider {provider.name} is retired from the tray", code="retired_provider"
+        )
     if service_code not in provider.services:
         raise VoucherError(
             f"provider {provider.name} is not approved for service {service_code!r}",
@@ -123,7 +142,8 @@ def issue_voucher(
     today = _today(today)
     client = _client(ws, client_id)
     require_scope(ws, client.scope)
-    service = _service(ws, service_code)
+    programme = client.programme or ws.config.programme
+    service = _service(ws, service_code, programme)
     value = service.default_value_cents if value_cents is None else int(value_cents)
     if value <= 0:
         raise VoucherError(f"a voucher's value must be more than {eur(0)}", code="bad_value")
@@ -134,7 +154,6 @@ def issue_voucher(
         )
     if provider_id is not None:
         _approved_provider(ws, provider_id, service_code)
-    programme = client.programme or ws.config.programme
     if not programme:
         raise VoucherError(
             "the client has no programme: a voucher is paid from a programme's budget",

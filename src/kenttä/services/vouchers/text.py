@@ -82,6 +82,11 @@ def _fi_date(day: date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
+def _service_name(service: Service, lang: str) -> str:
+    """The service's Swedish name on a Swedish voucher when the tray has one."""
+    return service.name_sv if lang == "sv" and service.name_sv else service.name
+
+
 def render_text(
     voucher: Voucher,
     client_name: str,
@@ -98,7 +103,7 @@ def render_text(
         "=" * len(t["title"]),
         f"{t['number']}: {voucher.number}",
         f"{t['client']}: {client_name}",
-        f"{t['service']}: {service.name if service else voucher.service_code}",
+        f"{t['service']}: {_service_name(service, lang) if service else voucher.service_code}",
         f"{t['value']}: {money}",
         f"{t['issued']}: {_fi_date(voucher.issued_on)}",
         f"{t['valid']}: {_fi_date(voucher.valid_until)}",

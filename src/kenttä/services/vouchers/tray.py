@@ -129,19 +129,36 @@ def merge_duplicate_services(ws: Workspace) -> int:
     return len(renames)
 
 
-def list_services(ws: Workspace) -> list[Service]:
-    """The service tray, by category and name."""
+def list_services(
+    ws: Workspace, *, include_retired: bool = False, programme: str | None = None
+) -> list[Service]:
+    """The service tray, by category and name: what a new voucher may be for (retired
+    services only with `include_retired`; with `programme`, those serving it)."""
     services = fetch_models(ws.store.conn, Service, "services", "1")
+    if not include_retired:
+        services = [s for s in services if s.retired_on is None]
+    if programme:
+        services = [s for s in services if serves(s, programme)]
     return sorted(services, key=lambda s: (s.category, s.name, s.code))
 
 
+def serves(service: Service, programme: str | None) -> bool:
+    """Whether `service` may be paid from `programme`'s vouchers (no programmes: every one)."""
+    if not service.programmes or not programme:
+        return True
+    return programme.casefold() in {p.casefold() for p in service.programmes}
+
+
 def get_service(ws: Workspace, code: str) -> Service | None:
+    """The service of `code`, retired or not (an old voucher still shows its service)."""
     found = fetch_models(ws.store.conn, Service, "services", "code = ?", (code,))
     return min(found, key=lambda s: s.id) if found else None
 
 
-def providers_for(ws: Workspace, service_code: str) -> list[Provider]:
-    """Providers approved for a service, by name."""
+def providers_for(
+    ws: Workspace, service_code: str, *, include_retired: bool = False
+) -> list[Provider]:
+    """Providers approved for a service, by name (retired ones only with `include_retired`)."""
     providers = fetch_models(
         ws.store.conn,
         Provider,
@@ -149,9 +166,20 @@ def providers_for(ws: Workspace, service_code: str) -> list[Provider]:
         "EXISTS (SELECT 1 FROM json_each(providers.services) WHERE json_each.value = ?)",
         (service_code,),
     )
+    if not include_retired:
+        providers = [p for p in providers if p.retired_on is None]
     return sorted(providers, key=lambda p: (p.name, p.id))
 
 
+def list_providers(ws: Workspace, *, include_retired: bool = False) -> list[Provider]:
+    """Every provider, by name (retired ones only with `include_retired`)."""
+    providers = fetch_models(ws.store.conn, Provider, "providers", "1")
+    if not include_retired:
+        providers = [p for p in providers if p.retired_on is None]
+    return sorted(providers, key=lambda p: (p.name.casefold(), p.id))
+
+
 def get_provider(ws: Workspace, provider_id: str) -> Provider | None:
+    """The provider of `provider_id`, retired or not (old vouchers still name it)."""
     found = fetch_models(ws.store.conn, Provider, "providers", "id = ?", (provider_id,))
     return found[0] if found else None

@@ -26,8 +26,13 @@ def voucher_service() -> Any:
     return vouchers
 
 
-def _services(ws: Any) -> list[Any]:
-    return list(voucher_service().list_services(ws))
+def _services(ws: Any, client_id: str) -> list[Any]:
+    """What the tray offers this client: not retired, and serving the client's programme."""
+    row = ws.store.conn.execute(
+        "SELECT programme FROM clients WHERE id = ?", (client_id,)
+    ).fetchone()
+    programme = (row[0] if row else None) or ws.config.programme
+    return list(voucher_service().list_services(ws, programme=programme))
 
 
 def _providers(ws: Any, service_code: str) -> list[Any]:
@@ -71,7 +76,7 @@ class VoucherIssueModal(FormModal):
         yield Select[str]([], prompt=t("voucher_issue.provider_later"), id="voucher-provider")
 
     def reload(self) -> None:
-        self.db(_services, done=self._set_services, group="services")
+        self.db(_services, self.client_id, done=self._set_services, group="services")
         self.db(_hint, self.client_id, self.kapp.today, done=self._set_hint, group="hint")
 
     def _set_hint(self, hint: Any) -> None:

@@ -96,12 +96,16 @@ def summary_text(
         out.append(f"{format_date(a['assessed_on'])}\n")
         out.append(f"  {t('card.strengths')}: {strong}\n  {t('card.obstacles')}: {weak}\n")
     if card.placements:
+        from kenttä.ui.modals.follow_up_form import follow_up_line
+
         out.append(f"\n{t('card.placements')}:\n", style="bold")
         for p in card.placements[:3]:
             out.append(
                 f"  {code('placement', p['kind'])} · {p['employer'] or ''} · "
                 f"{format_date(p['start_date'])}–{format_date(p['end_date'])}\n"
             )
+            for f in p.get("follow_up_records", [])[:2]:
+                out.append(f"    {follow_up_line(f, 64)}\n")
     if c.exit_date or card.outcomes:
         out.append(f"\n{t('card.exit')}: ", style="bold")
         out.append(f"{format_date(c.exit_date)} {code('outcome', c.outcome)}\n")
@@ -340,24 +344,16 @@ class ClientCardScreen(BaseScreen):
         self.app.push_screen(PlacementForm(self.client_id))
 
     def action_follow_up(self) -> None:
-        """Record today's follow-up contact for the client's ongoing placement."""
-        from kenttä.services.employers import placements
+        """A follow-up after one of the client's placements (ongoing ones first)."""
+        from kenttä.ui.modals.follow_up_form import FollowUpForm
 
         today = self.kapp.today.isoformat()
-        ongoing = [
-            p
-            for p in (self.card.placements if self.card else [])
-            if p["start_date"] <= today and (p["end_date"] is None or p["end_date"] >= today)
-        ]
-        if not ongoing:
+        mine = list(self.card.placements if self.card else [])
+        if not mine:
             self.notify(t("card.no_placement"), severity="warning")
             return
-        self.write(
-            placements.add_follow_up,
-            ongoing[0]["id"],
-            self.kapp.today,
-            done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
-        )
+        mine.sort(key=lambda p: p["end_date"] is not None and p["end_date"] < today)
+        self.app.push_screen(FollowUpForm(mine, by="employer"))
 
     def action_segment(self) -> None:
         """The client's segment (Polku) from the supervisor's list."""

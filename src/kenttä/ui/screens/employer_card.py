@@ -36,12 +36,14 @@ class EmployerCardScreen(BaseScreen):
     EmployerCardScreen .section { padding: 0 1; text-style: bold; color: $accent; }
     EmployerCardScreen #visits-table { height: 1fr; }
     EmployerCardScreen #placements-table { height: auto; max-height: 6; }
+    EmployerCardScreen #placement-detail { height: auto; max-height: 2; padding: 0 1; }
     EmployerCardScreen #visit-detail { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar = [
         Binding("escape", "back", "keys.back"),
         Binding("v", "log_visit", "keys.log_visit"),
         Binding("s", "toggle_sponsor", "keys.toggle_sponsor"),
+        Binding("o", "follow_up", "keys.follow_up"),
     ]
 
     def __init__(self, employer_id: str) -> None:
@@ -68,6 +70,7 @@ class EmployerCardScreen(BaseScreen):
             [t("placement.col_client"), t("placement.col_kind"), t("placement.col_period")],
             id="placements-table",
         )
+        yield Static(id="placement-detail")
         yield Footer()
 
     def reload(self) -> None:
@@ -114,10 +117,41 @@ class EmployerCardScreen(BaseScreen):
                 f"{format_date(p['start_date'])}–{format_date(p['end_date'])}",
                 key=p["id"],
             )
+        self._show_placement()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "visits-table":
             self._show_visit()
+        elif event.data_table.id == "placements-table":
+            self._show_placement()
+
+    def _highlighted_placement(self) -> dict[str, Any] | None:
+        placements = self.card.placements if self.card else []
+        row = self.query_one("#placements-table", DataTable).cursor_row
+        return placements[row] if placements and 0 <= row < len(placements) else None
+
+    def _show_placement(self) -> None:
+        """The highlighted placement's latest follow-ups (who, how it goes, next date)."""
+        from kenttä.ui.modals.follow_up_form import follow_up_line
+
+        found = self.query("#placement-detail")
+        if not found:
+            return
+        p = self._highlighted_placement()
+        records = p.get("follow_up_records", []) if p else []
+        lines = [follow_up_line(f, 76) for f in records[:2]]
+        label = t("follow_up.none") if p else ""
+        found.first(Static).update("\n".join(lines) if lines else label)
+
+    def action_follow_up(self) -> None:
+        """A follow-up after one of the employer's placements (the highlighted one)."""
+        from kenttä.ui.modals.follow_up_form import FollowUpForm
+
+        p = self._highlighted_placement()
+        if p is None or self.card is None:
+            self.notify(t("follow_up.no_placement"), severity="warning")
+            return
+        self.app.push_screen(FollowUpForm(self.card.placements, by="client", chosen=p["id"]))
 
     def _show_visit(self) -> None:
         """The highlighted visit's labour needs in full (the table cuts them)."""

@@ -48,7 +48,7 @@ class VoucherRow:
 def fetch_rows(ws: Any, *, status: str | None, after: Any = None, limit: int = 50) -> list:
     """A page of vouchers with the service's and the client's names."""
     vouchers = _vouchers().list_vouchers(ws, status=status, after=after, limit=limit)
-    services = {s.code: s.name for s in _vouchers().list_services(ws)}
+    services = {s.code: s.name for s in _vouchers().list_services(ws, include_retired=True)}
     names = client_service.names_of(ws, [v.client_id for v in vouchers])
     return [
         VoucherRow(v, services.get(v.service_code, v.service_code), names.get(v.client_id, ""))

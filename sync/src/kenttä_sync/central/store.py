@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kenttä_sync.central import checks as central_checks
+from kenttä_sync.central import columns as central_columns
 from kenttä_sync.central import compaction as central_compaction
 from kenttä_sync.central import log as central_log
 from kenttä_sync.ground.changes import Change, Op
@@ -141,6 +142,7 @@ class CentralStore:
         with self.db.transaction():
             self._check_format()
             self.db.script(_LOG_DDL + ";\n" + tables)
+            central_columns.add_missing(self.db, self.schema)  # an older store's tables
             self.engine.install()
             if self._state("log_format") is None:
                 self._set_state("log_format", LOG_FORMAT)
