@@ -133,13 +133,12 @@ COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
 # segments: a supervisor keeps the list; a coach reads it (and sets clients.segment)
-_COACH_TABLES = {**_EVERYTHING, "segments": TableAccess(read="*", write=())}
+_COACH_TABLES = {**_EVERYTHING, **_TRAY_READ, "segments": TableAccess(read="*", write=())}
 FEEDBACK_COORDINATOR_COLUMNS = tuple(
     name for name in m.Feedback.model_fields if name not in ("id", "comment")
 )  # schema 9: scores read by the coordinators who keep the providers; free text is not
 POLICIES = {
     "coach": RolePolicy(tables=_COACH_TABLES),
-    "coach": RolePolicy(tables={**_EVERYTHING, **_TRAY_READ}),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
