@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -96,6 +96,7 @@ CLIENT_PERSONAL = (
     "postal_code",
     "phone",
     "email",
+    "eligibility_exception",  # a coach's free-text reason (issue 15)
 )
 
 MODELS: dict[str, type[m.Record]] = {

@@ -59,6 +59,8 @@ _EXPORTS = {
     "set_step_status": "plans",
     "next_status": "plans",
     "due_steps": "plans",
+    "eligibility_of": "intake",
+    "record_exception": "intake",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)
