@@ -199,7 +199,7 @@ def _by_rule(
     for alt in rule.alternatives:
         checks = _checks(alt, params, age, months, benefit_days, window, earnings_related)
         if alt.immigrant:
-            checks.append(("immigrant_referral", immigrant, "immigrant"))
+            checks.append(("immigrant_referral", bool(immigrant), "immigrant"))  # unasked: no
         if alt.referred:
             checks.append(("referred", referred, "referred"))
         results = [held for _, held, _ in checks]
