@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from kenttä.domain.models import Client
 
 SELF_REFERRAL = "self"
 
@@ -124,6 +127,35 @@ def months_between(start: date, end: date) -> int:
 
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def evaluation_day(entry_date: date | None, today: date) -> date:
+    """The day eligibility is judged on: the entry date once the client has entered."""
+    return entry_date if entry_date is not None and entry_date <= today else today
+
+
+def client_eligibility(client: Client, today: date) -> Eligibility:
+    """A client's eligibility for their own programme, judged on their entry date with the
+    start data recorded at intake and the exception a coach recorded, if any."""
+    exception = None
+    if client.eligibility_exception and client.eligibility_exception_programme:
+        exception = RecordedException(
+            client.eligibility_exception_programme, client.eligibility_exception
+        )
+    answers = (client.foreign_background, client.third_country_national)
+    immigrant = True if "yes" in answers else (False if "no" in answers else None)
+    return evaluate(
+        client.programme,
+        birth_date=client.birth_date,
+        unemployed_since=client.unemployed_since,
+        benefit_days=client.benefit_days,
+        on=evaluation_day(client.entry_date, today),
+        months_unemployed_in_window=client.months_unemployed_last_16,
+        earnings_related_allowance=client.earnings_related_allowance,
+        immigrant=immigrant,
+        referral_source=client.referral_source,
+        exception=exception,
+    )
 
 
 def rule_for(programme: str | None) -> ProgrammeRule | None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
-from kenttä.domain.eligibility import Eligibility, age_on, months_between
+from kenttä.domain.eligibility import Eligibility, age_on, client_eligibility, months_between
 from kenttä.domain.models import Client
 from kenttä.services.clients.rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
@@ -347,12 +347,12 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
 
     A role that may not read notes (a coordinator) gets the card without notes, plan,
     assessment or draft: the summary and placements are what a placement follow-up needs."""
-    from kenttä.services.clients import assessments, drafts, intake, notes, plans
+    from kenttä.services.clients import assessments, drafts, notes, plans
     from kenttä.services.employers import placements
 
     client = get_client(ws, client_id)
     casework = may(ws, "view_notes")
-    eligibility = intake.eligibility_of(client, today)
+    eligibility = client_eligibility(client, today)
     plan, steps = plans.plan_of(ws, client_id) if casework else (None, [])
     card = ClientCard(
         client=client,

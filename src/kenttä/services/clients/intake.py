@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kenttä.domain.codes import Disclosure
-from kenttä.domain.eligibility import Eligibility, RecordedException, evaluate, rule_for
+from kenttä.domain.eligibility import client_eligibility as eligibility_of
+from kenttä.domain.eligibility import rule_for
 from kenttä.domain.models import Client
 from kenttä.services.clients.core import get_client, update_client
 from kenttä.services.clients.rules import ClientError
@@ -20,38 +20,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.roles import require
 
 MAX_REASON = 500
-
-
-def evaluation_day(entry_date: date | None, today: date) -> date:
-    """The day eligibility is judged on: the entry date once the client has entered."""
-    return entry_date if entry_date is not None and entry_date <= today else today
-
-
-def eligibility_of(client: Client, today: date) -> Eligibility:
-    """The client's eligibility for their own programme, with a recorded exception."""
-    exception = None
-    if client.eligibility_exception and client.eligibility_exception_programme:
-        exception = RecordedException(
-            client.eligibility_exception_programme, client.eligibility_exception
-        )
-    immigrant = None
-    answers = (client.foreign_background, client.third_country_national)
-    if Disclosure.YES.value in answers:
-        immigrant = True
-    elif Disclosure.NO.value in answers:
-        immigrant = False
-    return evaluate(
-        client.programme,
-        birth_date=client.birth_date,
-        unemployed_since=client.unemployed_since,
-        benefit_days=client.benefit_days,
-        on=evaluation_day(client.entry_date, today),
-        months_unemployed_in_window=client.months_unemployed_last_16,
-        earnings_related_allowance=client.earnings_related_allowance,
-        immigrant=immigrant,
-        referral_source=client.referral_source,
-        exception=exception,
-    )
+__all__ = ["MAX_REASON", "eligibility_of", "record_exception"]
 
 
 def record_exception(ws: Workspace, client_id: str, reason: str, *, today: date) -> Client:

@@ -20,6 +20,7 @@ from kenttä.domain.models import Client
 from kenttä.i18n import t
 from kenttä.ui.modals.form import FormError
 from kenttä.ui.parsing import format_date
+from kenttä.ui.start_text import DISCLOSURES
 
 if TYPE_CHECKING:
     from kenttä.ui.modals.form import FormModal
@@ -44,13 +45,6 @@ START_FIELD_IDS = {
 }
 """Client field → the id of the widget that edits it (a refusal or a quality gap focuses it)."""
 
-DISCLOSURES = {
-    "disability": "intake.disability",
-    "foreign_background": "intake.foreign_background",
-    "third_country_national": "intake.third_country",
-    "minority": "intake.minority",
-    "homelessness": "intake.homelessness",
-}
 NUMBERS = {"benefit_days": (0, 10_000), "months_unemployed_last_16": (0, 16)}
 
 CSS = """

@@ -28,7 +28,7 @@ class EligibilityExceptionModal(FormModal):
         self.client = client
 
     def fields(self) -> Iterable[Widget]:
-        from kenttä.ui.screens.client_start import eligibility_line
+        from kenttä.ui.start_text import eligibility_line
 
         rule = rule_for(self.client.programme)
         if rule is None:

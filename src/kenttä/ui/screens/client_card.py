@@ -18,7 +18,7 @@ from kenttä.services.clients import notes as note_service
 from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
-from kenttä.ui.screens.client_start import eligibility_line, start_data_text
+from kenttä.ui.start_text import eligibility_line, start_data_text
 from kenttä.ui.widgets.paged_table import PagedTable
 
 

@@ -1,4 +1,4 @@
-"""The client card's start data and eligibility lines (issue 15).
+"""The start data and eligibility lines of the client card and forms (issue 15).
 
 Eligibility reads ✓ (eligible, why), ! (an exception a coach recorded: their reason, and
 what the rule itself says), ✗ (not eligible, why) or ? (the data the rule needs is missing).
@@ -13,9 +13,15 @@ from rich.text import Text
 from kenttä.domain.eligibility import Eligibility
 from kenttä.domain.models import Client
 from kenttä.i18n import t
-from kenttä.ui.modals.client_start_data import DISCLOSURES
 from kenttä.ui.parsing import format_date
 
+DISCLOSURES = {  # the ESF+ answers that may be "does not want to answer": field → label key
+    "disability": "intake.disability",
+    "foreign_background": "intake.foreign_background",
+    "third_country_national": "intake.third_country",
+    "minority": "intake.minority",
+    "homelessness": "intake.homelessness",
+}
 MARKS = {"eligible": "✓", "exception": "!", "not_eligible": "✗", "unknown": "?"}
 STATES = {
     "eligible": "card.eligible",
