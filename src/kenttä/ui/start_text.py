@@ -64,11 +64,12 @@ def start_data_text(c: Client) -> Text:
     if c.benefit_days is not None:
         second.append(f"{t('card_start.benefit_days')} {c.benefit_days}")
     if c.referral_source:
-        second.append(f"{t('card_start.referral')} {t('intake.referral.' + c.referral_source)}")
+        referral = t(f"intake.referral.{c.referral_source}")
+        second.append(f"{t('card_start.referral')} {referral}")
     if second:
         out.append("\n  " + " · ".join(second))
     answers = [
-        f"{t(key)}: {t('intake.disclosure.' + getattr(c, field))}"
+        f"{t(key)}: {t(f'intake.disclosure.{getattr(c, field)}')}"
         for field, key in DISCLOSURES.items()
         if getattr(c, field)
     ]
