@@ -121,3 +121,22 @@ def test_bad_exceptions_are_refused_in_one_line_and_nothing_is_written(ws: Works
     with pytest.raises(PermissionDenied):
         intake.record_exception(coordinator, client_id, WHY, today=TODAY)
     assert ws.store.conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] == seq
+
+
+def test_erasure_blanks_the_reason_and_keeps_no_copy_in_the_change_log(ws: Workspace) -> None:
+    """The reason is a coach's free text about a person: a personal column."""
+    from kenttä.services.privacy import erasure
+
+    client_id = young_topi_client(ws)
+    intake.record_exception(ws, client_id, WHY, today=TODAY)
+    supervisor = Workspace(ws.store, Config(user="s", scope="kuopio", role="supervisor"))
+    erasure.erase_client(supervisor, client_id)
+    stored = ws.store.conn.execute(
+        "SELECT eligibility_exception FROM clients WHERE id = ?", (client_id,)
+    ).fetchone()
+    assert stored == (None,)
+    logged = ws.store.conn.execute(
+        "SELECT count(*) FROM _changes WHERE row_id = ? AND value LIKE ?",
+        (client_id, f"%{WHY}%"),
+    ).fetchone()[0]
+    assert logged == 0

@@ -194,7 +194,7 @@ def evaluate(
     if granted and verdict.eligible is not True and exception and exception.reason.strip():
         reason = exception.reason.strip()
         return Eligibility(
-            True, f"exception: {reason}", "exception", {**verdict.params, "why": reason}, verdict
+            True, "exception recorded", "exception", {**verdict.params, "why": reason}, verdict
         )
     return verdict
 
