@@ -203,6 +203,8 @@ async def test_enter_on_a_quality_gap_opens_the_form_at_its_field(make_app) -> N
         await pilot.press("q")
         await settle(pilot)
         assert screen_name(pilot) == "QualityScreen"
+        table = app.screen.query_one("#quality-table")
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # 80 columns
         first = app.screen.findings[0]
         assert (first.code, first.detail) == ("missing_start_data", "education")
         count = len(app.screen.findings)

@@ -98,9 +98,9 @@ class QualityScreen(BaseScreen):
         yield Header()
         yield Table(
             [
-                (t("quality_screen.col_record"), 24),
+                (t("quality_screen.col_record"), 22),  # fixed widths: 80 columns fit
                 (t("quality_screen.col_code"), 24),
-                t("quality_screen.col_detail"),
+                (t("quality_screen.col_detail"), 24),
             ],
             id="quality-table",
         )
