@@ -29,8 +29,16 @@ def test_upgrade_from_the_first_schema_version(tmp_path: Path) -> None:
     assert old.conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name = 'notes_fts'"
     ).fetchone() == (0,)
+    # the client as the first schema held it (the replica writes today's columns, which
+    # include those later migrations add)
+    client = "01900000-0000-7000-8000-000000000001"
+    with old.conn:
+        old.conn.execute(
+            "INSERT INTO clients (id, scope, first_name, last_name, _stamp)"
+            " VALUES (?, 'kuopio', 'Väinö', 'Pölönen', '0')",
+            (client,),
+        )
     with old.replica.transaction("testi") as tx:
-        client = tx.insert("clients", {"first_name": "Väinö", "last_name": "Pölönen"})
         tx.insert("notes", _note(client, "Tämä tapaaminen sujui hyvin, työkokeilu alkaa."))
         tx.insert("notes", _note(client, "Puhelu: hygieniapassi on suoritettu."))
     changes_before = old.conn.execute("SELECT count(*) FROM _changes").fetchone()[0]
@@ -52,6 +60,27 @@ def test_upgrade_from_the_first_schema_version(tmp_path: Path) -> None:
     with new.replica.transaction("testi") as tx:
         tx.insert("notes", _note(client, "Uusi merkintä: työhönvalmennus."))
     assert len(search_notes(new.conn, "työhönvalmennus")) == 1
+    new.close()
+
+
+def test_upgrade_to_5_adds_the_start_data_columns_and_keeps_clients(tmp_path: Path) -> None:
+    """Migration 0005 (issue 15): the new client columns exist, empty, on an old file."""
+    path = tmp_path / "v4.db"
+    old = open_store(path, target_version=4)
+    with old.conn:
+        old.conn.execute(
+            "INSERT INTO clients (id, scope, first_name, last_name, benefit_days, _stamp)"
+            " VALUES ('c1', 'kuopio', 'Väinö', 'Pölönen', 510, '0')"
+        )
+    old.close()
+    new = open_store(path)
+    assert schema_version(new.conn) == LATEST_VERSION >= 5
+    row = new.conn.execute(
+        "SELECT first_name, benefit_days, third_country_national, consent_date,"
+        " months_unemployed_last_16, earnings_related_allowance, eligibility_exception,"
+        " eligibility_exception_programme, eligibility_exception_on FROM clients WHERE id = 'c1'"
+    ).fetchone()
+    assert row == ("Väinö", 510, None, None, None, None, None, None, None)
     new.close()
 
 

@@ -89,6 +89,15 @@ class Client(Record):
     minority: Disclosure | None = None
     homelessness: Disclosure | None = None
     segment: str | None = None  # a code of the segments table (Polku), set by the coach
+    # issue 15 (migration 0005): the rest of the ESF+ start data, the data eligibility
+    # needs, and a coach's recorded exception to the programme's rule (with the reason)
+    third_country_national: Disclosure | None = None
+    consent_date: date | None = None
+    months_unemployed_last_16: int | None = Field(default=None, ge=0, le=16)
+    earnings_related_allowance: bool | None = None  # entitled to ansiosidonnainen päiväraha
+    eligibility_exception: str | None = Field(default=None, max_length=500)  # the reason
+    eligibility_exception_programme: str | None = None
+    eligibility_exception_on: date | None = None
 
     @model_validator(mode="after")
     def _derive_from_henkilotunnus(self) -> Client:

@@ -96,6 +96,7 @@ CLIENT_PERSONAL = (
     "postal_code",
     "phone",
     "email",
+    "eligibility_exception",  # a coach's free-text reason (issue 15)
 )
 
 MODELS: dict[str, type[m.Record]] = {

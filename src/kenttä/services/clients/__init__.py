@@ -73,6 +73,8 @@ _EXPORTS = {
     "FeedbackError": "feedback",
     "record_feedback": "feedback",
     "feedback_of": "feedback",
+    "eligibility_of": "intake",
+    "record_exception": "intake",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

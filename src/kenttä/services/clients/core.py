@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
-from kenttä.domain.eligibility import Eligibility, age_on, evaluate, months_between
+from kenttä.domain.eligibility import Eligibility, age_on, client_eligibility, months_between
 from kenttä.domain.models import Client
 from kenttä.services.clients.rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
@@ -357,13 +357,7 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
 
     client = get_client(ws, client_id)
     casework = may(ws, "view_notes")
-    eligibility = evaluate(
-        client.programme,
-        birth_date=client.birth_date,
-        unemployed_since=client.unemployed_since,
-        benefit_days=client.benefit_days,
-        on=today,
-    )
+    eligibility = client_eligibility(client, today)
     plan, steps = plans.plan_of(ws, client_id) if casework else (None, [])
     card = ClientCard(
         client=client,

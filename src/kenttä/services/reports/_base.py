@@ -115,6 +115,13 @@ _CLIENT_COLUMNS = (
     "owner",
     "first_name",
     "last_name",
+    "months_unemployed_last_16",
+    "earnings_related_allowance",
+    "foreign_background",
+    "third_country_national",
+    "referral_source",
+    "eligibility_exception",
+    "eligibility_exception_programme",
 )
 
 
@@ -138,6 +145,14 @@ class ClientRow:
     owner: str | None
     first_name: str | None
     last_name: str | None
+    # what the eligibility rules read besides (issue 15)
+    months_unemployed_last_16: int | None = None
+    earnings_related_allowance: bool | None = None
+    foreign_background: str | None = None
+    third_country_national: str | None = None
+    referral_source: str | None = None
+    eligibility_exception: str | None = None
+    eligibility_exception_programme: str | None = None
 
     @property
     def started(self) -> bool:

@@ -21,8 +21,9 @@ exit before `from`), and employer findings the employers in the network by `to`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
-from kenttä.domain.eligibility import evaluate
+from kenttä.domain.eligibility import Eligibility, RecordedException, evaluate
 from kenttä.services.context import Workspace
 from kenttä.services.reports._base import LIVE, ClientRow, Period, load_clients, to_day
 
@@ -84,16 +85,34 @@ def _client_findings(c: ClientRow, names: bool) -> list[Finding]:
     if (c.status == "finished" or c.exit_date is not None) and c.started and not c.outcome:
         add("exit_without_outcome")
     if c.started and c.entry_date is not None:
-        verdict = evaluate(
-            c.programme,
-            birth_date=c.birth_date,
-            unemployed_since=c.unemployed_since,
-            benefit_days=c.benefit_days,
-            on=c.entry_date,
-        )
+        verdict = _verdict(c)
         if verdict.eligible is False:
             add("outside_target_group", verdict.reason_code)
     return found
+
+
+def _verdict(c: ClientRow) -> Eligibility:
+    """The programme's rule on the entry day, with the start data it reads and the exception
+    a coach recorded (an exception is not a finding: it is a decision with a reason)."""
+    answers = (c.foreign_background, c.third_country_national)
+    immigrant = True if "yes" in answers else (False if "no" in answers else None)
+    exception = None
+    if c.eligibility_exception and c.eligibility_exception_programme:
+        exception = RecordedException(c.eligibility_exception_programme, c.eligibility_exception)
+    return evaluate(
+        c.programme,
+        birth_date=c.birth_date,
+        unemployed_since=c.unemployed_since,
+        benefit_days=c.benefit_days,
+        on=c.entry_date or date.today(),
+        months_unemployed_in_window=c.months_unemployed_last_16,
+        earnings_related_allowance=(
+            None if c.earnings_related_allowance is None else bool(c.earnings_related_allowance)
+        ),
+        immigrant=immigrant,
+        referral_source=c.referral_source,
+        exception=exception,
+    )
 
 
 def _employer_findings(ws: Workspace, period: Period | None, names: bool) -> list[Finding]:

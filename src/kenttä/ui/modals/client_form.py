@@ -1,8 +1,10 @@
 """A client's details: a new client, or corrections to one already made (`ClientEditModal`).
 
 Names, henkilötunnus (its check character is checked as it is typed), municipality, phone,
-programme, unemployment and status; a correction also shows birth date, postal code, email
-and owner, and sends only what the person changed.
+programme and status, then the start data section (ESF+, unemployment, consent:
+`client_start_data`); a correction also shows birth date, postal code, email and owner, and
+sends only what the person changed. `focus` opens the form at one client field (a quality
+gap's fix).
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ from kenttä.domain.models import Client
 from kenttä.i18n import code, has, t, validation_message
 from kenttä.services.clients import core as client_service
 from kenttä.services.clients.core import ClientError
+from kenttä.ui.modals.client_start_data import (
+    CSS as START_DATA_CSS,
+)
+from kenttä.ui.modals.client_start_data import (
+    START_FIELD_IDS,
+    start_data_fields,
+    start_data_values,
+)
 from kenttä.ui.modals.form import FormError, FormModal
-from kenttä.ui.parsing import format_date, parse_date
+from kenttä.ui.parsing import format_date
 
 FIELD_IDS = {
     "first_name": "first-name",
@@ -39,9 +49,9 @@ FIELD_IDS = {
     "phone": "phone",
     "email": "email",
     "programme": "programme",
-    "unemployed_since": "unemployed-since",
     "status": "client-status",
     "owner": "owner",
+    **START_FIELD_IDS,
 }
 """Client field → the id of the widget that edits it (a refusal focuses the field)."""
 
@@ -59,10 +69,20 @@ def programme_options(current: str | None) -> list[tuple[str, str]]:
 
 class ClientFormModal(FormModal):
     TITLE_KEY = "client_form.title"
+    DEFAULT_CSS = START_DATA_CSS
 
-    def __init__(self, client: Client | None = None) -> None:
+    def __init__(self, client: Client | None = None, *, focus: str | None = None) -> None:
         super().__init__()
         self.client = client
+        self.focus_field = focus  # a client field (FIELD_IDS) to open the form at
+
+    def focus_first(self) -> None:
+        widget_id = FIELD_IDS.get(self.focus_field or "")
+        found = self.query(f"#{widget_id}") if widget_id else None
+        if found:
+            found.first().focus()
+        else:
+            super().focus_first()
 
     def fields(self) -> Iterable[Widget]:
         c = self.client
@@ -104,10 +124,6 @@ class ClientFormModal(FormModal):
             value=programme or Select.NULL,
             id="programme",
         )
-        yield self.label("client_form.unemployed_since")
-        yield Input(
-            format_date(c and c.unemployed_since), placeholder="pp.kk.vvvv", id="unemployed-since"
-        )
         yield self.label("client_form.status")
         yield Select(
             [(code("status", s.value), s.value) for s in ClientStatus],
@@ -118,6 +134,7 @@ class ClientFormModal(FormModal):
         if editing:
             yield self.label("client_form.owner")
             yield Input(_text(c and c.owner), id="owner")
+        yield from start_data_fields(c, self.kapp.today)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "hetu" and len(event.value.strip()) == 11:
@@ -147,10 +164,6 @@ class ClientFormModal(FormModal):
                 municipality = validate_municipality(municipality)
             except IdentifierError as exc:
                 raise FormError("municipality", validation_message(exc)) from None
-        try:
-            since = parse_date(self.value("unemployed-since"), today=self.kapp.today)
-        except ValueError as exc:
-            raise FormError("unemployed-since", str(exc)) from None
         return {
             "first_name": first,
             "last_name": last,
@@ -158,8 +171,8 @@ class ClientFormModal(FormModal):
             "municipality": municipality,
             "phone": self.value("phone").strip() or None,
             "programme": self.value("programme") or None,
-            "unemployed_since": since,
             "status": self.value("client-status"),
+            **start_data_values(self),
         }
 
     def submit(self) -> None:
@@ -167,7 +180,6 @@ class ClientFormModal(FormModal):
             client_service.create_client,
             **self.common_values(),
             owner=self.kapp.ws.user,
-            entry_date=self.kapp.today,
             done=lambda client: self.dismiss(client.id),
             failed=self.failed,
         )
@@ -196,8 +208,8 @@ class ClientEditModal(ClientFormModal):
 
     TITLE_KEY = "client_form.edit_title"
 
-    def __init__(self, client: Client) -> None:
-        super().__init__(client)
+    def __init__(self, client: Client, *, focus: str | None = None) -> None:
+        super().__init__(client, focus=focus)
         self.original = client
 
     def submit(self) -> None:

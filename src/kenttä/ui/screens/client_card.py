@@ -18,20 +18,12 @@ from kenttä.services.clients import notes as note_service
 from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
+from kenttä.ui.start_text import eligibility_line, start_data_text
 from kenttä.ui.widgets.paged_table import PagedTable
 
 
 def eligibility_text(card: ClientCard) -> str:
-    e = card.eligibility
-    mark = {True: "✓", False: "✗", None: "?"}[e.eligible]
-    state = t({True: "card.eligible", False: "card.not_eligible", None: "card.unknown"}[e.eligible])
-    why = t(
-        f"eligibility.{e.reason_code}",
-        age=card.age if card.age is not None else "?",
-        months=card.months_unemployed if card.months_unemployed is not None else "?",
-        days=card.client.benefit_days if card.client.benefit_days is not None else "?",
-    )
-    return f"{mark} {state}: {why}"
+    return eligibility_line(card.eligibility)
 
 
 def first_line(body: str, width: int = 60) -> str:
@@ -61,6 +53,7 @@ def summary_text(
         out.append(f"{(segments or {}).get(c.segment, c.segment)}\n")
     out.append(f"{t('card.eligibility')}: ", style="bold")
     out.append(eligibility_text(card) + "\n")
+    out.append(start_data_text(c))
     if c.phone or c.email:
         out.append(f"{t('card.contact')}: ", style="bold")
         out.append(" · ".join(x for x in (c.phone, c.email) if x) + "\n")
@@ -145,6 +138,7 @@ ACTION_PERMISSION = {
     "follow_up": "record_placement",
     "segment": "edit_client",
     "feedback": "record_feedback",
+    "eligibility_exception": "edit_client",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -182,6 +176,7 @@ class ClientCardScreen(BaseScreen):
         Binding("o", "follow_up", "keys.follow_up", show=False),
         Binding("g", "segment", "keys.segment", show=False),
         Binding("f", "feedback", "keys.feedback", show=False),
+        Binding("x", "eligibility_exception", "keys.eligibility_exception", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -332,6 +327,13 @@ class ClientCardScreen(BaseScreen):
         if self.card is not None:  # the card reloads when the form closes (screen resume)
             self.app.push_screen(ClientEditModal(self.card.client))
 
+    def action_eligibility_exception(self) -> None:
+        """Record (or remove) a reasoned exception to the programme's eligibility rule."""
+        from kenttä.ui.modals.eligibility_exception import EligibilityExceptionModal
+
+        if self.card is not None:  # the card reloads when the form closes (screen resume)
+            self.app.push_screen(EligibilityExceptionModal(self.card.client))
+
     def action_status(self) -> None:
         from kenttä.ui.modals.forms import StatusModal
 
@@ -384,5 +386,10 @@ class ClientCardScreen(BaseScreen):
             (t("command.status"), t("command.status_help"), self.action_status),
             (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
             (t("command.feedback"), t("command.feedback_help"), self.action_feedback),
+            (
+                t("command.eligibility_exception"),
+                t("command.eligibility_exception_help"),
+                self.action_eligibility_exception,
+            ),
         ]
         return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]

@@ -197,6 +197,7 @@ class DashboardScreen(Translated, Screen):
         Binding("l", "period('lifetime')", "reports.dashboard.lifetime"),
         Binding("enter", "explain", "reports.dashboard.explain"),
         Binding("escape", "close", "reports.dashboard.close", show=False),
+        Binding("q", "quality", "keys.quality"),  # issue 15: quality gaps, each to its fix
     ]
 
     def __init__(
@@ -237,6 +238,13 @@ class DashboardScreen(Translated, Screen):
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_quality(self) -> None:
+        """The quality gaps of the period and programme shown; Enter on one opens its fix."""
+        from kenttä.ui.screens.quality import QualityScreen
+
+        data = self.data
+        self.app.push_screen(QualityScreen(data and data.period, data and data.programme))
 
     def action_explain(self) -> None:
         cell = self.focused
