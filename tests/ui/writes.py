@@ -31,6 +31,9 @@ RECORD_TABLES = {
     "providers": "id",
     "feedback": "id",
     "_conflicts": "id",
+    "labour_needs": "id",
+    "work_profiles": "id",
+    "proposals": "id",
 }
 """Every table that holds a person's work, and the column naming one of its records."""
 
