@@ -31,3 +31,19 @@ def programme_select(field_id: str, current: str | None = None) -> Select[str]:
         value=value,
         id=field_id,
     )
+
+
+def reason_text(reasons: list[str], missing: list[str] | None = None) -> str:
+    """`interest, card: Hygiene pass, municipality` (and the cards missing) in words."""
+    from kenttä.i18n import code
+
+    words = []
+    for reason in reasons:
+        if reason.startswith("licence:"):
+            words.append(t("needs.reason.licence", name=code("licence", reason.split(":", 1)[1])))
+        else:
+            words.append(t(f"needs.reason.{reason}"))
+    if missing:
+        names = ", ".join(code("licence", m) for m in missing)
+        words.append(t("needs.reason.missing", names=names))
+    return ", ".join(words)

@@ -134,6 +134,7 @@ ACTION_PERMISSION = {
     "placement": "record_placement",
     "exit": "record_outcome",
     "follow_up": "record_placement",
+    "work_profile": "edit_client",  # issue 16
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -153,6 +154,7 @@ class ClientCardScreen(BaseScreen):
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
         Binding("o", "follow_up", "keys.follow_up", show=False),
+        Binding("w", "work_profile", "keys.work_profile", show=False),  # issue 16
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -299,6 +301,11 @@ class ClientCardScreen(BaseScreen):
             self.kapp.today,
             done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
         )
+
+    def action_work_profile(self) -> None:  # issue 16
+        from kenttä.ui.modals.work_profile import WorkProfileModal
+
+        self.app.push_screen(WorkProfileModal(self.client_id))
 
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal
