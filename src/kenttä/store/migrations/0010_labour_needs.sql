@@ -22,8 +22,10 @@ CREATE TABLE IF NOT EXISTS labour_needs (
   _erased TEXT
 );
 CREATE INDEX IF NOT EXISTS labour_needs_open ON labour_needs (status, recorded_on);
-CREATE INDEX IF NOT EXISTS labour_needs_employer ON labour_needs (employer_id);
-CREATE INDEX IF NOT EXISTS labour_needs_visit ON labour_needs (visit_id);
+-- the sync engine's indexes (kenttä_sync.ground.meta.index_ddl: references, natural keys),
+-- which it makes only when a database is first installed
+CREATE INDEX IF NOT EXISTS _ix_labour_needs_employer_id ON labour_needs (employer_id);
+CREATE INDEX IF NOT EXISTS _ix_labour_needs_visit_id ON labour_needs (visit_id);
 
 CREATE TABLE IF NOT EXISTS work_profiles (
   id TEXT PRIMARY KEY,
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS work_profiles (
   _deleted TEXT,
   _erased TEXT
 );
-CREATE INDEX IF NOT EXISTS work_profiles_client ON work_profiles (client_id);
+CREATE INDEX IF NOT EXISTS _ix_work_profiles_client_id ON work_profiles (client_id);
+CREATE INDEX IF NOT EXISTS _nk_work_profiles ON work_profiles (client_id);
 
 CREATE TABLE IF NOT EXISTS proposals (
   id TEXT PRIMARY KEY,
@@ -59,7 +62,9 @@ CREATE TABLE IF NOT EXISTS proposals (
   _erased TEXT
 );
 CREATE INDEX IF NOT EXISTS proposals_coach ON proposals (coach, outcome);
-CREATE INDEX IF NOT EXISTS proposals_need ON proposals (need_id);
+CREATE INDEX IF NOT EXISTS _ix_proposals_need_id ON proposals (need_id);
+CREATE INDEX IF NOT EXISTS _ix_proposals_client_id ON proposals (client_id);
+CREATE INDEX IF NOT EXISTS _ix_proposals_placement_id ON proposals (placement_id);
 
 ALTER TABLE visits ADD COLUMN programme TEXT;
 ALTER TABLE placements ADD COLUMN programme TEXT;
