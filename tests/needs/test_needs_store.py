@@ -115,3 +115,28 @@ def test_a_need_line_that_cannot_be_read_says_why(text, code):
     with pytest.raises(needs.NeedError) as caught:
         needs.parse_need_line(text, term="short")
     assert caught.value.code == code
+
+
+def test_a_coordinator_matches_but_never_receives_skills_or_edits_a_profile(workspace):
+    from kenttä.config import Config
+    from kenttä.services.clients import core as clients
+    from kenttä.services.context import Workspace
+    from kenttä.services.employers import matching
+    from kenttä.services.roles import PermissionDenied
+    from kenttä.store.schema import POLICIES
+
+    access = POLICIES["coordinator"].tables
+    assert "skills" not in access["work_profiles"].read
+    assert access["work_profiles"].write == ()
+    assert access["proposals"].write == "*" and access["labour_needs"].write == "*"
+    assert "notes" not in access
+
+    client = clients.create_client(workspace, first_name="Aino", last_name="Heikkinen")
+    coordinator = Workspace(
+        workspace.store, Config(user="testi.koordinaattori", role="coordinator", scope="kuopio")
+    )
+    with pytest.raises(PermissionDenied):
+        matching.save_profile(
+            coordinator, client.id, occupations=["512"], licences=[], municipalities=[]
+        )
+    assert workspace.store.conn.execute("SELECT count(*) FROM work_profiles").fetchone() == (0,)
