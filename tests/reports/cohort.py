@@ -65,11 +65,18 @@ class Cohort:
         values.update(fields)
         return self._insert("employers", name, m.Employer(**values))
 
-    def visit(self, name: str, employer: str, on: date) -> str:
-        return self._insert("visits", name, m.Visit(employer_id=self.ids[employer], visited_on=on))
+    def visit(self, name: str, employer: str, on: date, programme: str | None = None) -> str:
+        record = m.Visit(employer_id=self.ids[employer], visited_on=on, programme=programme)
+        return self._insert("visits", name, record)
 
     def placement(
-        self, name: str, client: str, employer: str, start: date, end: date | None = None
+        self,
+        name: str,
+        client: str,
+        employer: str,
+        start: date,
+        end: date | None = None,
+        programme: str | None = None,
     ) -> str:
         record = m.Placement(
             client_id=self.ids[client],
@@ -77,6 +84,7 @@ class Cohort:
             kind="work_trial",
             start_date=start,
             end_date=end,
+            programme=programme,
         )
         return self._insert("placements", name, record)
 
@@ -123,3 +131,9 @@ class Cohort:
             f"UPDATE {table} SET _erased = '2025-01-01T00:00:00Z' WHERE id = ?",
             (self.ids[name],),
         )
+
+    def need(self, name: str, employer: str, on: date, programme: str | None = None) -> str:
+        record = m.Need(
+            employer_id=self.ids[employer], occupation="512", recorded_on=on, programme=programme
+        )
+        return self._insert("labour_needs", name, record)

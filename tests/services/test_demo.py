@@ -55,7 +55,8 @@ def test_every_row_validates_against_its_model(demo: Store) -> None:
             row = {k: v for k, v in zip(names, raw, strict=True) if not k.startswith("_")}
             for key in ("assessors", "ratings", "recommended_services", "visitors",
                         "labour_needs", "openings", "follow_ups", "services", "scores",
-                        "programmes"):  # fmt: skip
+                        "programmes", "licences", "occupations", "municipalities",
+                        "reasons"):  # fmt: skip
                 if isinstance(row.get(key), str):
                     row[key] = json.loads(row[key])
             model.model_validate(row)

@@ -68,15 +68,23 @@ async def test_a_visit_from_the_card_is_that_employers(make_app):
         await pilot.press("v")
         await settle(pilot)
         await tab_to(pilot, "visit-short")
-        await pilot.press(*"kirvesmies 1", "ctrl+s")
+        await pilot.press(*"711 kirvesmies 1", "ctrl+s")
         await settle(pilot)
         assert screen_name(pilot) == "EmployerCardScreen"
     after = records(app.ws)
     visits = {k for k in changed(before, after) if k[0] == "visits"}
+    needs = {k for k in changed(before, after) if k[0] == "labour_needs"}
     assert len(visits) == 1
-    assert changed(before, after) - visits <= {("employers", employer_id)}
+    assert len(needs) == 1
+    assert changed(before, after) - visits - needs <= {("employers", employer_id)}
     ((_, visit_id),) = visits
     assert row(app.ws, "SELECT employer_id FROM visits WHERE id = ?", visit_id) == (employer_id,)
+    ((_, need_id),) = needs
+    assert row(
+        app.ws,
+        "SELECT visit_id, employer_id, occupation, title FROM labour_needs WHERE id = ?",
+        need_id,
+    ) == (visit_id, employer_id, "711", "kirvesmies")
 
 
 async def test_a_visit_from_the_list_goes_to_the_row_chosen_across_a_reload(make_app):

@@ -32,6 +32,9 @@ RECORD_TABLES = {
     "feedback": "id",
     "placement_follow_ups": "id",
     "_conflicts": "id",
+    "labour_needs": "id",
+    "work_profiles": "id",
+    "proposals": "id",
 }
 """Every table that holds a person's work, and the column naming one of its records."""
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "server": ("kenttä.cli.server_cmds:server", "The office server and its central store."),
     "doctor": ("kenttä.cli.doctor_cmds:doctor", "Check the local database's health."),
     "clients": ("kenttä.cli.clients_cmds:clients", "Screening lists of clients; segments."),
+    "needs": ("kenttä.cli.needs_cmds:needs", "Labour needs across employers (issue 16)."),
 }
 
 

@@ -168,3 +168,40 @@ class FeedbackQuestion(StrEnum):
 class FeedbackSource(StrEnum):
     COACH = "coach"  # entered by the coach with the client
     SURVEY = "survey"  # imported from a survey's answers
+
+
+# Labour needs and matching (issue 16) -----------------------------------------------------
+
+
+class NeedTerm(StrEnum):
+    """Short-term: the need falls within six months; long-term: later or lasting."""
+
+    SHORT = "short"
+    LONG = "long"
+
+
+class NeedStatus(StrEnum):
+    OPEN = "open"
+    FILLED = "filled"
+    WITHDRAWN = "withdrawn"
+
+
+class Licence(StrEnum):
+    """Cards and licences an employer asks for and a client holds."""
+
+    HYGIENE_PASS = "hygiene_pass"  # hygieniapassi
+    SAFETY_CARD = "safety_card"  # työturvallisuuskortti
+    DRIVING_B = "driving_b"  # ajokortti B
+    DRIVING_C = "driving_c"  # ajokortti C (kuorma-auto)
+    FORKLIFT = "forklift"  # trukkikortti
+    FIRST_AID = "first_aid"  # ensiapukortti (EA1)
+    HOT_WORK = "hot_work"  # tulityökortti
+    ELECTRICAL_SAFETY = "electrical_safety"  # sähköturvallisuus (SFS 6002)
+    ALCOHOL_PASS = "alcohol_pass"  # anniskelupassi
+    SECURITY_GUARD = "security_guard"  # järjestyksenvalvoja / vartijakortti
+
+
+class ProposalOutcome(StrEnum):
+    PLACED = "placed"
+    DECLINED = "declined"
+    NOT_SUITABLE = "not_suitable"

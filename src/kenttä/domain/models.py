@@ -24,10 +24,14 @@ from kenttä.domain.codes import (
     Gender,
     LabourStatus,
     Language,
+    Licence,
+    NeedStatus,
+    NeedTerm,
     NoteKind,
     Outcome,
     OutcomeCheck,
     PlacementKind,
+    ProposalOutcome,
     ReferralSource,
     StepStatus,
     VisitPurpose,
@@ -38,6 +42,7 @@ from kenttä.domain.identifiers import (
     validate_municipality,
     validate_y_tunnus,
 )
+from kenttä.domain.occupations import validate_occupation
 
 Henkilotunnus = Annotated[str, AfterValidator(lambda v: parse_henkilotunnus(v).code)]
 YTunnus = Annotated[str, AfterValidator(validate_y_tunnus)]
@@ -190,6 +195,7 @@ class Visit(Record):
     openings: list[PlacementKind] = Field(default_factory=list)
     next_contact: date | None = None
     notes: LongText = ""
+    programme: str | None = None  # issue 16: the programme the visit belongs to
 
 
 class Placement(Record):
@@ -199,6 +205,7 @@ class Placement(Record):
     start_date: date
     end_date: date | None = None
     follow_ups: list[str] = Field(default_factory=list)  # legacy: dates only (PlacementFollowUp)
+    programme: str | None = None  # issue 16: the programme the placement belongs to
 
 
 class PlacementFollowUp(Record):
@@ -320,3 +327,52 @@ class Segment(Record):
     name_sv: str | None = None
     name_en: str | None = None
     retired_on: date | None = None
+
+
+# Labour needs and matching (issue 16) -----------------------------------------------------
+
+OccupationCode = Annotated[str, AfterValidator(validate_occupation)]
+
+
+class Need(Record):
+    """A labour need of an employer (table `labour_needs`), recorded at a visit or alone."""
+
+    employer_id: str
+    # ammattiluokitus 2010; empty only on needs moved from a visit's old free-text list
+    # (migration 0010), whose words stay in `title`
+    occupation: OccupationCode | None = None
+    title: str = Field(default="", max_length=200)  # the employer's own words
+    headcount: int = Field(default=1, ge=1, le=10_000)
+    term: NeedTerm = NeedTerm.SHORT
+    licences: list[Licence] = Field(default_factory=list)
+    skills: str = Field(default="", max_length=2_000)
+    starts_on: date | None = None
+    status: NeedStatus = NeedStatus.OPEN
+    recorded_on: date
+    visit_id: str | None = None
+    programme: str | None = None
+
+
+class WorkProfile(Record):
+    """A client's work interests, skills, licences and area (one per client)."""
+
+    client_id: str
+    occupations: list[OccupationCode] = Field(default_factory=list)
+    licences: list[Licence] = Field(default_factory=list)
+    municipalities: list[MunicipalityCode] = Field(default_factory=list)
+    skills: str = Field(default="", max_length=2_000)
+
+
+class Proposal(Record):
+    """A coordinator proposes a client for a need; the client's coach records the outcome."""
+
+    need_id: str
+    client_id: str
+    proposed_by: str
+    proposed_on: date
+    coach: str | None = None  # the client's owner when proposed: whose Today shows it
+    reasons: list[str] = Field(default_factory=list)  # interest | licence:CODE | municipality
+    outcome: ProposalOutcome | None = None
+    decided_on: date | None = None
+    placement_id: str | None = None
+    programme: str | None = None

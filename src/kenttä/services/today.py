@@ -9,7 +9,7 @@ from typing import Any
 from kenttä.domain.codes import VoucherStatus
 from kenttä.services.clients import plans
 from kenttä.services.context import Workspace
-from kenttä.services.employers import placements, visits
+from kenttä.services.employers import matching, placements, visits
 from kenttä.services.records import LIVE
 from kenttä.services.reports import followups
 from kenttä.services.sync import status as sync_status
@@ -27,6 +27,7 @@ class TodaySummary:
     visits_due: list[dict[str, Any]] = field(default_factory=list)
     vouchers_expiring: list[dict[str, Any]] = field(default_factory=list)
     exit_checks: list[dict[str, Any]] = field(default_factory=list)
+    proposals: list[dict[str, Any]] = field(default_factory=list)  # issue 16: for the coach
     unsynced: int = 0
     last_sync: str | None = None
 
@@ -75,6 +76,7 @@ def today_summary(ws: Workspace, *, today: date, owner: str | None = None) -> To
         visits_due=visits.visits_due(ws, until=until),
         vouchers_expiring=vouchers_expiring(ws, today=today, within_days=VOUCHER_DAYS, owner=owner),
         exit_checks=followups.exit_checks_for_today(ws, today=today, until=until, owner=owner),
+        proposals=matching.open_proposals(ws, coach=owner),
         unsynced=state.unsynced,
         last_sync=state.last_sync,
     )

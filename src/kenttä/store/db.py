@@ -182,7 +182,7 @@ def open_store(
         store.replica = _replica_of_present_tables(store)
     if not _installed(conn):
         conn.execute("BEGIN IMMEDIATE")
-        store.replica.install()
+        store.replica.install()  # over the tables there are, when held at an older version
         conn.execute("COMMIT")
     return store
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -116,6 +116,10 @@ MODELS: dict[str, type[m.Record]] = {
     "audit_events": m.AuditEvent,
     "segments": m.Segment,  # client segments (Polku): a supervisor's list, read by coaches
     "placement_follow_ups": m.PlacementFollowUp,
+    # issue 16: labour needs, clients' work profiles, proposals of a client for a need
+    "labour_needs": m.Need,
+    "work_profiles": m.WorkProfile,
+    "proposals": m.Proposal,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -152,6 +156,13 @@ POLICIES = {
             # feedback scores per service and provider, never the client's own words
             "feedback": TableAccess(read=FEEDBACK_COORDINATOR_COLUMNS, write=()),
             "placement_follow_ups": TableAccess(read="*", write="*"),
+            # issue 16: a coordinator matches and proposes: needs and proposals in full, a
+            # client's interests, licences and area (never the free-text skills), no writes
+            "labour_needs": TableAccess(read="*", write="*"),
+            "proposals": TableAccess(read="*", write="*"),
+            "work_profiles": TableAccess(
+                read=("client_id", "occupations", "licences", "municipalities"), write=()
+            ),
         }
     ),
 }
@@ -254,6 +265,30 @@ SCHEMA = SyncSchema(
                 "placement_id": "placements",
                 "client_id": "clients",
                 "employer_id": "employers",
+            },
+            erase_with="client_id",
+        ),
+        # issue 16
+        _spec(
+            "labour_needs",
+            m.Need,
+            references={"employer_id": "employers", "visit_id": "visits"},
+        ),
+        _spec(
+            "work_profiles",
+            m.WorkProfile,
+            natural_key="client_id",
+            personal_columns=("skills",),
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
+        _spec(
+            "proposals",
+            m.Proposal,
+            references={
+                "need_id": "labour_needs",
+                "client_id": "clients",
+                "placement_id": "placements",
             },
             erase_with="client_id",
         ),

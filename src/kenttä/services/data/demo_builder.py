@@ -22,6 +22,14 @@ from kenttä.services.data.demo_data import (
 from kenttä.store.db import Store
 from kenttä.store.schema import SCHEMA
 
+# the demo's occupations (synthetic.OCCUPATIONS) in ammattiluokitus 2010
+DEMO_OCCUPATIONS = {
+    "siivooja": "911", "varastotyöntekijä": "933", "kokki": "512", "lähihoitaja": "532",
+    "hitsaaja": "721", "rakennusmies": "711", "myyjä": "522", "kuljettaja": "833",
+    "kiinteistönhoitaja": "515", "hoiva-avustaja": "532", "matkailupalvelujen työntekijä": "511",
+    "puuseppä": "752",
+}  # fmt: skip
+
 
 def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -109,25 +117,16 @@ class BuilderBase:
         days = sorted((self.days_ago(3, 240) for _ in range(count)), reverse=False)
         for n, day in enumerate(days):
             last = n == count - 1
-            needs = [
-                m.LabourNeed(
-                    occupation=occ,
-                    headcount=rng.randint(1, 4),
-                    skills=skills,
-                    when=day + timedelta(days=rng.randint(14, 300)),
-                    long_term=rng.random() < 0.4,
-                )
-                for occ, skills in rng.sample(syn.OCCUPATIONS, rng.randint(0, 2))
-            ]
+            needs = rng.sample(syn.OCCUPATIONS, rng.randint(0, 2))
             purpose = VisitPurpose.FIRST_CONTACT if n == 0 else rng.choice(list(VisitPurpose))
-            self.add(
+            visit = self.add(
                 "visits",
                 m.Visit(
                     employer_id=employer.id,
                     visited_on=day,
                     purpose=purpose,
                     visitors=[rng.choice(("tiina.mattila", "olli.karjalainen"))],
-                    labour_needs=needs,
+                    programme=rng.choice(("TOPI", "KUOPIO")),
                     openings=rng.sample(list(PlacementKind), rng.randint(0, 2)),
                     next_contact=self.today + timedelta(days=rng.randint(-3, 21)) if last else None,
                     notes=rng.choice(
@@ -139,6 +138,33 @@ class BuilderBase:
                         )
                     ),
                     scope=employer.scope,
+                ),
+            )
+            self.needs(visit, needs)  # type: ignore[arg-type]
+
+    def needs(self, visit: m.Visit, picked: list[tuple[str, str]]) -> None:
+        """The needs of a demo visit as records (issue 16)."""
+        rng = self.rng
+        licences = {"hygieniapassi": ["hygiene_pass"], "trukkikortti": ["forklift"],
+                    "työturvallisuuskortti": ["safety_card"], "C-ajokortti": ["driving_c"],
+                    "ensiapukortti": ["first_aid"]}  # fmt: skip
+        for occupation, skills in picked:
+            self.add(
+                "labour_needs",
+                m.Need(
+                    employer_id=visit.employer_id,
+                    occupation=DEMO_OCCUPATIONS[occupation],
+                    title=occupation,
+                    headcount=rng.randint(1, 4),
+                    term="long" if rng.random() < 0.4 else "short",
+                    licences=licences.get(skills, []),
+                    skills="" if skills in licences else skills,
+                    starts_on=visit.visited_on + timedelta(days=rng.randint(14, 300)),
+                    status="open" if rng.random() < 0.7 else "filled",
+                    recorded_on=visit.visited_on,
+                    visit_id=visit.id,
+                    programme=visit.programme,
+                    scope=visit.scope,
                 ),
             )
 

@@ -29,6 +29,17 @@ _EXPORTS = {
     "log_visit": "visits",
     "list_visits": "visits",
     "visits_due": "visits",
+    # issue 16: labour needs and matching
+    "NeedError": "needs",
+    "record_need": "needs",
+    "list_needs": "needs",
+    "parse_need_lines": "needs",
+    "MatchError": "matching",
+    "clients_for_need": "matching",
+    "needs_for_client": "matching",
+    "propose": "matching",
+    "decide": "matching",
+    "open_proposals": "matching",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

@@ -28,6 +28,7 @@ _KEYS = (
     "openings",
     "next_contact",
     "notes",
+    "programme",
 )
 
 
@@ -62,9 +63,13 @@ def log_visit(
     next_contact: date | None = None,
     notes: str = "",
     visitors: list[str] | None = None,
+    needs: list[dict[str, Any]] | None = None,
+    programme: str | None = None,
 ) -> Visit:
-    """Validate and store a visit; the employer must exist; audited."""
+    """Validate and store a visit and the needs recorded at it (records of their own, in the
+    same transaction: `needs` holds their fields, see employers.needs); audited."""
     from kenttä.domain.models import LabourNeed, Visit
+    from kenttä.services.employers import needs as need_records
 
     require(ws, "edit_employer")
     scope = live_scope(ws, "employers", employer_id, ValueError("no such employer"))
@@ -82,11 +87,25 @@ def log_visit(
         openings=openings or [],
         next_contact=next_contact,
         notes=notes,
+        programme=(programme or "").strip() or None,
         scope=scope or ws.config.scope,
     )
+    records = [
+        need_records.need_record(
+            ws,
+            fields,
+            employer_id=employer_id,
+            recorded_on=visited_on,
+            visit_id=visit.id,
+            programme=visit.programme,
+            scope=visit.scope,
+        )
+        for fields in needs or []
+    ]
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("visits", visit.to_row())
         audit_in(tx, ws, "create", "visits", visit.id, scope=visit.scope)
+        need_records.insert_needs(tx, ws, records)
     return visit
 
 
@@ -102,7 +121,28 @@ def list_visits(ws: Workspace, employer_id: str, *, limit: int = 50) -> list[dic
         for key in ("visitors", "labour_needs", "openings"):
             item[key] = json.loads(item[key]) if item[key] else []
         out.append(item)
+    _needs_from_records(ws, out)
     return out
+
+
+def _needs_from_records(ws: Workspace, items: list[dict[str, Any]]) -> None:
+    """A visit recorded since issue 16 keeps its needs as records (employers.needs): show
+    them in the shape of the old list, so the card reads every visit alike."""
+    from kenttä.domain.occupations import occupation_name
+    from kenttä.services.employers import needs
+
+    recorded = needs.of_visits(ws, [i["id"] for i in items if not i["labour_needs"]])
+    for item in items:
+        for need in recorded.get(item["id"], []):
+            item["labour_needs"].append(
+                {
+                    "occupation": need["title"] or occupation_name(need["occupation"]),
+                    "headcount": need["headcount"],
+                    "skills": need["skills"],
+                    "when": need["starts_on"],
+                    "long_term": need["term"] == "long",
+                }
+            )
 
 
 def visits_due(ws: Workspace, *, until: date, limit: int = 50) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ Definitions (what an auditor reads; tests pin every one of them):
 Period [from, to] is inclusive. Rows that are tombstoned (`_deleted`) or erased (`_erased`)
 are never counted. `--programme P` keeps clients whose `clients.programme` is P (matched
 case-insensitively, or by the rule's name: "VÄLKE" is VALKE); without it, every programme is
-counted. Employers (network, sponsors, visits) belong to no programme and are never filtered.
+counted. Employers belong to no programme; their figures follow the programme of the visits,
+needs and placements made with them (below).
 
 participants
     Clients who started: status `participating` or `finished` (a `met` client has had a first
@@ -54,13 +55,18 @@ funnel
     `participating` status participating or finished; `finished` status finished with `exit_date` ≤ to (or no exit date); `declined` status
     declined (counted in `contacted` only).
 participating_companies
-    Distinct live employers with a visit whose `visited_on` is in the period, or a placement
-    overlapping it (start ≤ to and end empty or ≥ from). With a programme, placements count
-    only for the programme's clients; visits are not tied to a programme and always count.
+    Distinct live employers that received support in the period: a visit whose `visited_on`
+    is in the period, or a placement overlapping it (start ≤ to and end empty or ≥ from).
+    With a programme (issue 16), a visit counts only when its `programme` is P, and a
+    placement when its `programme` is P, or it has none and its client's programme is P; a
+    visit recorded without a programme counts in the report of all programmes only.
 network_size
-    Employers whose `network_since` is on or before `to`.
+    Employers whose `network_since` is on or before `to`. With a programme, only employers
+    the programme has worked with by `to`: a visit, labour need or placement of P (a
+    placement without a programme: its client's) dated on or before `to`.
 sponsor_employers
-    Employers with the sponsor flag and `network_since` empty or on or before `to`.
+    Employers with the sponsor flag and `network_since` empty or on or before `to`; with a
+    programme, only those the programme has worked with (as for network_size).
 vouchers
     Vouchers with `issued_on` in the period (of the programme's clients, with a programme):
     count and `value_cents` (euros = cents / 100), by `service_code` and by `status`.
@@ -197,13 +203,12 @@ def _employer_figures(
 ) -> None:
     conn = ws.store.conn
     start, end = period.start.isoformat(), period.end.isoformat()
-    active = {
-        r[0]
-        for r in conn.execute(
-            f"SELECT employer_id FROM visits WHERE {LIVE} AND visited_on BETWEEN ? AND ?",
-            (start, end),
-        )
-    }
+    visit_sql = f"SELECT employer_id FROM visits WHERE {LIVE} AND visited_on BETWEEN ? AND ?"
+    visit_args: tuple[Any, ...] = (start, end)
+    if programme is not None:
+        visit_sql += " AND programme = ?"
+        visit_args += (programme,)
+    active = {r[0] for r in conn.execute(visit_sql, visit_args)}
     sql = (
         "SELECT p.employer_id FROM placements p JOIN clients c ON c.id = p.client_id"
         " WHERE p._deleted IS NULL AND p._erased IS NULL AND c._deleted IS NULL"
@@ -211,9 +216,10 @@ def _employer_figures(
     )
     args: tuple[Any, ...] = (end, start)
     if programme is not None:
-        sql += " AND c.programme = ?"
+        sql += " AND coalesce(p.programme, c.programme) = ?"
         args += (programme,)
     active |= {r[0] for r in conn.execute(sql, args)}
+    worked_with = None if programme is None else _worked_with(ws, end, programme)
     for emp_id, name, kind, y_tunnus, since, sponsor in conn.execute(
         f"SELECT id, name, kind, y_tunnus, network_since, sponsor FROM employers WHERE {LIVE}"
         " ORDER BY id"
@@ -223,10 +229,26 @@ def _employer_figures(
         joined = to_day(since)
         if emp_id in active:
             figs["participating_companies"].append(ref)
+        if worked_with is not None and emp_id not in worked_with:
+            continue
         if joined is not None and joined <= period.end:
             figs["network_size"].append(ref)
         if sponsor and (joined is None or joined <= period.end):
             figs["sponsor_employers"].append(ref)
+
+
+def _worked_with(ws: Workspace, end: str, programme: str) -> set[str]:
+    """Employers a programme has worked with by `end`: a visit, need or placement of it."""
+    rows = ws.store.conn.execute(
+        f"SELECT employer_id FROM visits WHERE {LIVE} AND programme = ? AND visited_on <= ?"
+        f" UNION SELECT employer_id FROM labour_needs WHERE {LIVE} AND programme = ?"
+        " AND recorded_on <= ?"
+        " UNION SELECT p.employer_id FROM placements p JOIN clients c ON c.id = p.client_id"
+        " WHERE p._deleted IS NULL AND p._erased IS NULL AND p.start_date <= ?"
+        " AND coalesce(p.programme, c.programme) = ?",
+        (programme, end, programme, end, end, programme),
+    )
+    return {r[0] for r in rows}
 
 
 def _voucher_figures(ws: Workspace, period: Period, programme: str | None, figs: Any) -> None:

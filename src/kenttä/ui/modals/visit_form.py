@@ -12,6 +12,7 @@ from kenttä.domain.codes import PlacementKind, VisitPurpose
 from kenttä.i18n import code, t
 from kenttä.services.employers import visits
 from kenttä.ui.modals.form import FormError, FormModal
+from kenttä.ui.modals.need_fields import need_lines, programme_select
 from kenttä.ui.parsing import format_date
 
 DEFAULT_NEXT_CONTACT_DAYS = 30
@@ -39,9 +40,13 @@ class VisitForm(FormModal):
             id="visit-purpose",
         )
         yield self.label("visit.short_term")
-        yield Input(placeholder=t("visit.needs_hint"), id="visit-short")
+        yield Input(placeholder=t("needs.hint"), id="visit-short")
         yield self.label("visit.long_term")
-        yield Input(placeholder=t("visit.needs_hint"), id="visit-long")
+        yield Input(placeholder=t("needs.hint"), id="visit-long")
+        yield self.label("needs.from")
+        yield Input(id="visit-needs-from")
+        yield self.label("needs.programme")
+        yield programme_select("visit-programme", self.kapp.ws.config.programme)
         yield self.label("visit.openings")
         yield SelectionList[str](
             *[(code("placement", k.value), k.value) for k in PlacementKind], id="visit-openings"
@@ -64,21 +69,19 @@ class VisitForm(FormModal):
         next_contact = self.date_value("visit-next")
         if next_contact is not None and next_contact < visited_on:
             raise FormError("visit-next", t("visit.next_before_visit"))
-        try:
-            needs = visits.parse_needs(self.value("visit-short"), long_term=False)
-        except ValueError:
-            raise FormError("visit-short", t("visit.needs_invalid")) from None
-        try:
-            needs += visits.parse_needs(self.value("visit-long"), long_term=True)
-        except ValueError:
-            raise FormError("visit-long", t("visit.needs_invalid")) from None
+        needs = need_lines(self.value("visit-short"), "short", "visit-short")
+        needs += need_lines(self.value("visit-long"), "long", "visit-long")
+        starts_on = self.date_value("visit-needs-from")
+        for need in needs:
+            need["starts_on"] = starts_on
         openings = list(self.query_one("#visit-openings", SelectionList).selected)
         self.write(
             visits.log_visit,
             employer_id=self.employer_id,
             visited_on=visited_on,
             purpose=self.value("visit-purpose"),
-            labour_needs=needs,
+            needs=needs,
+            programme=self.value("visit-programme") or None,
             openings=openings,
             next_contact=next_contact,
             notes=self.value("visit-notes"),

@@ -139,6 +139,7 @@ ACTION_PERMISSION = {
     "segment": "edit_client",
     "feedback": "record_feedback",
     "eligibility_exception": "edit_client",
+    "work_profile": "edit_client",  # issue 16
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -177,6 +178,7 @@ class ClientCardScreen(BaseScreen):
         Binding("g", "segment", "keys.segment", show=False),
         Binding("f", "feedback", "keys.feedback", show=False),
         Binding("x", "eligibility_exception", "keys.eligibility_exception", show=False),
+        Binding("w", "work_profile", "keys.work_profile", show=False),  # issue 16
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -369,6 +371,11 @@ class ClientCardScreen(BaseScreen):
         from kenttä.ui.modals.feedback_form import FeedbackForm
 
         self.app.push_screen(FeedbackForm(self.client_id))
+
+    def action_work_profile(self) -> None:  # issue 16
+        from kenttä.ui.modals.work_profile import WorkProfileModal
+
+        self.app.push_screen(WorkProfileModal(self.client_id))
 
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal

@@ -42,6 +42,7 @@ class EmployersScreen(BaseScreen):
         Binding("ctrl+o", "toggle_sponsors", "keys.sponsors_only"),
         Binding("v", "log_visit", "keys.log_visit"),
         Binding("n", "new_employer", "keys.new_employer"),
+        Binding("b", "needs_board", "keys.needs_board"),  # issue 16
     ]
 
     def __init__(self) -> None:
@@ -141,7 +142,14 @@ class EmployersScreen(BaseScreen):
             self.reload()
             self.app.push_screen(EmployerCardScreen(employer_id))
 
+    def action_needs_board(self) -> None:
+        from kenttä.ui.screens.needs_board import NeedsBoardScreen
+
+        self.app.push_screen(NeedsBoardScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"log_visit", "new_employer"} and isinstance(self.focused, Input):
+        if action in {"log_visit", "new_employer", "needs_board"} and isinstance(
+            self.focused, Input
+        ):
             return None
         return True

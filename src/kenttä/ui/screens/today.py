@@ -82,6 +82,7 @@ class TodayScreen(BaseScreen):
             ("today.visits_due", summary.visits_due, self._visit),
             ("today.vouchers_expiring", summary.vouchers_expiring, self._voucher),
             ("today.exit_checks", summary.exit_checks, self._exit_check),
+            ("needs.today_section", summary.proposals, self._proposal),  # issue 16
         ]
         for key, items, make in sections:
             options.append(_header(t(key), len(items)))
@@ -149,6 +150,15 @@ class TodayScreen(BaseScreen):
             ),
         )
 
+    @staticmethod
+    def _proposal(item: dict) -> Option:
+        what = item.get("title") or item.get("occupation") or ""
+        return Option(
+            f"  {format_date(item['proposed_on']):>10}  {_name(item)} · {what} · "
+            f"{item.get('employer') or ''}",
+            id=f"proposal:{item['id']}:{_name(item)}",
+        )
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
 
@@ -172,6 +182,10 @@ class TodayScreen(BaseScreen):
             from kenttä.ui.screens.employer_card import EmployerCardScreen
 
             self.app.push_screen(EmployerCardScreen(record_id))
+        elif kind == "proposal":
+            from kenttä.ui.modals.proposal_outcome import ProposalOutcomeModal
+
+            self.app.push_screen(ProposalOutcomeModal(record_id, ":".join(_rest)))
         elif kind == "outcome":
             from kenttä.ui.modals.forms import OutcomeCheckModal
 
