@@ -290,3 +290,12 @@ def quality_cmd(
         _emit_list(fmt, out, items, ["code", "table", "id", "label", "detail"], payload, "quality")
     finally:
         ws.close()
+
+
+def _targets() -> click.Command:  # issue 16: `kenttä report targets set|list`
+    from kenttä.cli.targets_cmds import targets
+
+    return targets
+
+
+report.add_command(_targets())

@@ -28,6 +28,8 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | subject_access    |       |             |     x      | `kenttä subject-access`                   |
 | erase_client      |       |             |     x      | `kenttä erase client`                     |
 | purge             |       |             |     x      | `kenttä purge` (retention)                |
+| record_event      |   x   |      x      |     x      | information events and who attended       |
+| set_targets       |       |             |     x      | a programme's targets (F7, report esf)    |
 
 A day in the field decides the table. A coordinator visits companies: they keep employers,
 contacts and visits, record placements and their follow-ups, and open a client's summary
@@ -93,6 +95,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subject_access": _SUPERVISOR,
     "erase_client": _SUPERVISOR,
     "purge": _SUPERVISOR,
+    "record_event": _ALL,
+    "set_targets": _SUPERVISOR,
 }
 
 _WHAT: dict[str, str] = {
@@ -117,6 +121,8 @@ _WHAT: dict[str, str] = {
     "subject_access": "make a subject access report",
     "erase_client": "erase a client",
     "purge": "purge by the retention rule",
+    "record_event": "record information events",
+    "set_targets": "set programme targets",
 }
 
 

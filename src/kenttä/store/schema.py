@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 11
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -113,6 +113,10 @@ MODELS: dict[str, type[m.Record]] = {
     "outcomes": m.OutcomeRecord,
     "feedback": m.Feedback,
     "audit_events": m.AuditEvent,
+    # issue 16: programme targets (a supervisor's), information events and attendees
+    "programme_targets": m.ProgrammeTarget,
+    "info_events": m.InfoEvent,
+    "event_attendees": m.EventAttendee,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -125,8 +129,10 @@ _EVERYTHING = {name: TableAccess(read="*", write="*") for name in MODELS}
 COORDINATOR_CLIENT_COLUMNS = (
     "first_name", "last_name", "phone", "email", "municipality", "language", "status", "owner",
 )  # fmt: skip
+_TARGETS_READ = {"programme_targets": TableAccess(read="*", write=())}  # a supervisor's to set
+_EVENTS = {t: TableAccess(read="*", write="*") for t in ("info_events", "event_attendees")}
 POLICIES = {
-    "coach": RolePolicy(tables=_EVERYTHING),
+    "coach": RolePolicy(tables=_EVERYTHING | _TARGETS_READ),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
@@ -137,6 +143,8 @@ POLICIES = {
             "services": TableAccess(read="*", write="*"),
             "providers": TableAccess(read="*", write="*"),
             "audit_events": TableAccess(read=(), write="*"),
+            **_TARGETS_READ,
+            **_EVENTS,
         }
     ),
 }
@@ -191,7 +199,12 @@ SCHEMA = SyncSchema(
         _spec(
             "placements",
             m.Placement,
-            references={"client_id": "clients", "employer_id": "employers"},
+            references={
+                "client_id": "clients",
+                "employer_id": "employers",
+                "follows": "placements",
+                "employed_by": "employers",
+            },
             erase_with="client_id",
         ),
         _spec("services", m.Service, natural_key="code"),
@@ -221,5 +234,14 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),
+        # issue 16
+        _spec("programme_targets", m.ProgrammeTarget, natural_key="programme"),
+        _spec("info_events", m.InfoEvent, references={"employer_id": "employers"}),
+        _spec(
+            "event_attendees",
+            m.EventAttendee,
+            references={"event_id": "info_events", "client_id": "clients"},
+            erase_with="client_id",
+        ),
     ),
 )

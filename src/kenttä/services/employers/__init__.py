@@ -2,7 +2,8 @@
 
 core: the paged list and search, the card, changes (sponsor status); visits: company
 visits with labour needs, openings and the next contact; placements: a client at an
-employer (work trial, wage-subsidised job, …) and follow-ups.
+employer (work trial, wage-subsidised job, …) and follow-ups; paths: placements that follow
+one another and the outcome a path ends in; events: information events and who attended.
 """
 
 from kenttä.services._lazy import lazy_exports
@@ -27,6 +28,16 @@ _EXPORTS = {
     "log_visit": "visits",
     "list_visits": "visits",
     "visits_due": "visits",
+    # issue 16: paths into work, information events
+    "PlacementPath": "paths",
+    "group_paths": "paths",
+    "paths_for_client": "paths",
+    "paths_for_employer": "paths",
+    "outcome_from_paths": "paths",
+    "associations": "paths",
+    "add_event": "events",
+    "list_events": "events",
+    "event_detail": "events",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)
