@@ -173,16 +173,40 @@ def open_store(
         files.create_private(path)  # 0600; SQLite gives its -wal and -shm the same mode
     try:
         conn = connect(path, passphrase)
-        migrate(conn, target_version)
+        applied = migrate(conn, target_version)
         fts.repair(conn)  # a bulk load that died with its FTS triggers dropped
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     store = Store(conn, None if str(path) == ":memory:" else path, wall=wall)
-    if not _installed(conn):
+    if applied or not _installed(conn):
+        # a new database, or one a migration changed: the replica's change log and the
+        # indexes the merge engine needs (those of a column a migration added, too)
         conn.execute("BEGIN IMMEDIATE")
-        store.replica.install()
+        if schema_version(conn) == LATEST_VERSION:
+            store.replica.install()
+        else:  # opened at an older version (tests of upgrades): what that version has
+            _replica_of_version(store).install()
         conn.execute("COMMIT")
     return store
+
+
+def _replica_of_version(store: Store) -> LocalReplica:
+    """A replica whose schema holds only the tables and columns this database has yet, so
+    that installing it on a database opened at an older version creates no index on a
+    column a later migration adds."""
+    from kenttä_sync.device import LocalReplica
+
+    from kenttä.store.schema import SCHEMA
+
+    tables = []
+    for spec in SCHEMA.tables:
+        present = {r[1] for r in store.conn.execute(f"PRAGMA table_info({spec.name})")}
+        if present:
+            references = {c: t for c, t in spec.references.items() if c in present}
+            key = spec.natural_key if spec.natural_key in present else None
+            tables.append(spec.model_copy(update={"references": references, "natural_key": key}))
+    schema = SCHEMA.model_copy(update={"tables": tuple(tables)})
+    return LocalReplica(store.conn, schema, wall=store._wall)
 
 
 def _installed(conn: sqlite3.Connection) -> bool:

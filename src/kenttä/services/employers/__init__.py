@@ -38,6 +38,7 @@ _EXPORTS = {
     "add_event": "events",
     "list_events": "events",
     "event_detail": "events",
+    "schools": "events",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

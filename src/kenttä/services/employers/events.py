@@ -43,9 +43,7 @@ def add_event(
     if employer_id:
         live_scope(ws, "employers", employer_id, ValueError("no such employer"))
     if attended < len(clients):
-        raise ValueError(
-            f"{attended} attended, but {len(clients)} clients are listed as attendees"
-        )
+        raise ValueError(f"{attended} attended, but {len(clients)} clients are listed as attendees")
     event = InfoEvent(
         held_on=held_on,
         place=place,
@@ -109,3 +107,13 @@ def event_detail(ws: Workspace, event_id: str) -> dict[str, Any]:
         )
     ]
     return item
+
+
+def schools(ws: Workspace, limit: int = 500) -> list[tuple[str, str]]:
+    """(id, name) of the schools in the employer register (kind school), by name."""
+    rows = ws.store.conn.execute(
+        f"SELECT id, name FROM employers WHERE kind = 'school' AND {LIVE}"
+        " ORDER BY name, id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -61,7 +61,9 @@ class PlacementPath:
 
     def ongoing_on(self, day: date) -> bool:
         end = self.last["end_date"]
-        return self.last["start_date"] <= day.isoformat() and (end is None or end >= day.isoformat())
+        return self.last["start_date"] <= day.isoformat() and (
+            end is None or end >= day.isoformat()
+        )
 
     def outcome(self, day: date | None = None) -> str | None:
         """The outcome the path's end gives (module docstring); None when it gives none."""

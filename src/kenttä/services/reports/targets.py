@@ -38,8 +38,7 @@ def list_targets(ws: Workspace) -> list[dict[str, Any]]:
     """Every programme's targets, by programme."""
     require(ws, "view_reports")
     rows = ws.store.conn.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM programme_targets WHERE {LIVE}"
-        " ORDER BY programme, id"
+        f"SELECT {', '.join(_COLUMNS)} FROM programme_targets WHERE {LIVE} ORDER BY programme, id"
     ).fetchall()
     return [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
 

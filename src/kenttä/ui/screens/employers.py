@@ -42,6 +42,7 @@ class EmployersScreen(BaseScreen):
         Binding("ctrl+o", "toggle_sponsors", "keys.sponsors_only"),
         Binding("v", "log_visit", "keys.log_visit"),
         Binding("n", "new_employer", "keys.new_employer"),
+        Binding("i", "events", "keys.events"),  # issue 16: information events
     ]
 
     def __init__(self) -> None:
@@ -129,6 +130,11 @@ class EmployersScreen(BaseScreen):
 
             self.app.push_screen(VisitForm(row.id, row.name))
 
+    def action_events(self) -> None:
+        from kenttä.ui.screens.events import EventsScreen
+
+        self.app.push_screen(EventsScreen())
+
     def action_new_employer(self) -> None:
         from kenttä.ui.modals.employer_form import EmployerFormModal
 
@@ -142,6 +148,6 @@ class EmployersScreen(BaseScreen):
             self.app.push_screen(EmployerCardScreen(employer_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"log_visit", "new_employer"} and isinstance(self.focused, Input):
+        if action in {"log_visit", "new_employer", "events"} and isinstance(self.focused, Input):
             return None
         return True
