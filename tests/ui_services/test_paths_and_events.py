@@ -181,3 +181,28 @@ def test_a_coordinator_records_events_but_a_coach_sets_no_targets(ws):
     ws.config.role = "coach"
     with pytest.raises(PermissionDenied):
         targets.set_targets(ws, "TOPI", {"participants": 10})
+
+
+def test_events_on_the_command_line(ws, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kenttä.cli import cli
+
+    path = str(ws.store.path)
+    client_id = ws.ids["clients"][0]
+    runner = CliRunner()
+    added = runner.invoke(
+        cli,
+        ["--db", path, "events", "add", "--date", "2026-02-05", "--place", "Lukio",
+         "--attended", "30", "--organiser", "Testi", "--client", client_id, "--json"],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    event_id = json.loads(added.stdout)["id"]
+    listed = json.loads(runner.invoke(cli, ["--db", path, "events", "list", "--json"]).stdout)
+    assert [(e["id"], e["attended"], e["clients"]) for e in listed] == [(event_id, 30, 1)]
+    bad = runner.invoke(
+        cli, ["--db", path, "events", "add", "--date", "2026-02-05", "--place", " "]
+    )
+    assert bad.exit_code == 1 and "the place is required" in bad.output

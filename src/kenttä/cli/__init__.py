@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "conflicts": ("kenttä.cli.conflict_cmds:conflicts", "List and resolve sync conflicts."),
     "server": ("kenttä.cli.server_cmds:server", "The office server and its central store."),
     "doctor": ("kenttä.cli.doctor_cmds:doctor", "Check the local database's health."),
+    "events": ("kenttä.cli.event_cmds:events", "Information events and who attended."),
 }
 
 

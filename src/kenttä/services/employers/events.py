@@ -38,6 +38,8 @@ def add_event(
     from kenttä.domain.models import EventAttendee, InfoEvent
 
     require(ws, "record_event")
+    if not place.strip():
+        raise ValueError("the place is required")
     clients = list(dict.fromkeys(client_ids or []))
     scopes = {c: live_scope(ws, "clients", c, ValueError("no such client")) for c in clients}
     if employer_id:
