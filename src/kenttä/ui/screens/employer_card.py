@@ -112,8 +112,8 @@ class EmployerCardScreen(BaseScreen):
         for path in card.paths:  # one row per path with a step here (issue 16)
             p = path.last
             placements.add_row(
-                f"{p['last_name'] or ''} {p['first_name'] or ''}".strip(),
-                " → ".join(code("placement", k) for k in path.kinds),
+                clip(f"{p['last_name'] or ''} {p['first_name'] or ''}".strip(), 22),
+                clip(" → ".join(code("placement", k) for k in path.kinds), 30),
                 f"{format_date(path.first['start_date'])}–{format_date(p['end_date'])}",
                 key=p["id"],
             )
