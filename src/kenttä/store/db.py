@@ -191,9 +191,9 @@ def open_store(
 
 
 def _replica_of_version(store: Store) -> LocalReplica:
-    """A replica whose schema holds only the tables and columns this database has yet, so
-    that installing it on a database opened at an older version creates no index on a
-    column a later migration adds."""
+    """A replica whose schema holds only the tables and columns this database has yet (as a
+    kenttä of that version would), so that installing it on a database opened at an older
+    version creates no index on a column a later migration adds."""
     from kenttä_sync.device import LocalReplica
 
     from kenttä.store.schema import SCHEMA
@@ -202,9 +202,14 @@ def _replica_of_version(store: Store) -> LocalReplica:
     for spec in SCHEMA.tables:
         present = {r[1] for r in store.conn.execute(f"PRAGMA table_info({spec.name})")}
         if present:
-            references = {c: t for c, t in spec.references.items() if c in present}
-            key = spec.natural_key if spec.natural_key in present else None
-            tables.append(spec.model_copy(update={"references": references, "natural_key": key}))
+            fitted = {
+                "columns": {c: k for c, k in spec.columns.items() if c in present},
+                "references": {c: t for c, t in spec.references.items() if c in present},
+                "natural_key": spec.natural_key if spec.natural_key in present else None,
+                "required": tuple(c for c in spec.required if c in present),
+                "codes": {c: v for c, v in spec.codes.items() if c in present},
+            }
+            tables.append(spec.model_copy(update=fitted))
     schema = SCHEMA.model_copy(update={"tables": tuple(tables)})
     return LocalReplica(store.conn, schema, wall=store._wall)
 
