@@ -14,7 +14,7 @@ from kenttä.services.data.demo import DEMO_USER, build_demo, ensure_demo_databa
 from kenttä.services.vouchers.tray import default_service_tray
 from kenttä.store.db import Store, open_store
 from kenttä.store.fts import search_notes
-from kenttä.store.schema import MODELS
+from kenttä.store.schema import MODELS, SCHEMA
 
 TODAY = date(2026, 11, 22)
 
@@ -53,10 +53,8 @@ def test_every_row_validates_against_its_model(demo: Store) -> None:
         names = [d[0] for d in cursor.description]
         for raw in cursor:
             row = {k: v for k, v in zip(names, raw, strict=True) if not k.startswith("_")}
-            for key in ("assessors", "ratings", "recommended_services", "visitors",
-                        "labour_needs", "openings", "follow_ups", "services", "scores",
-                        "programmes", "licences", "occupations", "municipalities",
-                        "reasons"):  # fmt: skip
+            json_columns = [c for c, kind in SCHEMA.table(table).columns.items() if kind == "json"]
+            for key in json_columns:
                 if isinstance(row.get(key), str):
                     row[key] = json.loads(row[key])
             model.model_validate(row)

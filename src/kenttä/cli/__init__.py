@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("kenttä.cli.doctor_cmds:doctor", "Check the local database's health."),
     "clients": ("kenttä.cli.clients_cmds:clients", "Screening lists of clients; segments."),
     "needs": ("kenttä.cli.needs_cmds:needs", "Labour needs across employers (issue 16)."),
+    "events": ("kenttä.cli.event_cmds:events", "Information events and who attended."),
 }
 
 

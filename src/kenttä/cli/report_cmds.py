@@ -348,3 +348,12 @@ def feedback_cmd(
 
 # `report segments` (issue 15) lives in its own module, which adds itself to this group
 importlib.import_module("kenttä.cli.report_segment_cmds")
+
+
+def _targets() -> click.Command:  # issue 16: `kenttä report targets set|list`
+    from kenttä.cli.targets_cmds import targets
+
+    return targets
+
+
+report.add_command(_targets())

@@ -86,6 +86,7 @@ class EmployerKind(StrEnum):
     COMPANY = "company"
     MUNICIPALITY = "municipality"
     ASSOCIATION = "association"
+    SCHOOL = "school"  # TOPI's information events at schools (issue 16)
 
 
 class VisitPurpose(StrEnum):

@@ -174,6 +174,7 @@ class Employer(Record):
     contact_email: str | None = None
     network_since: date | None = None
     sponsor: bool = False
+    sponsor_since: date | None = None  # when the sponsor agreement began (issue 16)
 
 
 class LabourNeed(BaseModel):
@@ -198,6 +199,21 @@ class Visit(Record):
     programme: str | None = None  # issue 16: the programme the visit belongs to
 
 
+class LearningPeriod(BaseModel):
+    """A supported apprenticeship's period of study at the school (issue 16)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _in_order(self) -> LearningPeriod:
+        if self.end < self.start:
+            raise ValueError("a learning period ends before it starts")
+        return self
+
+
 class Placement(Record):
     client_id: str
     employer_id: str
@@ -206,6 +222,11 @@ class Placement(Record):
     end_date: date | None = None
     follow_ups: list[str] = Field(default_factory=list)  # legacy: dates only (PlacementFollowUp)
     programme: str | None = None  # issue 16: the programme the placement belongs to
+    # a path (issue 16): the placement this one follows (work trial → wage subsidy → job);
+    # a supported apprenticeship's learning periods and the association that employs
+    follows: str | None = None
+    learning_periods: list[LearningPeriod] = Field(default_factory=list)
+    employed_by: str | None = None  # an employer id (kind association)
 
 
 class PlacementFollowUp(Record):
@@ -376,3 +397,37 @@ class Proposal(Record):
     decided_on: date | None = None
     placement_id: str | None = None
     programme: str | None = None
+
+
+# --- issue 16: programme targets and information events -------------------------------
+
+
+class ProgrammeTarget(Record):
+    """A supervisor's targets for a programme; a figure left empty has no target."""
+
+    programme: NonEmpty
+    participants: int | None = Field(default=None, ge=0)
+    positive_path_rate: float | None = Field(default=None, ge=0, le=1)
+    participating_companies: int | None = Field(default=None, ge=0)
+    network_size: int | None = Field(default=None, ge=0)
+    sponsor_employers: int | None = Field(default=None, ge=0)
+    coachings_purchased: int | None = Field(default=None, ge=0)
+
+
+class InfoEvent(Record):
+    """An information event (TOPI: at schools and fairs): when, where, who organised it and
+    how many attended; attendees who are clients are EventAttendee rows."""
+
+    held_on: date
+    place: NonEmpty
+    organisers: list[str] = Field(default_factory=list)
+    attended: int = Field(default=0, ge=0, le=100_000)
+    employer_id: str | None = None  # the school or employer that hosted it, when one did
+    notes: LongText = ""
+
+
+class EventAttendee(Record):
+    """A client who attended an information event (erased with the client)."""
+
+    event_id: str
+    client_id: str

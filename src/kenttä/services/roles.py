@@ -31,6 +31,8 @@ table for what reaches the central store (the device's enrolled role and scopes)
 | erase_client      |       |             |     x      | `kenttä erase client`                     |
 | purge             |       |             |     x      | `kenttä purge` (retention)                |
 | manage_segments   |       |             |     x      | add and retire client segments (Polku)    |
+| record_event      |   x   |      x      |     x      | information events and who attended       |
+| set_targets       |       |             |     x      | a programme's targets (F7, report esf)    |
 
 A day in the field decides the table. A coordinator visits companies: they keep employers,
 contacts and visits, record placements and their follow-ups, and open a client's summary
@@ -100,6 +102,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "erase_client": _SUPERVISOR,
     "purge": _SUPERVISOR,
     "manage_segments": _SUPERVISOR,
+    "record_event": _ALL,
+    "set_targets": _SUPERVISOR,
 }
 
 _WHAT: dict[str, str] = {
@@ -127,6 +131,8 @@ _WHAT: dict[str, str] = {
     "erase_client": "erase a client",
     "purge": "purge by the retention rule",
     "manage_segments": "add or retire client segments",
+    "record_event": "record information events",
+    "set_targets": "set programme targets",
 }
 
 

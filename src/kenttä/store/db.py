@@ -173,36 +173,44 @@ def open_store(
         files.create_private(path)  # 0600; SQLite gives its -wal and -shm the same mode
     try:
         conn = connect(path, passphrase)
-        migrate(conn, target_version)
+        applied = migrate(conn, target_version)
         fts.repair(conn)  # a bulk load that died with its FTS triggers dropped
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     store = Store(conn, None if str(path) == ":memory:" else path, wall=wall)
     if target_version is not None and schema_version(conn) < LATEST_VERSION:
-        store.replica = _replica_of_present_tables(store)
-    if not _installed(conn):
+        store.replica = _replica_of_version(store)  # what that version has (upgrade tests)
+    if applied or not _installed(conn):
+        # a new database, or one a migration changed: the replica's change log and the
+        # indexes the merge engine needs (those of a column a migration added, too)
         conn.execute("BEGIN IMMEDIATE")
-        store.replica.install()  # over the tables there are, when held at an older version
+        store.replica.install()
         conn.execute("COMMIT")
     return store
 
 
-def _replica_of_present_tables(store: Store) -> LocalReplica:
-    """A replica over the tables and columns an older schema version has (how upgrades are
-    tested, `open_store(target_version=…)`): today's schema less what later migrations add."""
+def _replica_of_version(store: Store) -> LocalReplica:
+    """A replica whose schema holds only the tables and columns this database has yet (as a
+    kenttä of that version would), so that installing it on a database opened at an older
+    version creates no index on a column a later migration adds."""
     from kenttä_sync.device import LocalReplica
 
     from kenttä.store.schema import SCHEMA
 
-    conn, tables = store.conn, []
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = []
     for spec in SCHEMA.tables:
-        if spec.name in present:
-            has = {r[1] for r in conn.execute(f"PRAGMA table_info({spec.name})")}
-            columns = {k: v for k, v in spec.columns.items() if k in has}
-            tables.append(spec.model_copy(update={"columns": columns}))
-    old = SCHEMA.model_copy(update={"tables": tuple(tables)})
-    return LocalReplica(conn, old, wall=store._wall)
+        present = {r[1] for r in store.conn.execute(f"PRAGMA table_info({spec.name})")}
+        if present:
+            fitted = {
+                "columns": {c: k for c, k in spec.columns.items() if c in present},
+                "references": {c: t for c, t in spec.references.items() if c in present},
+                "natural_key": spec.natural_key if spec.natural_key in present else None,
+                "required": tuple(c for c in spec.required if c in present),
+                "codes": {c: v for c, v in spec.codes.items() if c in present},
+            }
+            tables.append(spec.model_copy(update=fitted))
+    schema = SCHEMA.model_copy(update={"tables": tuple(tables)})
+    return LocalReplica(store.conn, schema, wall=store._wall)
 
 
 def _installed(conn: sqlite3.Connection) -> bool:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -120,6 +120,10 @@ MODELS: dict[str, type[m.Record]] = {
     "labour_needs": m.Need,
     "work_profiles": m.WorkProfile,
     "proposals": m.Proposal,
+    # issue 16: programme targets (a supervisor's), information events and attendees
+    "programme_targets": m.ProgrammeTarget,
+    "info_events": m.InfoEvent,
+    "event_attendees": m.EventAttendee,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -142,8 +146,10 @@ _COACH_TABLES = {**_EVERYTHING, **_TRAY_READ, "segments": TableAccess(read="*", 
 FEEDBACK_COORDINATOR_COLUMNS = tuple(
     name for name in m.Feedback.model_fields if name not in ("id", "comment")
 )  # schema 9: scores read by the coordinators who keep the providers; free text is not
+_TARGETS_READ = {"programme_targets": TableAccess(read="*", write=())}  # a supervisor's to set
+_EVENTS = {t: TableAccess(read="*", write="*") for t in ("info_events", "event_attendees")}
 POLICIES = {
-    "coach": RolePolicy(tables=_COACH_TABLES),
+    "coach": RolePolicy(tables={**_COACH_TABLES, **_TARGETS_READ}),
     "supervisor": RolePolicy(tables=_EVERYTHING, ops=("erase", "resolve")),
     "coordinator": RolePolicy(
         tables={
@@ -163,6 +169,8 @@ POLICIES = {
             "work_profiles": TableAccess(
                 read=("client_id", "occupations", "licences", "municipalities"), write=()
             ),
+            **_TARGETS_READ,
+            **_EVENTS,
         }
     ),
 }
@@ -217,7 +225,12 @@ SCHEMA = SyncSchema(
         _spec(
             "placements",
             m.Placement,
-            references={"client_id": "clients", "employer_id": "employers"},
+            references={
+                "client_id": "clients",
+                "employer_id": "employers",
+                "follows": "placements",
+                "employed_by": "employers",
+            },
             erase_with="client_id",
         ),
         _spec("services", m.Service, natural_key="code"),
@@ -290,6 +303,14 @@ SCHEMA = SyncSchema(
                 "client_id": "clients",
                 "placement_id": "placements",
             },
+            erase_with="client_id",
+        ),
+        _spec("programme_targets", m.ProgrammeTarget, natural_key="programme"),
+        _spec("info_events", m.InfoEvent, references={"employer_id": "employers"}),
+        _spec(
+            "event_attendees",
+            m.EventAttendee,
+            references={"event_id": "info_events", "client_id": "clients"},
             erase_with="client_id",
         ),
     ),

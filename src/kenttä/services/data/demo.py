@@ -18,7 +18,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.data.demo_data import DEMO_USER
 from kenttä.store.db import Store, open_store
 
-GENERATOR_VERSION = 2  # 2: the shipped tray's service codes (issue 14)
+GENERATOR_VERSION = 3  # 2: the shipped tray's service codes (issue 14); 3: issue 16's records
 MAX_AGE_DAYS = 14
 DEMO_AUTHOR = "demo"
 DEMO_SCOPE = "kuopio"
@@ -32,11 +32,13 @@ def build_demo(
     # The builder (and the domain models under it) only when building: not when the demo
     # database is current and the app just opens it.
     from kenttä.services.data.demo_clients import DemoBuilder
+    from kenttä.services.data.demo_paths import add_paths_targets_events
 
     builder = DemoBuilder(store, seed, today or localtime.today(), clients)
     providers = builder.tray()
     employers = builder.employers(max(8, clients // 4))
     builder.clients(employers, providers)
+    add_paths_targets_events(builder)  # issue 16
     with store.replica.transaction(DEMO_AUTHOR) as tx:
         counts = {
             table: tx.bulk_insert(table, rows) for table, rows in builder.rows.items() if rows

@@ -3,7 +3,8 @@
 core: the paged list and search, the card, changes (sponsor status); visits: company
 visits with labour needs, openings and the next contact; placements: a client at an
 employer (work trial, wage-subsidised job, …); follow_ups: contacts after a placement
-(who, how it goes, the next date).
+(who, how it goes, the next date); paths: placements that follow one another and the
+outcome a path ends in; events: information events and who attended.
 """
 
 from kenttä.services._lazy import lazy_exports
@@ -40,6 +41,17 @@ _EXPORTS = {
     "propose": "matching",
     "decide": "matching",
     "open_proposals": "matching",
+    # issue 16: paths into work, information events
+    "PlacementPath": "paths",
+    "group_paths": "paths",
+    "paths_for_client": "paths",
+    "paths_for_employer": "paths",
+    "outcome_from_paths": "paths",
+    "associations": "paths",
+    "add_event": "events",
+    "list_events": "events",
+    "event_detail": "events",
+    "schools": "events",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 __all__ = sorted(_EXPORTS)

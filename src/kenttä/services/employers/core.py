@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kenttä.domain.models import Employer
 from kenttä.services.context import Workspace
 from kenttä.services.employers import placements, visits
+from kenttä.services.employers.paths import paths_for_employer
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE
 from kenttä.services.roles import require, require_scope
@@ -123,8 +125,20 @@ def update_employer(ws: Workspace, employer_id: str, **changes: Any) -> Employer
     return updated
 
 
-def set_sponsor(ws: Workspace, employer_id: str, sponsor: bool) -> Employer:
-    return update_employer(ws, employer_id, sponsor=sponsor)
+def set_sponsor(
+    ws: Workspace, employer_id: str, sponsor: bool, *, since: date | None = None
+) -> Employer:
+    """Set or clear the sponsor flag; setting keeps the day the agreement began (`since`,
+    default today; an existing sponsor keeps its date), clearing forgets it."""
+    from kenttä.domain import localtime
+
+    current = get_employer(ws, employer_id)
+    if not sponsor:
+        return update_employer(ws, employer_id, sponsor=False, sponsor_since=None)
+    began = current.sponsor_since if current.sponsor and current.sponsor_since else None
+    return update_employer(
+        ws, employer_id, sponsor=True, sponsor_since=began or since or localtime.today()
+    )
 
 
 @dataclass
@@ -133,6 +147,7 @@ class EmployerCard:
     visits: list[dict[str, Any]] = field(default_factory=list)
     placements: list[dict[str, Any]] = field(default_factory=list)
     next_contact: str | None = None
+    paths: list[Any] = field(default_factory=list)  # paths.PlacementPath with a step here
 
 
 def employer_card(ws: Workspace, employer_id: str) -> EmployerCard:
@@ -144,4 +159,5 @@ def employer_card(ws: Workspace, employer_id: str) -> EmployerCard:
         visits=visit_list,
         placements=placements.for_employer(ws, employer_id),
         next_contact=max(upcoming) if upcoming else None,
+        paths=paths_for_employer(ws, employer_id),
     )

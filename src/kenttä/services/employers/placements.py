@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 _SELECT = (
     "SELECT p.id, p.client_id, c.first_name, c.last_name, p.employer_id, e.name, p.kind,"
-    " p.start_date, p.end_date, p.follow_ups FROM placements p"
+    " p.start_date, p.end_date, p.follow_ups, p.follows, p.learning_periods, p.employed_by,"
+    " a.name FROM placements p"
     " LEFT JOIN clients c ON c.id = p.client_id AND c._erased IS NULL"
     " LEFT JOIN employers e ON e.id = p.employer_id"
+    " LEFT JOIN employers a ON a.id = p.employed_by"
 )
 _KEYS = (
     "id",
@@ -35,6 +37,10 @@ _KEYS = (
     "start_date",
     "end_date",
     "follow_ups",
+    "follows",
+    "learning_periods",
+    "employed_by",
+    "employed_by_name",
 )
 
 
@@ -42,7 +48,8 @@ def _dicts(rows: list[tuple]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         item = dict(zip(_KEYS, row, strict=True))
-        item["follow_ups"] = json.loads(item["follow_ups"]) if item["follow_ups"] else []
+        for key in ("follow_ups", "learning_periods"):
+            item[key] = json.loads(item[key]) if item[key] else []
         out.append(item)
     return out
 
@@ -55,8 +62,13 @@ def add_placement(
     kind: str,
     start_date: date,
     end_date: date | None = None,
+    follows: str | None = None,
+    learning_periods: list[Any] | None = None,
+    employed_by: str | None = None,
 ) -> Placement:
+    """A placement; `follows` makes it the next step of a path (services/employers/paths)."""
     from kenttä.domain.models import Placement
+    from kenttä.services.employers.paths import check_next_step
 
     require(ws, "record_placement")
     scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
@@ -75,8 +87,12 @@ def add_placement(
         kind=kind,
         start_date=start_date,
         end_date=end_date,
+        follows=follows or None,
+        learning_periods=learning_periods or [],
+        employed_by=employed_by or None,
         scope=scope or ws.config.scope,
     )
+    check_next_step(ws, placement)
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("placements", placement.to_row())
         audit_in(tx, ws, "create", "placements", placement.id, scope=placement.scope)

@@ -106,7 +106,26 @@ def log_visit(
         tx.insert("visits", visit.to_row())
         audit_in(tx, ws, "create", "visits", visit.id, scope=visit.scope)
         need_records.insert_needs(tx, ws, records)
+        if visit.purpose == "sponsor_agreement":  # the agreement makes a sponsor (issue 16)
+            _make_sponsor(tx, ws, employer_id, visited_on, scope)
     return visit
+
+
+def _make_sponsor(tx: Any, ws: Workspace, employer_id: str, began: date, scope: str | None) -> None:
+    """In the visit's transaction: the employer becomes a sponsor since the visit's day (an
+    employer that already is one keeps the day its agreement began)."""
+    sponsor, since = tx.conn.execute(
+        "SELECT sponsor, sponsor_since FROM employers WHERE id = ?", (employer_id,)
+    ).fetchone()
+    changes: dict[str, Any] = {}
+    if not sponsor:
+        changes["sponsor"] = True
+    if not sponsor or not since:
+        changes["sponsor_since"] = began.isoformat()
+    if changes:
+        changed = tx.update("employers", employer_id, changes)
+        if changed:
+            audit_in(tx, ws, "change", "employers", employer_id, ",".join(changed), scope)
 
 
 def list_visits(ws: Workspace, employer_id: str, *, limit: int = 50) -> list[dict[str, Any]]:

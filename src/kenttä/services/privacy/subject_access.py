@@ -29,6 +29,7 @@ RELATED: dict[str, tuple[str, str]] = {
     "vouchers": ("Palvelusetelit", "client_id"),
     "outcomes": ("Tulokset ja seuranta", "client_id"),
     "feedback": ("Palaute", "client_id"),
+    "event_attendees": ("Infotilaisuudet", "client_id"),
 }
 
 LABELS: dict[str, str] = {

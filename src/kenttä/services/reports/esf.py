@@ -329,7 +329,9 @@ def from_figures(figs: dict[str, list[Ref]], period: Period, programme: str | No
 
 def compute(ws: Workspace, period: Period, programme: str | None = None) -> EsfReport:
     """The ESF report of `programme` (None: all) over `period`."""
-    return from_figures(collect(ws, period, programme), period, programme)
+    from kenttä.services.reports.targets import with_targets  # issue 16: targets.py
+
+    return with_targets(ws, from_figures(collect(ws, period, programme), period, programme), period)
 
 
 FIGURE_HELP = (

@@ -87,3 +87,5 @@ class EsfReport(BaseModel):
     outcomes: dict[str, int]
     funnel: Funnel
     vouchers: Vouchers
+    # issue 16: the programme's targets beside the actuals (services/reports/targets.py)
+    targets: dict[str, dict[str, int | float | None]] = {}

@@ -37,6 +37,7 @@ SECTION_LABELS = {
     "outcomes": "Leavers by outcome",
     "funnel": "Funnel",
     "vouchers": "Service vouchers",
+    "targets": "Targets",
 }
 
 WORD_LABELS = {
@@ -66,6 +67,9 @@ WORD_LABELS = {
     "euros": "value (€)",
     "by_service": "by service",
     "by_status": "by status",
+    "target": "target",
+    "actual": "actual",
+    "coachings_purchased": "coachings purchased",
 }
 
 

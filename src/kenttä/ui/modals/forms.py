@@ -65,6 +65,18 @@ class ExitModal(FormModal):
         yield self.label("exit_form.outcome")
         yield Select(outcome_options(), prompt=t("exit_form.choose"), id="exit-outcome")
 
+    def reload(self) -> None:
+        """Offer first the outcome the client's path ends in (issue 16); a person decides."""
+        from kenttä.services.employers.paths import outcome_from_paths
+
+        self.db(outcome_from_paths, self.client_id, self.kapp.today, done=self._suggest)
+
+    def _suggest(self, outcome: str | None) -> None:
+        select = self.query_one("#exit-outcome", Select)
+        if outcome and select.is_blank():
+            select.value = outcome
+            self._opened_with = self.field_values()  # a suggestion is not the person's change
+
     def submit(self) -> None:
         exit_date = self.date_value("exit-date", required=True)
         outcome = self.value("exit-outcome")

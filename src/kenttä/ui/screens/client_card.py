@@ -99,6 +99,7 @@ def summary_text(
             )
             for f in p.get("follow_up_records", [])[:2]:
                 out.append(f"    {follow_up_line(f, 64)}\n")
+        out.append(paths_text(card.placements))
     if c.exit_date or card.outcomes:
         out.append(f"\n{t('card.exit')}: ", style="bold")
         out.append(f"{format_date(c.exit_date)} {code('outcome', c.outcome)}\n")
@@ -109,6 +110,38 @@ def summary_text(
                     f"  {code('checkpoint', o['checkpoint'])} {format_date(o['due_on'])}: {result}\n"
                 )
     return out
+
+
+def paths_text(placements: list[dict[str, Any]], limit: int = 3) -> Text:
+    """The client's placements as paths (issue 16): a path's next steps start with "→", and
+    a path of several steps says the outcome its end gives."""
+    from kenttä.services.employers.paths import group_paths
+
+    out = Text()
+    for path in group_paths(placements)[:limit]:
+        for n, p in enumerate(path.steps):
+            out.append(
+                f"  {'→ ' if n else ''}{code('placement', p['kind'])} · {p['employer'] or ''} · "
+                f"{format_date(p['start_date'])}–{format_date(p['end_date'])}\n"
+            )
+            if p.get("learning_periods") or p.get("employed_by_name"):
+                out.append("    " + apprenticeship_text(p) + "\n", style="dim")
+        if len(path.steps) > 1 and path.outcome() is not None:
+            out.append(f"    {t('path.ends_in', outcome=code('outcome', path.outcome()))}\n")
+    return out
+
+
+def apprenticeship_text(p: dict[str, Any]) -> str:
+    """A supported apprenticeship's learning periods and the association that employs."""
+    bits = []
+    if p.get("learning_periods"):
+        periods = ", ".join(
+            f"{format_date(lp['start'])}–{format_date(lp['end'])}" for lp in p["learning_periods"]
+        )
+        bits.append(f"{t('path.periods_short')}: {periods}")
+    if p.get("employed_by_name"):
+        bits.append(f"{t('path.employed_by_short')}: {p['employed_by_name']}")
+    return " · ".join(bits)
 
 
 def render_note(note: dict[str, Any]) -> tuple[str, ...]:

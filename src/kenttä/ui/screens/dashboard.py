@@ -218,6 +218,7 @@ class DashboardScreen(Translated, Screen):
             for key in FIGURES:
                 yield FigureCell(key)
         yield FeedbackLine(id="dash-feedback")
+        yield Static(id="dash-targets")  # issue 16: shown when the programme has targets
         with Horizontal(id="dash-charts"):
             trend = TrendChart(id="dash-trend")
             trend.border_title = t("reports.dashboard.trend")
@@ -302,6 +303,21 @@ class DashboardScreen(Translated, Screen):
             text.append("  " + extra, "dim")
         self.query_one(f"#fig-{key}", Static).update(text)
 
+    def _targets(self, targets: dict[str, dict[str, Any]]) -> None:
+        """Actual against target, per figure with a target (green once reached)."""
+        widget = self.query_one("#dash-targets", Static)
+        widget.display = bool(targets)
+        text = Text(t("reports.dashboard.targets") + ": ", "bold")
+        for n, (key, pair) in enumerate(targets.items()):
+            actual, target = pair["actual"], pair["target"]
+            rate = key.endswith("_rate")
+            shown = f"{_percent(actual)}/{_percent(target)}" if rate else f"{actual}/{target}"
+            reached = actual is not None and target is not None and actual >= target
+            text.append(" · " if n else "")
+            text.append(t(f"reports.dashboard.target_{key}") + " ")
+            text.append(shown, "bold green" if reached else "bold yellow")
+        widget.update(text)
+
     def _show(self, data: DashboardData) -> None:
         if not self.is_attached:
             return
@@ -346,5 +362,6 @@ class DashboardScreen(Translated, Screen):
             ),
         )
         self.query_one("#dash-feedback", FeedbackLine).update(feedback_line(data.feedback))
+        self._targets(r.targets)
         self.query_one(TrendChart).set_points(data.trend)
         self.query_one(FunnelChart).set_counts(r.funnel.model_dump())

@@ -84,6 +84,8 @@ class EmployerCardScreen(BaseScreen):
         text.append(e.name, style="bold")
         if e.sponsor:
             text.append(f"  ★ {t('employer_card.sponsor')}", style="bold yellow")
+            if e.sponsor_since:
+                text.append(f" {t('path.sponsor_since', date=format_date(e.sponsor_since))}")
         text.append("\n")
         bits = [e.y_tunnus or "", code("employer_kind", e.kind)]
         bits.append(municipalities().get(e.municipality or "", e.municipality or ""))
@@ -110,11 +112,12 @@ class EmployerCardScreen(BaseScreen):
         self._show_visit()
         placements = self.query_one("#placements-table", DataTable)
         placements.clear()
-        for p in card.placements:
+        for path in card.paths:  # one row per path with a step here (issue 16)
+            p = path.last
             placements.add_row(
-                f"{p['last_name'] or ''} {p['first_name'] or ''}".strip(),
-                code("placement", p["kind"]),
-                f"{format_date(p['start_date'])}–{format_date(p['end_date'])}",
+                clip(f"{p['last_name'] or ''} {p['first_name'] or ''}".strip(), 22),
+                clip(" → ".join(code("placement", k) for k in path.kinds), 30),
+                f"{format_date(path.first['start_date'])}–{format_date(p['end_date'])}",
                 key=p["id"],
             )
         self._show_placement()
@@ -191,6 +194,7 @@ class EmployerCardScreen(BaseScreen):
                     employer_service.set_sponsor,
                     self.employer_id,
                     new,
+                    since=self.kapp.today,
                     done=lambda _: self.reload(),
                 )
 

@@ -43,6 +43,7 @@ class EmployersScreen(BaseScreen):
         Binding("v", "log_visit", "keys.log_visit"),
         Binding("n", "new_employer", "keys.new_employer"),
         Binding("b", "needs_board", "keys.needs_board"),  # issue 16
+        Binding("i", "events", "keys.events"),  # issue 16: information events
     ]
 
     def __init__(self) -> None:
@@ -130,6 +131,11 @@ class EmployersScreen(BaseScreen):
 
             self.app.push_screen(VisitForm(row.id, row.name))
 
+    def action_events(self) -> None:
+        from kenttä.ui.screens.events import EventsScreen
+
+        self.app.push_screen(EventsScreen())
+
     def action_new_employer(self) -> None:
         from kenttä.ui.modals.employer_form import EmployerFormModal
 
@@ -148,8 +154,7 @@ class EmployersScreen(BaseScreen):
         self.app.push_screen(NeedsBoardScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"log_visit", "new_employer", "needs_board"} and isinstance(
-            self.focused, Input
-        ):
+        typing_keys = {"log_visit", "new_employer", "needs_board", "events"}
+        if action in typing_keys and isinstance(self.focused, Input):
             return None
         return True
