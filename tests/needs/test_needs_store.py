@@ -34,7 +34,7 @@ def test_migration_moves_a_visits_needs_into_records(tmp_path: Path) -> None:
         " labour_needs, openings, notes, _stamp) VALUES"
         " ('v2', 'kuopio', 'e1', '2024-04-03', '[]', 'first_contact', '[]', '[]', '', 'S2')"
     )
-    assert migrate(store.conn)[-1] == "0010_labour_needs.sql"  # after the others since 4
+    assert "0010_labour_needs.sql" in migrate(store.conn)  # with the others since 4
     rows = store.conn.execute(
         "SELECT id, scope, employer_id, occupation, title, headcount, term, skills, starts_on,"
         " status, recorded_on, visit_id, _stamp FROM labour_needs ORDER BY id"

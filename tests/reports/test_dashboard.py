@@ -38,8 +38,8 @@ def fixed_cohort(cohort: Cohort) -> None:
     cohort.finished("old", "job", entry_date=date(2022, 5, 1), exit_date=date(2023, 3, 1))
     cohort.employer("e1", network_since=date(2023, 1, 1), sponsor=True)
     cohort.employer("e2", network_since=date(2024, 2, 1))
-    cohort.visit("v1", "e1", date(2024, 3, 3))
-    cohort.placement("p1", "in0", "e2", date(2024, 5, 1))
+    cohort.visit("v1", "e1", date(2024, 3, 3), programme="TOPI")  # the cohort's programme
+    cohort.placement("p1", "in0", "e2", date(2024, 5, 1), programme="TOPI")
     cohort.voucher("1", "in0", "coaching", 150_000, date(2024, 4, 1))
     cohort.voucher("2", "in1", "coaching", 75_050, date(2024, 9, 1), status="used")
 

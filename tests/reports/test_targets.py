@@ -124,7 +124,7 @@ def test_report_esf_json_has_targets_against_actuals(run, cohort):
     }
     assert json.loads(run("esf", *PERIOD, "--format", "json").stdout)["targets"] == {}
     table = run("esf", *PERIOD, "--programme", "TOPI").stdout
-    assert "Targets: coachings purchased / target" in table
+    assert "Tavoitteet: hankitut valmennukset / tavoite" in table  # fi, as configured
 
 
 def test_a_cancelled_voucher_is_no_coaching_purchased(run, cohort):

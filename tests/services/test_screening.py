@@ -19,7 +19,7 @@ from kenttä.services.clients.screening import (
 from kenttä.services.clients.screening_rows import screen_clients
 from kenttä.services.context import Workspace
 from kenttä.services.employers import core as employers
-from kenttä.services.employers import placements
+from kenttä.services.employers import follow_ups, placements
 from kenttä.services.roles import PermissionDenied
 from kenttä.store.db import open_store
 from tests.ui.caseload import synthetic_hetu
@@ -89,7 +89,9 @@ def test_no_activity_counts_notes_assessments_placements_and_plan_steps(
         kind="work_trial",
         start_date=date(2026, 1, 1),
     )
-    placements.add_follow_up(ws, placement.id, ON - timedelta(days=5))
+    follow_ups.record_follow_up(
+        ws, placement.id, contacted_on=ON - timedelta(days=5), contacted="työnjohtaja"
+    )
     wall.day = ON - timedelta(days=200)
     plans.add_step(ws, step_old, description="Kurssi", today=wall.day)
     wall.day = ON - timedelta(days=20)

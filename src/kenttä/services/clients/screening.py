@@ -156,10 +156,12 @@ def activity_since_sql(on: date, since: date) -> tuple[str, list[Any]]:
         " OR (p.end_date >= ? AND p.end_date <= ?)"
         " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(p.follow_ups)"
         " THEN p.follow_ups END) WHERE value >= ?)))"
+        f" OR EXISTS (SELECT 1 FROM placement_follow_ups f WHERE f.client_id = c.id"
+        f" AND {_LIVE.format(a='f')} AND f.contacted_on >= ?)"
         f" OR EXISTS (SELECT 1 FROM plan_steps s WHERE s.client_id = c.id"
         f" AND {_LIVE.format(a='s')} AND {_written_since('s')}))"
     )
-    return sql, [when, day, day, day, today, day, floor, floor]
+    return sql, [when, day, day, day, today, day, day, floor, floor]
 
 
 def plan_sql(state: str, on: date) -> tuple[str, list[Any]]:
@@ -300,6 +302,12 @@ def activity_of(ws: Workspace, client_ids: list[str], on: date) -> dict[str, Cli
             with contextlib.suppress(ValueError, TypeError):
                 days += [_to_date(d) for d in json.loads(follow_ups or "[]")]
             bump(cid, _max_day(*days))
+        for cid, when in conn.execute(  # contacts after a placement (the records of them)
+            f"SELECT client_id, max(contacted_on) FROM placement_follow_ups f"
+            f" WHERE client_id IN ({marks}) AND {_LIVE.format(a='f')} GROUP BY client_id",
+            ids,
+        ):
+            bump(cid, _to_date(when))
         for table, alias in (("plan_steps", "s"), ("plans", "pl")):
             for cid, stamp, clock in conn.execute(
                 f"SELECT client_id, _stamp, _clock FROM {table} {alias}"
