@@ -149,3 +149,13 @@ class NoteKind(StrEnum):
     HOME_VISIT = "home_visit"
     GROUP = "group"
     OTHER = "other"
+
+
+class TeamRole(StrEnum):
+    """A co-worker's part in a client's team (the responsible coach is `clients.owner`)."""
+
+    COACH = "coach"
+    PSYCHOLOGIST = "psychologist"
+    NURSE = "nurse"
+    TE_COUNSELLOR = "te_counsellor"
+    SOCIAL_WORKER = "social_worker"

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 7
 
 
 def _column_type(annotation: Any) -> ColumnType:
@@ -113,6 +113,11 @@ MODELS: dict[str, type[m.Record]] = {
     "outcomes": m.OutcomeRecord,
     "feedback": m.Feedback,
     "audit_events": m.AuditEvent,
+    # group coaching and teams (issue 15): a coordinator receives none of them (casework)
+    "coaching_groups": m.CoachingGroup,
+    "group_sessions": m.GroupSession,
+    "group_attendance": m.GroupAttendance,
+    "client_team": m.TeamMember,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -221,5 +226,24 @@ SCHEMA = SyncSchema(
             erase_with="client_id",
         ),
         _spec("audit_events", m.AuditEvent, kind="append_only"),
+        # group coaching and teams (issue 15 points 4, 7)
+        _spec("coaching_groups", m.CoachingGroup),
+        _spec("group_sessions", m.GroupSession, references={"group_id": "coaching_groups"}),
+        _spec(
+            "group_attendance",
+            m.GroupAttendance,
+            references={
+                "session_id": "group_sessions",
+                "client_id": "clients",
+                "note_id": "notes",
+            },
+            erase_with="client_id",
+        ),
+        _spec(
+            "client_team",
+            m.TeamMember,
+            references={"client_id": "clients"},
+            erase_with="client_id",
+        ),
     ),
 )

@@ -1,0 +1,61 @@
+-- kenttä schema version 7: group coaching (a group, its sessions, who attended) and a
+-- client's team of co-workers besides the responsible coach (issue 15 points 4 and 7).
+-- Replicated tables: every column of the model (store/schema.py) and the sync metadata.
+
+CREATE TABLE IF NOT EXISTS coaching_groups (
+  id TEXT PRIMARY KEY,
+  scope TEXT,
+  name TEXT,
+  programme TEXT,
+  place TEXT,
+  coaches TEXT,
+  started_on TEXT,
+  _stamp TEXT NOT NULL,
+  _clock TEXT,
+  _deleted TEXT,
+  _erased TEXT
+);
+
+CREATE TABLE IF NOT EXISTS group_sessions (
+  id TEXT PRIMARY KEY,
+  scope TEXT,
+  group_id TEXT,
+  held_on TEXT,
+  place TEXT,
+  coaches TEXT,
+  topic TEXT,
+  _stamp TEXT NOT NULL,
+  _clock TEXT,
+  _deleted TEXT,
+  _erased TEXT
+);
+CREATE INDEX IF NOT EXISTS group_sessions_group ON group_sessions (group_id, held_on);
+
+CREATE TABLE IF NOT EXISTS group_attendance (
+  id TEXT PRIMARY KEY,
+  scope TEXT,
+  session_id TEXT,
+  client_id TEXT,
+  present INTEGER,
+  note_id TEXT,
+  _stamp TEXT NOT NULL,
+  _clock TEXT,
+  _deleted TEXT,
+  _erased TEXT
+);
+CREATE INDEX IF NOT EXISTS group_attendance_session ON group_attendance (session_id);
+CREATE INDEX IF NOT EXISTS group_attendance_client ON group_attendance (client_id);
+
+CREATE TABLE IF NOT EXISTS client_team (
+  id TEXT PRIMARY KEY,
+  scope TEXT,
+  client_id TEXT,
+  user TEXT,
+  role TEXT,
+  _stamp TEXT NOT NULL,
+  _clock TEXT,
+  _deleted TEXT,
+  _erased TEXT
+);
+CREATE INDEX IF NOT EXISTS client_team_client ON client_team (client_id);
+CREATE INDEX IF NOT EXISTS client_team_user ON client_team (user);
