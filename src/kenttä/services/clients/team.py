@@ -51,14 +51,14 @@ def add_member(ws: Workspace, client_id: str, user: str, role: str) -> TeamMembe
     require(ws, "edit_client")
     user = user.strip()
     if not user:
-        raise TeamError("no_user", "name the co-worker (their user name)")
+        raise TeamError("team_no_user", "name the co-worker (their user name)")
     if role not in {r.value for r in TeamRole}:
         raise TeamError(
             "bad_role", f"unknown team role; use {', '.join(r.value for r in TeamRole)}"
         )
     scope = live_scope(ws, "clients", client_id, TeamError("no_client", "no such client"))
     if any(m["user"] == user for m in team_of(ws, client_id)):
-        raise TeamError("already", "this person is already on the client's team")
+        raise TeamError("team_already", "this person is already on the client's team")
     member = TeamMember(client_id=client_id, user=user, role=role, scope=scope or ws.config.scope)
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("client_team", member.to_row())
@@ -78,7 +78,7 @@ def remove_member(ws: Workspace, client_id: str, user: str) -> int:
         )
     ]
     if not ids:
-        raise TeamError("not_member", "this person is not on the client's team")
+        raise TeamError("team_not_member", "this person is not on the client's team")
     with ws.store.replica.transaction(ws.user) as tx:
         for row_id in ids:
             tx.delete("client_team", row_id)

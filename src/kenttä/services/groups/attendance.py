@@ -46,7 +46,7 @@ def add_attendee(ws: Workspace, session_id: str, client_id: str) -> GroupAttenda
     live_scope(ws, "group_sessions", session_id, GroupError("no_session", "no such session"))
     scope = live_scope(ws, "clients", client_id, GroupError("no_client", "no such client"))
     if any(a["client_id"] == client_id for a in attendees_of(ws, session_id)):
-        raise GroupError("already", "this client is already on the session's list")
+        raise GroupError("attendee_already", "this client is already on the session's list")
     row = GroupAttendance(session_id=session_id, client_id=client_id, scope=scope or "default")
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("group_attendance", row.to_row())

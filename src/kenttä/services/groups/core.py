@@ -34,7 +34,7 @@ def _checked(model: type[Any], **fields: Any) -> Any:
         return model.model_validate(fields)
     except ValidationError as exc:
         where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "value"
-        raise GroupError("invalid", f"{where}: {exc.errors()[0]['msg']}") from None
+        raise GroupError("group_invalid", f"{where}: {exc.errors()[0]['msg']}") from None
 
 
 def list_groups(ws: Workspace) -> list[dict[str, Any]]:

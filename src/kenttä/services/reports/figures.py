@@ -64,6 +64,12 @@ class Vouchers(Money):
     by_status: dict[str, Money] = {}
 
 
+class GroupCoaching(BaseModel):
+    sessions: int = 0
+    attendances: int = 0
+    participants: int = 0
+
+
 class EsfReport(BaseModel):
     """The figures; `model_dump(mode="json")` is the JSON that scripts read."""
 
@@ -87,3 +93,4 @@ class EsfReport(BaseModel):
     outcomes: dict[str, int]
     funnel: Funnel
     vouchers: Vouchers
+    group_coaching: GroupCoaching = GroupCoaching()

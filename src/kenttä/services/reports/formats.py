@@ -37,6 +37,7 @@ SECTION_LABELS = {
     "outcomes": "Leavers by outcome",
     "funnel": "Funnel",
     "vouchers": "Service vouchers",
+    "group_coaching": "Group coaching",
 }
 
 WORD_LABELS = {
@@ -66,6 +67,8 @@ WORD_LABELS = {
     "euros": "value (€)",
     "by_service": "by service",
     "by_status": "by status",
+    "sessions": "sessions",
+    "attendances": "attendances",
 }
 
 

@@ -15,6 +15,7 @@ from kenttä.i18n import code, t
 from kenttä.services.clients import ClientCard
 from kenttä.services.clients import core as client_service
 from kenttä.services.clients import notes as note_service
+from kenttä.services.clients import team as team_service
 from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
@@ -39,7 +40,14 @@ def first_line(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
+def team_text(members: list[dict[str, Any]]) -> str:
+    """The co-workers on the card: `liisa.p (Psykologi), …`; empty without any."""
+    return ", ".join(f"{m['user']} ({code('team_role', m['role'])})" for m in members)
+
+
+def summary_text(
+    card: ClientCard, *, casework: bool = True, team: list[dict[str, Any]] | None = None
+) -> Text:
     """The card's summary; `casework` False (a coordinator): plan, notes and assessment are
     not shown to the role, and the card says so rather than "–" (which reads as "none")."""
     c = card.client
@@ -54,6 +62,9 @@ def summary_text(card: ClientCard, *, casework: bool = True) -> Text:
         f"{code('status', c.status)} · {t('card.programme')}: {c.programme or '–'}"
         f" · {t('card.owner')}: {c.owner or '–'}\n"
     )
+    if team:
+        out.append(f"{t('card.team')}: ", style="bold")
+        out.append(team_text(team) + "\n")
     out.append(f"{t('card.eligibility')}: ", style="bold")
     out.append(eligibility_text(card) + "\n")
     if c.phone or c.email:
@@ -134,6 +145,7 @@ ACTION_PERMISSION = {
     "placement": "record_placement",
     "exit": "record_outcome",
     "follow_up": "record_placement",
+    "team": "edit_client",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
@@ -153,6 +165,7 @@ class ClientCardScreen(BaseScreen):
         Binding("l", "placement", "keys.placement", show=False),
         Binding("e", "exit", "keys.exit", show=False),
         Binding("o", "follow_up", "keys.follow_up", show=False),
+        Binding("t", "team", "keys.team", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -163,6 +176,7 @@ class ClientCardScreen(BaseScreen):
         self.card: ClientCard | None = None
         self.allowed: frozenset[str] | None = None  # the role's actions, once loaded
         self._viewed = False
+        self.team: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -184,10 +198,10 @@ class ClientCardScreen(BaseScreen):
     def reload(self) -> None:
         client_id, today, view = self.client_id, self.kapp.today, not self._viewed
 
-        def load(ws: Any) -> tuple[ClientCard, frozenset[str]]:
-            # one audited view per opening of the card; and what this role may do here
+        def load(ws: Any) -> tuple[ClientCard, frozenset[str], list[dict[str, Any]]]:
+            # one audited view per opening of the card; what this role may do here; the team
             card = client_service.client_card(ws, client_id, today=today, view=view)
-            return card, role_actions(ws)
+            return card, role_actions(ws), team_service.team_of(ws, client_id)
 
         self.db(load, done=self.show)
         client_id = self.client_id
@@ -199,13 +213,15 @@ class ClientCardScreen(BaseScreen):
 
         self.query_one("#notes-table", PagedTable).restart(fetch, keep=True)
 
-    def show(self, loaded: tuple[ClientCard, frozenset[str]]) -> None:
-        card, self.allowed = loaded
+    def show(self, loaded: tuple[ClientCard, frozenset[str], list[dict[str, Any]]]) -> None:
+        card, self.allowed, self.team = loaded
         self.card = card
         self._viewed = True
         self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
         casework = "view_notes" in self.allowed
-        self.query_one("#summary-text", Static).update(summary_text(card, casework=casework))
+        self.query_one("#summary-text", Static).update(
+            summary_text(card, casework=casework, team=self.team)
+        )
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -300,6 +316,13 @@ class ClientCardScreen(BaseScreen):
             done=lambda _: (self.notify(t("card.follow_up_saved")), self.reload()),
         )
 
+    def action_team(self) -> None:
+        """The client's team: add or remove a co-worker (the card reloads when it closes)."""
+        from kenttä.ui.modals.team_form import TeamForm
+
+        if self.card is not None:
+            self.app.push_screen(TeamForm(self.client_id, self.card.client.owner))
+
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal
 
@@ -315,5 +338,6 @@ class ClientCardScreen(BaseScreen):
             (t("command.placement"), t("command.placement_help"), self.action_placement),
             (t("command.status"), t("command.status_help"), self.action_status),
             (t("command.edit_client"), t("command.edit_client_help"), self.action_edit_client),
+            (t("command.team"), t("command.team_help"), self.action_team),
         ]
         return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]
