@@ -6,6 +6,8 @@ client then on that co-worker's Today and in their "my clients" list; the sessio
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kenttä.config import Config
@@ -15,7 +17,7 @@ from kenttä.services.context import Workspace
 from tests.ui.caseload import TODAY
 from tests.ui.conftest import settle
 from tests.ui.screens_i18n import fixed_zone
-from tests.ui.writes import SIZE, open_client, records, screen_name, tables_changed
+from tests.ui.writes import SIZE, open_client, records, screen_name, tab_to, tables_changed
 
 ATTENDEES = (("Heikkinen Aino", 0), ("Korhonen Eero", 1), ("Laitinen Helmi", 2))
 HELMI = 2  # a plan step due in two days, owner testi.valmentaja
@@ -194,3 +196,31 @@ def test_snapshot_group_session_80x24(snap_compare, make_app, caseload_ws, monke
         await settle(pilot)
 
     assert snap_compare(make_app(language), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_the_assessment_form_picks_who_took_part_from_the_team(make_app, caseload_ws):
+    from kenttä.services.clients import team
+
+    helmi = caseload_ws.ids["clients"][HELMI]
+    team.add_member(caseload_ws, helmi, "liisa.psykologi", "psychologist")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_client(pilot, "Laitinen Helmi")
+        await pilot.press("a")
+        await settle(pilot)
+        picks = await tab_to(pilot, "team-assessors")
+        assert [str(picks.get_option_at_index(i).prompt) for i in range(picks.option_count)] == [
+            "testi.valmentaja",
+            "liisa.psykologi",
+        ]
+        await pilot.press("down", "space")  # liisa.psykologi took part
+        await tab_to(pilot, "assessors")
+        await pilot.press(*"sosiaalityö")
+        await tab_to(pilot, "rate-work_ability")
+        await pilot.press("3", "ctrl+s")
+        await settle(pilot)
+        assert screen_name(pilot) == "ClientCardScreen"
+    (assessors,) = app.ws.store.conn.execute(
+        "SELECT assessors FROM assessments WHERE client_id = ? ORDER BY id DESC LIMIT 1", (helmi,)
+    ).fetchone()
+    assert json.loads(assessors) == ["liisa.psykologi", "sosiaalityö"]

@@ -54,7 +54,7 @@ def add_member(ws: Workspace, client_id: str, user: str, role: str) -> TeamMembe
         raise TeamError("team_no_user", "name the co-worker (their user name)")
     if role not in {r.value for r in TeamRole}:
         raise TeamError(
-            "bad_role", f"unknown team role; use {', '.join(r.value for r in TeamRole)}"
+            "team_bad_role", f"unknown team role; use {', '.join(r.value for r in TeamRole)}"
         )
     scope = live_scope(ws, "clients", client_id, TeamError("no_client", "no such client"))
     if any(m["user"] == user for m in team_of(ws, client_id)):

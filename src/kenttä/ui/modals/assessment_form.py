@@ -60,6 +60,8 @@ class AssessmentForm(FormModal):
         picks.clear_options()
         picks.add_options([(person, person) for person in people])
         picks.display = bool(people)
+        if people:
+            picks.highlighted = 0
 
     def assessors(self) -> list[str]:
         """The ticked team members, then anyone typed (each once)."""
