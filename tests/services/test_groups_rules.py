@@ -109,3 +109,21 @@ def test_a_coworker_has_the_client_on_today_and_among_assessors(coach, store):
     assert team.assessors_of(coach, person.id) == ["testi.valmentaja", "liisa.psykologi"]
     team.remove_member(coach, person.id, "liisa.psykologi")
     assert today_summary(coach, today=DAY, owner="liisa.psykologi").steps_due == []
+
+
+def test_a_laptop_upgraded_from_schema_4_keeps_groups_and_teams(tmp_path):
+    from kenttä.store.db import open_store
+
+    old = open_store(tmp_path / "old.db", target_version=4)
+    ws = Workspace(old, Config(user="testi.valmentaja", role="coach", scope="kuopio"))
+    person = clients.create_client(ws, first_name="Testi", last_name="Vanha")
+    old.close()
+    new = open_store(tmp_path / "old.db")
+    ws = Workspace(new, Config(user="testi.valmentaja", role="coach", scope="kuopio"))
+    indexes = {r[0] for r in new.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"_ix_group_attendance_client_id", "_ix_client_team_client_id"} <= indexes
+    row = groups.add_attendee(ws, _session(ws).id, person.id)
+    assert groups.set_present(ws, row.id, True) is not None
+    team.add_member(ws, person.id, "liisa.psykologi", "nurse")
+    assert [m["user"] for m in team.team_of(ws, person.id)] == ["liisa.psykologi"]
+    new.close()

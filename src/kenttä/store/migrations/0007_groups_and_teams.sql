@@ -43,8 +43,6 @@ CREATE TABLE IF NOT EXISTS group_attendance (
   _deleted TEXT,
   _erased TEXT
 );
-CREATE INDEX IF NOT EXISTS group_attendance_session ON group_attendance (session_id);
-CREATE INDEX IF NOT EXISTS group_attendance_client ON group_attendance (client_id);
 
 CREATE TABLE IF NOT EXISTS client_team (
   id TEXT PRIMARY KEY,
@@ -57,5 +55,12 @@ CREATE TABLE IF NOT EXISTS client_team (
   _deleted TEXT,
   _erased TEXT
 );
-CREATE INDEX IF NOT EXISTS client_team_client ON client_team (client_id);
 CREATE INDEX IF NOT EXISTS client_team_user ON client_team (user);
+
+-- The sync module's indexes of these tables' references (kenttä_sync.ground.meta.index_ddl,
+-- by its names): a database made before this version had them installed without these tables.
+CREATE INDEX IF NOT EXISTS _ix_group_sessions_group_id ON group_sessions (group_id);
+CREATE INDEX IF NOT EXISTS _ix_group_attendance_session_id ON group_attendance (session_id);
+CREATE INDEX IF NOT EXISTS _ix_group_attendance_client_id ON group_attendance (client_id);
+CREATE INDEX IF NOT EXISTS _ix_group_attendance_note_id ON group_attendance (note_id);
+CREATE INDEX IF NOT EXISTS _ix_client_team_client_id ON client_team (client_id);
