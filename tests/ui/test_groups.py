@@ -143,7 +143,7 @@ async def test_a_coworker_added_on_the_card_sees_the_client_on_today_and_in_my_c
         assert "liisa.psykologi (Psykologi)" in summary
     assert records(app.ws) == before  # no client, note or plan changed: only the team
     rows = app.ws.store.conn.execute(
-        "SELECT client_id, user, role FROM client_team WHERE _deleted IS NULL"
+        "SELECT client_id, member, role FROM client_team WHERE _deleted IS NULL"
     ).fetchall()
     assert rows == [(helmi, "liisa.psykologi", "psychologist")]
 

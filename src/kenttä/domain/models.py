@@ -282,5 +282,5 @@ class TeamMember(Record):
     """A co-worker on a client's team besides the responsible coach (`clients.owner`)."""
 
     client_id: str
-    user: NonEmpty
+    member: NonEmpty  # the co-worker's user name ("user" is a reserved word in PostgreSQL)
     role: TeamRole = TeamRole.COACH

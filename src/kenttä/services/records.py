@@ -28,5 +28,5 @@ def whose_sql(alias: str = "c") -> str:
     (`owner`) or a live co-worker on its team (`client_team`). Takes the person twice."""
     return (
         f"({alias}.owner = ? OR {alias}.id IN (SELECT t.client_id FROM client_team t"
-        " WHERE t.user = ? AND t._deleted IS NULL AND t._erased IS NULL))"
+        " WHERE t.member = ? AND t._deleted IS NULL AND t._erased IS NULL))"
     )

@@ -66,7 +66,7 @@ def vouchers_expiring(
     team = {  # the clients whose team `owner` is on: theirs too (issue 15 point 7)
         r[0]
         for r in ws.store.conn.execute(
-            f"SELECT client_id FROM client_team WHERE user = ? AND {LIVE}", (owner,)
+            f"SELECT client_id FROM client_team WHERE member = ? AND {LIVE}", (owner,)
         )
     }
     return [i for i in items if i["owner"] == owner or i["client_id"] in team]

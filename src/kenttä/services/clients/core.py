@@ -148,7 +148,7 @@ def filter_options(ws: Workspace) -> dict[str, list[str]]:
             f" AND {LIVE} ORDER BY {column}"
         ).fetchall()
         out[column] = [r[0] for r in rows]
-    team = {r[0] for r in conn.execute(f"SELECT DISTINCT user FROM client_team WHERE {LIVE}")}
+    team = {r[0] for r in conn.execute(f"SELECT DISTINCT member FROM client_team WHERE {LIVE}")}
     out["owner"] = sorted(set(out["owner"]) | team)  # a co-worker picks "my clients" too
     return out
 

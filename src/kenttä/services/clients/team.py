@@ -28,7 +28,7 @@ def team_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
     """The client's co-workers (id, user, role), by user; one row per person."""
     require(ws, "view_client")
     rows = ws.store.conn.execute(
-        f"SELECT id, user, role FROM client_team WHERE client_id = ? AND {LIVE} ORDER BY user, id",
+        f"SELECT id, member, role FROM client_team WHERE client_id = ? AND {LIVE} ORDER BY member, id",
         (client_id,),
     ).fetchall()
     seen: dict[str, dict[str, Any]] = {}
@@ -59,7 +59,7 @@ def add_member(ws: Workspace, client_id: str, user: str, role: str) -> TeamMembe
     scope = live_scope(ws, "clients", client_id, TeamError("no_client", "no such client"))
     if any(m["user"] == user for m in team_of(ws, client_id)):
         raise TeamError("team_already", "this person is already on the client's team")
-    member = TeamMember(client_id=client_id, user=user, role=role, scope=scope or ws.config.scope)
+    member = TeamMember(client_id=client_id, member=user, role=role, scope=scope or ws.config.scope)
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("client_team", member.to_row())
         audit_in(tx, ws, "create", "client_team", member.id, "team", member.scope)
@@ -73,7 +73,7 @@ def remove_member(ws: Workspace, client_id: str, user: str) -> int:
     ids = [
         r[0]
         for r in ws.store.conn.execute(
-            f"SELECT id FROM client_team WHERE client_id = ? AND user = ? AND {LIVE}",
+            f"SELECT id FROM client_team WHERE client_id = ? AND member = ? AND {LIVE}",
             (client_id, user),
         )
     ]

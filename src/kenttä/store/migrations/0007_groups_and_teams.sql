@@ -48,14 +48,14 @@ CREATE TABLE IF NOT EXISTS client_team (
   id TEXT PRIMARY KEY,
   scope TEXT,
   client_id TEXT,
-  user TEXT,
+  member TEXT,  -- the user name of the co-worker (user is reserved in PostgreSQL)
   role TEXT,
   _stamp TEXT NOT NULL,
   _clock TEXT,
   _deleted TEXT,
   _erased TEXT
 );
-CREATE INDEX IF NOT EXISTS client_team_user ON client_team (user);
+CREATE INDEX IF NOT EXISTS client_team_member ON client_team (member);
 
 -- The sync module's indexes of these tables' references (kenttä_sync.ground.meta.index_ddl,
 -- by its names): a database made before this version had them installed without these tables.
