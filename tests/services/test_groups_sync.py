@@ -1,6 +1,6 @@
 """Group attendance and client teams reach the other laptop (issue 15 points 4 and 7).
 
-Two laptops and a central store in an SQLite file, synced in process with the sync
+Two laptops and a central store (SQLite and PostgreSQL), synced in process with the sync
 module's protocol (as tests/privacy/test_erasure_sync.py): attendance marked on one
 laptop shows on the other as the attendance rows and a group note on each attendee's
 timeline; a co-worker put on a client's team on one laptop finds the client in their
@@ -23,11 +23,11 @@ from kenttä.store.schema import SCHEMA
 DAY = date(2026, 3, 16)
 
 
-def _devices(tmp_path: Path):
-    from kenttä_sync.central.store import open_sqlite
+def _devices(tmp_path: Path, store_url: str):
     from kenttä_sync.transport.protocol import in_process, sync
+    from kenttä_sync.transport.server.stores import open_central
 
-    central = open_sqlite(str(tmp_path / "central.db"), SCHEMA)
+    central = open_central(store_url, SCHEMA)
     a = Workspace(
         open_store(tmp_path / "a.db"), Config(user="testi.valmentaja", role="coach", scope="kuopio")
     )
@@ -45,8 +45,8 @@ def _devices(tmp_path: Path):
     return central, a, b, sync_all
 
 
-def test_attendance_marked_on_one_laptop_shows_on_every_timeline_of_the_other(tmp_path):
-    central, a, b, sync_all = _devices(tmp_path)
+def test_attendance_marked_on_one_laptop_shows_on_every_timeline_of_the_other(tmp_path, store_url):
+    central, a, b, sync_all = _devices(tmp_path, store_url)
     people = [
         clients.create_client(a, first_name=f"Testi{i}", last_name="Ryhmäläinen", owner=a.user)
         for i in range(3)
@@ -87,8 +87,8 @@ def test_attendance_marked_on_one_laptop_shows_on_every_timeline_of_the_other(tm
     b.close()
 
 
-def test_a_coworker_added_on_one_laptop_has_the_client_on_theirs(tmp_path):
-    central, a, b, sync_all = _devices(tmp_path)
+def test_a_coworker_added_on_one_laptop_has_the_client_on_theirs(tmp_path, store_url):
+    central, a, b, sync_all = _devices(tmp_path, store_url)
     client = clients.create_client(a, first_name="Testi", last_name="Tiimiläinen", owner=a.user)
     sync_all()
     assert list_clients(b, filters=ClientFilters(owner=b.user)) == []  # the control
