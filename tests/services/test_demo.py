@@ -54,7 +54,7 @@ def test_every_row_validates_against_its_model(demo: Store) -> None:
         for raw in cursor:
             row = {k: v for k, v in zip(names, raw, strict=True) if not k.startswith("_")}
             for key in ("assessors", "ratings", "recommended_services", "visitors",
-                        "labour_needs", "openings", "follow_ups", "services"):  # fmt: skip
+                        "labour_needs", "openings", "follow_ups", "services", "coaches"):  # fmt: skip
                 if isinstance(row.get(key), str):
                     row[key] = json.loads(row[key])
             model.model_validate(row)
