@@ -40,7 +40,7 @@ async def test_the_next_card_shows_only_the_next_client(make_app: Any) -> None:
         await find_and_open(pilot, "Ojala Lau")
         first = app.screen
         lauri = first.client_id
-        loaded_for_lauri = (first.card, first.allowed, {})
+        loaded_for_lauri = (first.card, first.allowed, {}, [])
         assert "Ojala Lauri" in first.sub_title and "Lauri" in summary(app)
         await pilot.press("escape")
         await settle(pilot)

@@ -206,3 +206,13 @@ class ProposalOutcome(StrEnum):
     PLACED = "placed"
     DECLINED = "declined"
     NOT_SUITABLE = "not_suitable"
+
+
+class TeamRole(StrEnum):
+    """A co-worker's part in a client's team (the responsible coach is `clients.owner`)."""
+
+    COACH = "coach"
+    PSYCHOLOGIST = "psychologist"
+    NURSE = "nurse"
+    TE_COUNSELLOR = "te_counsellor"
+    SOCIAL_WORKER = "social_worker"

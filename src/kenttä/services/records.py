@@ -21,3 +21,12 @@ def live_scope(ws: Workspace, table: str, row_id: str, missing: Exception) -> st
         raise missing
     require_scope(ws, row[0])
     return row[0]
+
+
+def whose_sql(alias: str = "c") -> str:
+    """SQL true when the client row `alias` is one person's: they are its responsible coach
+    (`owner`) or a live co-worker on its team (`client_team`). Takes the person twice."""
+    return (
+        f"({alias}.owner = ? OR {alias}.id IN (SELECT t.client_id FROM client_team t"
+        " WHERE t.member = ? AND t._deleted IS NULL AND t._erased IS NULL))"
+    )

@@ -62,7 +62,15 @@ def vouchers_expiring(
         item["first_name"], item["last_name"], item["owner"] = names.get(
             item["client_id"], ("", "", None)
         )
-    return [i for i in items if owner is None or i["owner"] == owner]
+    if owner is None:
+        return items
+    team = {  # the clients whose team `owner` is on: theirs too (issue 15 point 7)
+        r[0]
+        for r in ws.store.conn.execute(
+            f"SELECT client_id FROM client_team WHERE member = ? AND {LIVE}", (owner,)
+        )
+    }
+    return [i for i in items if i["owner"] == owner or i["client_id"] in team]
 
 
 def today_summary(ws: Workspace, *, today: date, owner: str | None = None) -> TodaySummary:

@@ -124,6 +124,11 @@ MODELS: dict[str, type[m.Record]] = {
     "programme_targets": m.ProgrammeTarget,
     "info_events": m.InfoEvent,
     "event_attendees": m.EventAttendee,
+    # group coaching and teams (issue 15): a coordinator receives none of them (casework)
+    "coaching_groups": m.CoachingGroup,
+    "group_sessions": m.GroupSession,
+    "group_attendance": m.GroupAttendance,
+    "client_team": m.TeamMember,
 }
 
 # What the office sends and accepts per role (services/roles.py says why; the office
@@ -311,6 +316,25 @@ SCHEMA = SyncSchema(
             "event_attendees",
             m.EventAttendee,
             references={"event_id": "info_events", "client_id": "clients"},
+            erase_with="client_id",
+        ),
+        # group coaching and teams (issue 15 points 4, 7)
+        _spec("coaching_groups", m.CoachingGroup),
+        _spec("group_sessions", m.GroupSession, references={"group_id": "coaching_groups"}),
+        _spec(
+            "group_attendance",
+            m.GroupAttendance,
+            references={
+                "session_id": "group_sessions",
+                "client_id": "clients",
+                "note_id": "notes",
+            },
+            erase_with="client_id",
+        ),
+        _spec(
+            "client_team",
+            m.TeamMember,
+            references={"client_id": "clients"},
             erase_with="client_id",
         ),
     ),

@@ -18,7 +18,7 @@ from kenttä.domain.models import Client
 from kenttä.services.clients.rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
 from kenttä.services.privacy.audit import audit, audit_in
-from kenttä.services.records import LIVE
+from kenttä.services.records import LIVE, whose_sql
 from kenttä.services.roles import may, require, require_scope
 from kenttä.services.search import (
     NOTE_MATCH_LIMIT,
@@ -69,7 +69,10 @@ def _filter_sql(filters: ClientFilters | None) -> tuple[list[str], list[Any]]:
     if filters is not None:
         for column in ("status", "programme", "owner", "municipality"):
             value = getattr(filters, column)
-            if value:
+            if value and column == "owner":  # "my clients": responsible, or on the team
+                where.append(whose_sql("c"))
+                params += [value, value]
+            elif value:
                 where.append(f"c.{column} = ?")
                 params.append(value)
     return where, params
@@ -150,6 +153,8 @@ def filter_options(ws: Workspace) -> dict[str, list[str]]:
             f" AND {LIVE} ORDER BY {column}"
         ).fetchall()
         out[column] = [r[0] for r in rows]
+    team = {r[0] for r in conn.execute(f"SELECT DISTINCT member FROM client_team WHERE {LIVE}")}
+    out["owner"] = sorted(set(out["owner"]) | team)  # a co-worker picks "my clients" too
     return out
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from kenttä.domain.codes import StepStatus
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
-from kenttä.services.records import LIVE, live_scope
+from kenttä.services.records import LIVE, live_scope, whose_sql
 from kenttä.services.roles import may, require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
@@ -130,9 +130,10 @@ def due_steps(
         " s.status FROM plan_steps s JOIN clients c ON c.id = s.client_id"
         " AND c._deleted IS NULL AND c._erased IS NULL"
         " WHERE s.status IN ('planned', 'in_progress') AND s.due_date <= ?"
-        " AND s._deleted IS NULL AND s._erased IS NULL AND (? IS NULL OR c.owner = ?)"
+        " AND s._deleted IS NULL AND s._erased IS NULL"
+        f" AND (? IS NULL OR {whose_sql('c')})"
         " ORDER BY s.due_date, s.id LIMIT ?",
-        (until.isoformat(), owner, owner, limit),
+        (until.isoformat(), owner, owner, owner, limit),
     ).fetchall()
     keys = ("id", "client_id", "first_name", "last_name", "description", "due_date", "status")
     return [dict(zip(keys, r, strict=True)) for r in rows]

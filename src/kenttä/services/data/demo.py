@@ -18,7 +18,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.data.demo_data import DEMO_USER
 from kenttä.store.db import Store, open_store
 
-GENERATOR_VERSION = 3  # 2: the shipped tray's service codes (issue 14); 3: issue 16's records
+GENERATOR_VERSION = 4  # 2: the shipped tray (issue 14); 3: issue 16; 4: groups, teams
 MAX_AGE_DAYS = 14
 DEMO_AUTHOR = "demo"
 DEMO_SCOPE = "kuopio"
@@ -39,6 +39,9 @@ def build_demo(
     employers = builder.employers(max(8, clients // 4))
     builder.clients(employers, providers)
     add_paths_targets_events(builder)  # issue 16
+    from kenttä.services.data.demo_groups import add_groups
+
+    add_groups(builder)  # group coaching and a team (issue 15)
     with store.replica.transaction(DEMO_AUTHOR) as tx:
         counts = {
             table: tx.bulk_insert(table, rows) for table, rows in builder.rows.items() if rows

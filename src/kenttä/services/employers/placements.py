@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kenttä.services.context import Workspace
 from kenttä.services.employers import follow_ups
 from kenttä.services.privacy import audit_in
-from kenttä.services.records import LIVE, live_scope
+from kenttä.services.records import LIVE, live_scope, whose_sql
 from kenttä.services.roles import require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
@@ -124,9 +124,10 @@ def follow_ups_due(
     come, or, without one, no follow-up (or start) within `every_days`."""
     rows = ws.store.conn.execute(
         f"{_SELECT} WHERE p._deleted IS NULL AND p._erased IS NULL AND p.start_date <= ?"
-        " AND (p.end_date IS NULL OR p.end_date >= ?) AND (? IS NULL OR c.owner = ?)"
+        " AND (p.end_date IS NULL OR p.end_date >= ?)"
+        f" AND (? IS NULL OR {whose_sql('c')})"
         " ORDER BY p.start_date",
-        (today.isoformat(), today.isoformat(), owner, owner),
+        (today.isoformat(), today.isoformat(), owner, owner, owner),
     ).fetchall()
     due = []
     for item in follow_ups.attach(ws, _dicts(rows)):

@@ -70,6 +70,10 @@ sponsor_employers
 vouchers
     Vouchers with `issued_on` in the period (of the programme's clients, with a programme):
     count and `value_cents` (euros = cents / 100), by `service_code` and by `status`.
+group_coaching (participation in group coaching)
+    Over live sessions whose `held_on` is in the period, the attendees marked present who
+    are live clients (of the programme, with a programme): `attendances` the marks,
+    `participants` the distinct clients, `sessions` the sessions with any such mark.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ from kenttä.services.reports.figures import (
     EsfReport,
     Funnel,
     Gender,
+    GroupCoaching,
     OnLeaving,
 )
 
@@ -269,6 +274,27 @@ def _voucher_figures(ws: Workspace, period: Period, programme: str | None, figs:
         figs[f"vouchers.by_status.{status}"].append(ref)
 
 
+def _group_figures(ws: Workspace, period: Period, programme: str | None, figs: Any) -> None:
+    sql = (
+        "SELECT a.id, a.session_id, a.client_id FROM group_attendance a"
+        " JOIN group_sessions s ON s.id = a.session_id AND s._deleted IS NULL"
+        " AND s._erased IS NULL JOIN clients c ON c.id = a.client_id AND c._deleted IS NULL"
+        " AND c._erased IS NULL WHERE a.present AND a._deleted IS NULL AND a._erased IS NULL"
+        " AND s.held_on BETWEEN ? AND ?" + (" AND c.programme = ?" if programme else "")
+    )
+    args = (period.start.isoformat(), period.end.isoformat(), *([programme] if programme else []))
+    sessions: set[str] = set()
+    clients: set[str] = set()
+    for att_id, session_id, client_id in ws.store.conn.execute(sql + " ORDER BY a.id", args):
+        figs["group_coaching.attendances"].append(Ref("group_attendance", att_id, "present"))
+        if session_id not in sessions:
+            sessions.add(session_id)
+            figs["group_coaching.sessions"].append(Ref("group_sessions", session_id, "session"))
+        if client_id not in clients:
+            clients.add(client_id)
+            figs["group_coaching.participants"].append(Ref("clients", client_id, "attendee"))
+
+
 def collect(
     ws: Workspace, period: Period, programme: str | None = None, *, names: bool = False
 ) -> dict[str, list[Ref]]:
@@ -279,6 +305,7 @@ def collect(
     _six_months(ws, {r.id: r for r in figs["finished"]}, figs)
     _employer_figures(ws, period, programme, names, figs)
     _voucher_figures(ws, period, programme, figs)
+    _group_figures(ws, period, programme, figs)
     return figs
 
 
@@ -324,6 +351,7 @@ def from_figures(figs: dict[str, list[Ref]], period: Period, programme: str | No
         outcomes={k: n.get(f"outcomes.{k}", 0) for k in outcome_keys},
         funnel=group("funnel", Funnel),
         vouchers=vouchers,
+        group_coaching=group("group_coaching", GroupCoaching),
     )
 
 
@@ -337,7 +365,8 @@ def compute(ws: Workspace, period: Period, programme: str | None = None) -> EsfR
 FIGURE_HELP = (
     "use participants, entered, finished, positive_paths, positive_path_rate, job_or_degree,"
     " job_or_degree_rate, participating_companies, network_size, sponsor_employers, vouchers,"
-    " or a key of by_gender, at_entry, age, education, on_leaving, outcomes or funnel"
+    " or a key of by_gender, at_entry, age, education, on_leaving, outcomes, funnel"
+    " or group_coaching"
     " (e.g. funnel.met), or vouchers.by_service.CODE / vouchers.by_status.STATUS"
 )
 

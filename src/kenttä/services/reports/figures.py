@@ -64,6 +64,12 @@ class Vouchers(Money):
     by_status: dict[str, Money] = {}
 
 
+class GroupCoaching(BaseModel):
+    sessions: int = 0
+    attendances: int = 0
+    participants: int = 0
+
+
 class EsfReport(BaseModel):
     """The figures; `model_dump(mode="json")` is the JSON that scripts read."""
 
@@ -89,3 +95,4 @@ class EsfReport(BaseModel):
     vouchers: Vouchers
     # issue 16: the programme's targets beside the actuals (services/reports/targets.py)
     targets: dict[str, dict[str, int | float | None]] = {}
+    group_coaching: GroupCoaching = GroupCoaching()

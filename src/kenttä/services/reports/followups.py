@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kenttä.services.context import Workspace
+from kenttä.services.records import whose_sql
 from kenttä.services.reports._base import LIVE, add_months, to_day
 
 CHECKPOINTS = ("days_28", "months_6")
@@ -82,8 +83,10 @@ def due_followups(
     programme: str | None = None,
     owner: str | None = None,
     since: date | None = None,
+    with_team: bool = False,
 ) -> list[FollowUp]:
-    """The checks due by `today + window_days`, oldest first."""
+    """The checks due by `today + window_days`, oldest first; `with_team`: `owner`'s clients
+    include those whose team they are on (Today), not only those they are responsible for."""
     horizon = today + timedelta(days=window_days)
     conn = ws.store.conn
     sql = (
@@ -94,7 +97,10 @@ def due_followups(
     if programme is not None:
         sql += " AND programme = ?"
         args.append(programme)
-    if owner is not None:
+    if owner is not None and with_team:
+        sql += f" AND {whose_sql('clients')}"
+        args += [owner, owner]
+    elif owner is not None:
         sql += " AND owner = ?"
         args.append(owner)
     # Only the clients a check can be due for: finished with an exit date (derived checks) or
@@ -154,5 +160,5 @@ def exit_checks_for_today(
     ws: Workspace, *, today: date, until: date, owner: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """For the Today screen: checks due by `until` (derived ones included), oldest first."""
-    found = due_followups(ws, today, window_days=(until - today).days, owner=owner)
+    found = due_followups(ws, today, window_days=(until - today).days, owner=owner, with_team=True)
     return [f.as_today_item() for f in found[:limit]]

@@ -38,6 +38,7 @@ SECTION_LABELS = {
     "funnel": "Funnel",
     "vouchers": "Service vouchers",
     "targets": "Targets",
+    "group_coaching": "Group coaching",
 }
 
 WORD_LABELS = {
@@ -70,6 +71,8 @@ WORD_LABELS = {
     "target": "target",
     "actual": "actual",
     "coachings_purchased": "coachings purchased",
+    "sessions": "sessions",
+    "attendances": "attendances",
 }
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, SelectionList
 
 from kenttä.domain.codes import AssessmentArea
 from kenttä.i18n import code, t
-from kenttä.services.clients import assessments
+from kenttä.services.clients import assessments, team
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, split_list
 
@@ -21,6 +21,7 @@ class AssessmentForm(FormModal):
     AssessmentForm .rating-row { height: 1; }
     AssessmentForm .rating-row Label { width: 1fr; text-align: right; padding-right: 1; }
     AssessmentForm .rating-row Input { width: 5; margin-right: 2; }
+    AssessmentForm #team-assessors { height: auto; max-height: 4; border: none; }
     """
 
     def __init__(self, client_id: str) -> None:
@@ -30,6 +31,8 @@ class AssessmentForm(FormModal):
     def fields(self) -> Iterable[Widget]:
         yield self.label("assessment.date")
         yield Input(value=format_date(self.kapp.today), id="assessed-on")
+        yield self.label("assessment.team")
+        yield SelectionList[str](id="team-assessors")
         yield self.label("assessment.assessors")
         yield Input(placeholder=t("assessment.assessors_hint"), id="assessors")
         yield self.label("assessment.ratings")
@@ -48,6 +51,24 @@ class AssessmentForm(FormModal):
         yield self.label("assessment.recommended")
         yield Input(placeholder=t("assessment.recommended_hint"), id="recommended")
 
+    def reload(self) -> None:
+        # the responsible coach and the co-workers, to tick who took part (issue 15 point 7)
+        self.db(team.assessors_of, self.client_id, done=self._team, group="team")
+
+    def _team(self, people: list[str]) -> None:
+        picks = self.query_one("#team-assessors", SelectionList)
+        picks.clear_options()
+        picks.add_options([(person, person) for person in people])
+        picks.display = bool(people)
+        if people:
+            picks.highlighted = 0
+
+    def assessors(self) -> list[str]:
+        """The ticked team members, then anyone typed (each once)."""
+        ticked = list(self.query_one("#team-assessors", SelectionList).selected)
+        typed = split_list(self.value("assessors"))
+        return ticked + [a for a in typed if a not in ticked]
+
     def submit(self) -> None:
         assessed_on = self.date_value("assessed-on", required=True)
         ratings = {}
@@ -62,7 +83,7 @@ class AssessmentForm(FormModal):
             self.client_id,
             assessed_on=assessed_on,
             ratings=ratings,
-            assessors=split_list(self.value("assessors")),
+            assessors=self.assessors(),
             strengths=self.value("strengths"),
             obstacles=self.value("obstacles"),
             recommended_services=split_list(self.value("recommended")),

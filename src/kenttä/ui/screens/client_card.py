@@ -15,6 +15,7 @@ from kenttä.i18n import code, t
 from kenttä.services.clients import ClientCard
 from kenttä.services.clients import core as client_service
 from kenttä.services.clients import notes as note_service
+from kenttä.services.clients import team as team_service
 from kenttä.services.roles import may
 from kenttä.ui.base import BaseScreen, role_actions
 from kenttä.ui.parsing import format_date, format_euros
@@ -31,8 +32,17 @@ def first_line(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def team_text(members: list[dict[str, Any]]) -> str:
+    """The co-workers on the card: `liisa.p (Psykologi), …`; empty without any."""
+    return ", ".join(f"{m['user']} ({code('team_role', m['role'])})" for m in members)
+
+
 def summary_text(
-    card: ClientCard, *, casework: bool = True, segments: dict[str, str] | None = None
+    card: ClientCard,
+    *,
+    casework: bool = True,
+    segments: dict[str, str] | None = None,
+    team: list[dict[str, Any]] | None = None,
 ) -> Text:
     """The card's summary; `casework` False (a coordinator): plan, notes and assessment are
     not shown to the role, and the card says so rather than "–" (which reads as "none")."""
@@ -51,6 +61,9 @@ def summary_text(
     if c.segment:  # Polku's segment, by its name in the current language
         out.append(f"{t('screening.card_segment')}: ", style="bold")
         out.append(f"{(segments or {}).get(c.segment, c.segment)}\n")
+    if team:
+        out.append(f"{t('card.team')}: ", style="bold")
+        out.append(team_text(team) + "\n")
     out.append(f"{t('card.eligibility')}: ", style="bold")
     out.append(eligibility_text(card) + "\n")
     out.append(start_data_text(c))
@@ -173,11 +186,14 @@ ACTION_PERMISSION = {
     "feedback": "record_feedback",
     "eligibility_exception": "edit_client",
     "work_profile": "edit_client",  # issue 16
+    "team": "edit_client",
 }
 """The card's key → what the role must be allowed to do for the key to show."""
 
 
 CARD_SCREEN = "client-card"
+# what the card reads in one go: the card, the role's actions, segments' names, the team
+Loaded = tuple[ClientCard, frozenset[str], dict[str, str], list[dict[str, Any]]]
 
 
 def open_client_card(app: Any, client_id: str) -> None:
@@ -212,6 +228,7 @@ class ClientCardScreen(BaseScreen):
         Binding("f", "feedback", "keys.feedback", show=False),
         Binding("x", "eligibility_exception", "keys.eligibility_exception", show=False),
         Binding("w", "work_profile", "keys.work_profile", show=False),  # issue 16
+        Binding("t", "team", "keys.team", show=False),
         Binding("1", "tab('summary')", "keys.tab_summary", show=False),
         Binding("2", "tab('notes')", "keys.tab_notes", show=False),
     ]
@@ -222,6 +239,7 @@ class ClientCardScreen(BaseScreen):
         self.card: ClientCard | None = None
         self.allowed: frozenset[str] | None = None  # the role's actions, once loaded
         self._viewed = False
+        self.team: list[dict[str, Any]] = []
 
     def switch_client(self, client_id: str) -> None:
         """Make this (installed, suspended) card another client's, showing nothing of the
@@ -258,12 +276,13 @@ class ClientCardScreen(BaseScreen):
     def reload(self) -> None:
         client_id, today, view = self.client_id, self.kapp.today, not self._viewed
 
-        def load(ws: Any) -> tuple[ClientCard, frozenset[str], dict[str, str]]:
-            # one audited view per opening of the card; and what this role may do here
+        def load(ws: Any) -> Loaded:
+            # one audited view per opening of the card; what this role may do here; the
+            # segments' names and the client's team
             from kenttä.services.clients.segments import segment_names
 
             card = client_service.client_card(ws, client_id, today=today, view=view)
-            return card, role_actions(ws), segment_names(ws)
+            return card, role_actions(ws), segment_names(ws), team_service.team_of(ws, client_id)
 
         self.db(load, done=self.show)
         if self.query_one("#card-tabs", TabbedContent).active == "notes":
@@ -288,16 +307,16 @@ class ClientCardScreen(BaseScreen):
 
         self.query_one("#notes-table", PagedTable).restart(fetch, keep=True)
 
-    def show(self, loaded: tuple[ClientCard, frozenset[str], dict[str, str]]) -> None:
-        card, allowed, segments = loaded
+    def show(self, loaded: Loaded) -> None:
+        card, allowed, segments, team = loaded
         if card.client.id != self.client_id:  # read for the client this card showed before
             return
-        self.allowed = allowed
+        self.allowed, self.team = allowed, team
         self.card = card
         self._viewed = True
         self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
         casework = "view_notes" in self.allowed
-        text = summary_text(card, casework=casework, segments=segments)
+        text = summary_text(card, casework=casework, segments=segments, team=team)
         self.query_one("#summary-text", Static).update(text)
         self.refresh_bindings()
 
@@ -410,6 +429,13 @@ class ClientCardScreen(BaseScreen):
 
         self.app.push_screen(WorkProfileModal(self.client_id))
 
+    def action_team(self) -> None:
+        """The client's team: add or remove a co-worker (the card reloads when it closes)."""
+        from kenttä.ui.modals.team_form import TeamForm
+
+        if self.card is not None:
+            self.app.push_screen(TeamForm(self.client_id, self.card.client.owner))
+
     def action_exit(self) -> None:
         from kenttä.ui.modals.forms import ExitModal
 
@@ -431,5 +457,6 @@ class ClientCardScreen(BaseScreen):
                 t("command.eligibility_exception_help"),
                 self.action_eligibility_exception,
             ),
+            (t("command.team"), t("command.team_help"), self.action_team),
         ]
         return [c for c in commands if self.check_action(c[2].__name__.removeprefix("action_"), ())]

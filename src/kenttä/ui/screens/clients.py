@@ -108,6 +108,7 @@ class ClientsScreen(BaseScreen):
         Binding("f", "screening", "keys.screening"),
         Binding("ctrl+r", "clear_filters", "keys.clear_filters"),
         Binding("n", "new_client", "keys.new_client"),
+        Binding("g", "groups", "keys.groups"),
     ]
 
     def __init__(self) -> None:
@@ -264,6 +265,11 @@ class ClientsScreen(BaseScreen):
         from kenttä.ui.modals.client_form import ClientFormModal
 
         self.app.push_screen(ClientFormModal(), self._created)
+
+    def action_groups(self) -> None:
+        from kenttä.ui.screens.groups import GroupsScreen
+
+        self.app.push_screen(GroupsScreen())
 
     def _created(self, client_id: str | None) -> None:
         if client_id:
