@@ -115,15 +115,20 @@ def test_a_laptop_upgraded_from_schema_4_keeps_groups_and_teams(tmp_path):
     from kenttä.store.db import open_store
 
     old = open_store(tmp_path / "old.db", target_version=4)
-    ws = Workspace(old, Config(user="testi.valmentaja", role="coach", scope="kuopio"))
-    person = clients.create_client(ws, first_name="Testi", last_name="Vanha")
+    person_id = "01900000-0000-7000-8000-000000000004"
+    with old.conn:  # a client as a schema-4 laptop holds it (today's model has more columns)
+        old.conn.execute(
+            "INSERT INTO clients (id, scope, first_name, last_name, _stamp)"
+            " VALUES (?, 'kuopio', 'Testi', 'Vanha', '0')",
+            (person_id,),
+        )
     old.close()
     new = open_store(tmp_path / "old.db")
     ws = Workspace(new, Config(user="testi.valmentaja", role="coach", scope="kuopio"))
     indexes = {r[0] for r in new.conn.execute("SELECT name FROM sqlite_master")}
     assert {"_ix_group_attendance_client_id", "_ix_client_team_client_id"} <= indexes
-    row = groups.add_attendee(ws, _session(ws).id, person.id)
+    row = groups.add_attendee(ws, _session(ws).id, person_id)
     assert groups.set_present(ws, row.id, True) is not None
-    team.add_member(ws, person.id, "liisa.psykologi", "nurse")
-    assert [m["user"] for m in team.team_of(ws, person.id)] == ["liisa.psykologi"]
+    team.add_member(ws, person_id, "liisa.psykologi", "nurse")
+    assert [m["user"] for m in team.team_of(ws, person_id)] == ["liisa.psykologi"]
     new.close()
