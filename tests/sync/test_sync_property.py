@@ -14,7 +14,9 @@ mid-apply. After a final full sync:
 * no personal value written to a row that ended erased is left in any table of any replica
   (rows, change logs, conflicts).
 
-CI=true runs 200 examples per backend; elsewhere HYPOTHESIS_SYNC_EXAMPLES (default 30).
+On PostgreSQL three store instances (connections, as three server processes) take the
+requests in turn. CI=true runs 200 examples per backend; elsewhere
+HYPOTHESIS_SYNC_EXAMPLES (default 30).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from kenttä_sync.ground.export import canonical_export
 from kenttä_sync.ground.ids import uuid7
 from kenttä_sync.transport.protocol import SyncError, handle, in_process, pull_once, push_once, sync
 
-from tests.sync.sync_helpers import SCHEMA, dump_text, live_rows, new_replica, pg_store
+from tests.sync.sync_helpers import SCHEMA, dump_text, live_rows, new_replica
 
 EXAMPLES = (
     200 if os.environ.get("CI") == "true" else int(os.environ.get("HYPOTHESIS_SYNC_EXAMPLES", "30"))
@@ -382,13 +384,37 @@ def test_convergence_sqlite(data: st.DataObject) -> None:
         central.close()
 
 
+class Servers:
+    """Several central-store instances over one PostgreSQL database (server processes
+    behind a balancer): each push and pull goes to the next; anything else to the first."""
+
+    def __init__(self, stores: list[CentralStore]) -> None:
+        self.stores = stores
+        self._turn = itertools.cycle(stores)
+
+    def push(self, *args, **kwargs):
+        return next(self._turn).push(*args, **kwargs)
+
+    def pull(self, *args, **kwargs):
+        return next(self._turn).pull(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stores[0], name)
+
+
 @pytest.mark.postgres
 @SETTINGS
 @given(data=st.data())
 def test_convergence_postgres(pg_cluster: str, data: st.DataObject) -> None:
+    from kenttä_sync.central.store import open_postgres
+
+    from tests.sync.sync_helpers import pg_namespace
+
     sim = Sim()
-    central = pg_store(pg_cluster, SCHEMA, wall=lambda: sim.now)
+    conninfo = pg_namespace(pg_cluster)
+    stores = [open_postgres(conninfo, SCHEMA, wall=lambda: sim.now) for _ in range(3)]
     try:
-        run(data, central, sim)
+        run(data, Servers(stores), sim)  # type: ignore[arg-type]
     finally:
-        central.close()
+        for store in stores:
+            store.close()
