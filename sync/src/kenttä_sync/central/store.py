@@ -54,7 +54,8 @@ from kenttä_sync.merge.naturalkeys import duplicates, segments
 
 CENTRAL_DEVICE = "central"
 LOG_FORMAT = "2"  # 1: inserts in `_changes` with a (tbl, row_id) index; 2: see above
-_LOG_DDL = """
+_LOG_DDL = (
+    """
 CREATE TABLE IF NOT EXISTS _changes (
   seq BIGINT PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
   device_seq BIGINT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT,
@@ -65,8 +66,10 @@ CREATE TABLE IF NOT EXISTS _sync_state (key TEXT PRIMARY KEY, value TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS _devices (
   device_id TEXT PRIMARY KEY, name TEXT, scopes TEXT NOT NULL,
   acked_seq BIGINT NOT NULL DEFAULT 0, cursor BIGINT NOT NULL DEFAULT 0
-)
+);
 """
+    + central_compaction.HORIZON_DDL
+)
 
 
 @contextmanager
@@ -304,6 +307,7 @@ class CentralStore:
             self.db.execute(
                 "UPDATE _devices SET acked_seq = ? WHERE device_id = ?", (acked, device_id)
             )
+            central_compaction.record_push(self.db, device_id, acked)
             if pg:
                 self._set_state(positions.clock_key(locked), clock.last.encode())
                 positions.release(self.db, self.tag, self.engine.seq, self.engine.seq_limit)
@@ -347,11 +351,17 @@ class CentralStore:
 
     # -- pull -------------------------------------------------------------------------------
     def pull(
-        self, device_id: str, cursor: int, limit: int = 1000
+        self, device_id: str, cursor: int, limit: int = 1000, written: int | None = None
     ) -> tuple[list[Change], int, bool]:
         """Changes after `cursor` within the device's scopes, not made by it, whole
-        transactions; returns (changes, new cursor, more)."""
-        return central_log.pull(self, device_id, cursor, limit)
+        transactions; returns (changes, new cursor, more). `written`: the device's last own
+        change when it asked (moves its compaction horizon, compaction.py)."""
+        return central_log.pull(self, device_id, cursor, limit, written)
+
+    # -- log compaction ---------------------------------------------------------------------
+    def compact_log(self) -> int:
+        """Drop the log entries no device needs any more (compaction.py); how many."""
+        return central_compaction.compact_log(self)
 
     # -- reading ----------------------------------------------------------------------------
     def log(self) -> list[Change]:
