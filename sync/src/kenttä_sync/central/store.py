@@ -44,6 +44,7 @@ from kenttä_sync.central import checks as central_checks
 from kenttä_sync.central import compaction as central_compaction
 from kenttä_sync.central import log as central_log
 from kenttä_sync.central import positions
+from kenttä_sync.central import snapshot as central_snapshot
 from kenttä_sync.ground.changes import Change, Op
 from kenttä_sync.ground.db import Db, PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.ground.hlc import HybridLogicalClock
@@ -357,6 +358,10 @@ class CentralStore:
         transactions; returns (changes, new cursor, more). `written`: the device's last own
         change when it asked (moves its compaction horizon, compaction.py)."""
         return central_log.pull(self, device_id, cursor, limit, written)
+
+    def snapshot(self, device_id: str) -> Iterator[dict[str, Any]]:
+        """A device's first sync: its scopes' rows as they are now, in pages (snapshot.py)."""
+        return central_snapshot.snapshot(self, device_id)
 
     # -- log compaction ---------------------------------------------------------------------
     def compact_log(self) -> int:
