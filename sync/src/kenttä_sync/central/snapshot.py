@@ -71,13 +71,12 @@ def snapshot(store: CentralStore, device_id: str, page: int = PAGE) -> Iterator[
                 params, page,
             )  # fmt: skip
         tables = list(hidden)
-        in_tables = ", ".join("?" * len(tables)) or "NULL"
         for name, cols, key in (
             ("_conflicts", CONFLICT_COLUMNS, "row_id"),
             ("_merges", MERGE_COLUMNS, "loser_id"),
             ("_changes", CHANGE_LOG_COLUMNS, "row_id"),
         ):
-            rows = _kept(store, name, cols, key, tables, in_tables, scopes, hidden)
+            rows = _kept(store, name, cols, key, tables, scopes, hidden)
             for start in range(0, len(rows), page):
                 yield {"table": name, "columns": list(cols), "rows": rows[start : start + page]}
     finally:
@@ -111,7 +110,6 @@ def _kept(
     cols: Iterable[str],
     key: str,
     tables: list[str],
-    in_tables: str,
     scopes: list[str],
     hidden: dict[str, set[str]],
 ) -> list[list[Any]]:
@@ -134,7 +132,6 @@ def _kept(
             if col_at is not None and row[col_at] in hidden[table]:
                 continue
             found.append(list(row))
-    del in_tables
     return found
 
 

@@ -26,8 +26,8 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   twin before the erasure blanks the key. A duplicate that reaches the central store only
   after its twin was erased is not matched: the key it would match is gone.
 
-Checking a push (which changes are new, which transactions are refused) is in
-`central_checks.py`; reading the log (pulls, the whole log) in `central_log.py`.
+Checking a push is in checks.py; reading the log in log.py; PostgreSQL's locks and positions
+in positions.py; snapshots in snapshot.py; log compaction in compaction.py.
 """
 
 from __future__ import annotations
@@ -133,8 +133,7 @@ class CentralStore:
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
         self._limit = ""
-        self._tag = 0  # PostgreSQL: this store's advisory-lock tag (positions.py)
-        self._marked = False  # PostgreSQL: the running push holds its marker
+        self._tag, self._marked = 0, False  # PostgreSQL: lock tag; the push holds its marker
         # the role of the device a request comes from (set for the request by the server and
         # the bundle import, `enrolment.role_checked`): pushes and pulls follow the schema's
         # policy for it (policy.py); None: an in-process caller, not limited
