@@ -317,8 +317,7 @@ class CentralStore:
             self.engine.clock = None
             return PushResult(acked, len(applied), [(_own_id(c), c.tx_id, r) for c, r in rejected])
 
-    # the per-change check of `central_checks.validate`: the function itself (no call
-    # added per change), so a caller may wrap it for one store (enrolment.role_checked)
+    # validate's per-change check, itself (no call added); a caller may wrap it per store
     _check = central_checks.check
 
     def _natural_key_merges(self, applied: list[Change], clock: HybridLogicalClock) -> list[Change]:
