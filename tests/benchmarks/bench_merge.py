@@ -18,6 +18,12 @@ validation (scope, clock), the per-column merge, the central change log (log for
 new row holds its own insert entry, other changes go to `_changes` with their row's history
 chain) and the device's acknowledgement. Building the Change objects (the protocol layer's work)
 is not timed. The goal is at least 0.4 of the raw rate.
+
+Then the central log is compacted (issue 18: the device reports its cursor and last change
+with a pull, so every update entry is behind its horizon) and the store's size is set
+beside the raw table's: bytes in use (SQLite: pages not on the freelist, by `dbstat`;
+PostgreSQL: `pg_total_relation_size` of every table after `VACUUM FULL`), before and after
+compaction. The goal is a compacted store at most 2× the raw table.
 """
 
 from __future__ import annotations
@@ -153,6 +159,22 @@ def measure(
     return (merged[0], merged[1]), (raw[0], raw[1])
 
 
+def compacted(central: CentralStore, size: Callable[[], int], n: int) -> dict[str, float]:
+    """Sizes before and after compacting the log, and the compaction's rate."""
+    before = size()
+    head = central.head()
+    central.pull(DEVICE, head, 1, written=2 * n)  # the device has all; sent all it wrote
+    t0 = time.perf_counter()
+    dropped = central.compact_log()
+    spent = time.perf_counter() - t0
+    return {"before": before, "after": size(), "dropped": dropped, "rate": dropped / spent}
+
+
+def sqlite_used(conn: sqlite3.Connection) -> int:
+    """Bytes of the file's pages in use (not on the freelist)."""
+    return conn.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
+
+
 def sqlite_figures(n: int, tmp: Path) -> tuple[tuple[float, float], tuple[float, float]]:
     conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144"):
@@ -166,7 +188,12 @@ def sqlite_figures(n: int, tmp: Path) -> tuple[tuple[float, float], tuple[float,
 
     central = open_sqlite(str(tmp / "central.db"), SCHEMA)
     try:
-        return measure(central, batch, n)
+        figures = measure(central, batch, n)
+        SIZES["SQLite"] = {
+            "raw": sqlite_used(conn),
+            **compacted(central, lambda: sqlite_used(central.db.conn), n),  # type: ignore[attr-defined]
+        }
+        return figures
     finally:
         central.close()
         conn.close()
@@ -192,10 +219,47 @@ def postgres_figures(n: int) -> tuple[tuple[float, float], tuple[float, float]] 
                 cur.executemany(sql, rows)
 
         central = open_postgres(f"{conninfo} options=-csearch_path=central", SCHEMA)
+
+        def used(schema: str) -> int:
+            conn.execute(f"SET search_path = {schema}")
+            conn.execute("VACUUM FULL")
+            return conn.execute(
+                "SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relkind IN ('r', 'S')",
+                (schema,),
+            ).fetchone()[0]
+
         try:
-            return measure(central, batch, n)
+            figures = measure(central, batch, n)
+            SIZES["PostgreSQL"] = {
+                "raw": used("rawbench"),
+                **compacted(central, lambda: used("central"), n),
+            }
+            return figures
         finally:
             central.close()
+
+
+SIZES: dict[str, dict[str, float]] = {}  # backend -> sizes and compaction figures
+
+
+def size_rows(backend: str, label: str) -> list[dict[str, Any]]:
+    found = SIZES.get(backend)
+    if not found:
+        return []
+    mb = 1024 * 1024
+    return [
+        {"benchmark": "merge", "figure": f"{backend}: raw table after the updates",
+         "value": found["raw"] / mb, "unit": "MiB", "note": "the same rows, no sync metadata"},
+        {"benchmark": "merge", "figure": f"{backend}: central store, log not compacted",
+         "value": found["before"] / found["raw"], "unit": "× raw", "note": f"{found['before'] / mb:.0f} MiB"},
+        {"benchmark": "merge", "figure": f"{backend}: central store after compaction",
+         "value": found["after"] / found["raw"], "unit": "× raw",
+         "note": f"{found['after'] / mb:.0f} MiB; goal ≤ 2×"},
+        {"benchmark": "merge", "figure": f"{backend}: compaction of {label} update entries",
+         "value": found["rate"], "unit": "entries/s", "note": f"{found['dropped']:.0f} dropped"},
+    ]  # fmt: skip
 
 
 def run(quick: bool, n: int | None = None) -> list[dict[str, Any]]:
@@ -244,6 +308,7 @@ def run(quick: bool, n: int | None = None) -> list[dict[str, Any]]:
                     "note": "goal ≥ 0.4",
                 },
             ]
+        rows += size_rows(backend, label)
     return rows
 
 

@@ -4,7 +4,12 @@ syncing through `kenttä.services.sync.client` (the code `kenttä sync` runs).
 * initial sync: a device pushes a scope of N clients with 10 notes each (note bodies: 12–40
   random words from a Finnish vocabulary, so they compress like text); a fresh device then
   pulls the whole scope (seconds, bytes on the wire, bytes per change);
-* incremental sync of 100 changes: the writer's push and the reader's pull (ms, median);
+* first sync by snapshot of a fresh device beside a raw bulk insert of the same rows (FTS
+  indexes built once in both; the ratio);
+* incremental sync of 100 changes: the writer's push and the reader's pull (ms, median),
+  beside a bare HTTP round trip to the same server;
+* the bad link (256 kbit/s, 300 ms, cuts every 3–10 s; tests/transport/netem_proxy.py): a
+  4,000-client import in one transaction, time beside its bytes at the line's rate;
 * 50 devices syncing at once (10 devices in each of 5 scopes, every device with its own
   changes) against an SQLite and a PostgreSQL store (changes moved per second, p95 request
   latency). The 50 clients are threads of this process, so they share its GIL; the server
@@ -61,7 +66,14 @@ _VOCABULARY = (
     "hyvin huonosti innostunut väsynyt kiinnostunut ei kyllä ehkä myöhemmin pian heti "
     "lähetetään soitetaan tarkistetaan varataan muistutetaan pyydetään selvitetään"
 )
-WORDS = tuple(_VOCABULARY.split())
+# Stems in the forms a note uses them (cases, plurals, possessives), plus numbers and
+# dates: a vocabulary of a few thousand distinct words, so gzip is not flattered.
+_FORMS = ("", "n", "a", "ssa", "sta", "lla", "lle", "ksi", "t", "en", "ihin", "nsa", "mme")
+WORDS = tuple(
+    [w + f for w in _VOCABULARY.split() for f in _FORMS]
+    + [str(n) for n in range(1, 200)]
+    + [f"{d}.{m}." for d in range(1, 29) for m in range(1, 13)]
+)
 
 
 def _fill(ws: Any, scope: str, clients: int, notes_per_client: int, tx_clients: int = 1000) -> int:
@@ -130,6 +142,7 @@ def initial_and_incremental(tmp: Path, clients: int) -> list[dict[str, Any]]:
         rows.append(_row("initial sync: bytes received", pulled.bytes_received, "bytes",
                          f"{pulled.bytes_received / max(pulled.pulled, 1):.1f} bytes/change "
                          f"(gzip bodies; headers not counted); {pulled.bytes_sent} bytes sent"))  # fmt: skip
+        rows += snapshot_first_sync(tmp, store_url, srv.url, writer, size)
         push_ms, pull_ms = [], []
         ids = [r[0] for r in writer.store.conn.execute("SELECT id FROM clients LIMIT 50")]
         for round_ in range(7):
@@ -149,11 +162,142 @@ def initial_and_incremental(tmp: Path, clients: int) -> list[dict[str, Any]]:
                          "ms", "median of 7; push 100 + empty pull, status request included"))  # fmt: skip
         rows.append(_row("incremental sync of 100 changes: reader", round(statistics.median(pull_ms), 1),
                          "ms", "median of 7; pull 100"))  # fmt: skip
+        bare = bare_round_trip(srv.url)
+        rows.append(_row("bare HTTP round trip to the same server", round(bare, 1), "ms",
+                         "median of 7 (baseline, same run)"))  # fmt: skip
+        rows.append(_row("incremental sync / bare round trip: writer, reader",
+                         round(statistics.median(push_ms) / bare, 1), "×",
+                         f"reader {statistics.median(pull_ms) / bare:.1f}×"))  # fmt: skip
         writer.close()
         reader.close()
     finally:
         srv.stop()
     return rows
+
+
+def snapshot_first_sync(
+    tmp: Path, store_url: str, server_url: str, writer: Any, size: str
+) -> list[dict[str, Any]]:
+    """A fresh device's first sync by snapshot (made, compressed, decoded and applied with
+    the FTS indexes built once; in this process, the log pull after it over HTTP), beside a
+    raw bulk insert of the same rows into an empty store (FTS triggers dropped, indexes built
+    once), measured in the same run."""
+    import io
+
+    from kenttä_sync.central.snapshot import encode
+    from kenttä_sync.device.snapshot import apply_snapshot, decode
+    from kenttä_sync.transport.server.stores import open_central
+
+    from kenttä.store import fts
+    from kenttä.store.schema import SCHEMA
+
+    fresh = _device(tmp / "fresh.db", store_url, server_url, "kuopio")
+    central = open_central(store_url, SCHEMA)
+    started = time.perf_counter()
+    buffer = io.BytesIO()
+    encode(central.snapshot(fresh.store.replica.device_id), buffer)
+    wire = buffer.tell()
+    buffer.seek(0)
+    loaded = apply_snapshot(fresh.store.replica, decode(buffer), fts.SnapshotHook())
+    after = _sync(fresh)
+    snap_s = time.perf_counter() - started
+    central.close()
+    raw_ws = workspace(tmp / "raw.db", scope="kuopio")
+    source = writer.store.conn
+    started = time.perf_counter()
+    conn = raw_ws.store.conn
+    conn.execute("BEGIN IMMEDIATE")
+    names = list(fts.FTS_TABLES)
+    fts.drop_triggers(conn, names)
+    for spec in SCHEMA.tables:
+        cols = ["id", *spec.columns, "_stamp", "_clock", "_deleted", "_erased"]
+        data = source.execute(f"SELECT {', '.join(cols)} FROM {spec.name}").fetchall()
+        marks = ", ".join("?" * len(cols))
+        conn.executemany(f"INSERT INTO {spec.name} ({', '.join(cols)}) VALUES ({marks})", data)
+    fts.create_triggers(conn, names)
+    fts.rebuild(conn, names)
+    conn.execute("COMMIT")
+    raw_s = time.perf_counter() - started
+    ok = fresh.store.conn.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'tavoite'")
+    found = ok.fetchone()[0]
+    fresh.close()
+    raw_ws.close()
+    return [
+        _row(f"first sync by snapshot ({size})", round(snap_s, 1), "s",
+             f"{loaded} rows, {wire / 1e6:.1f} MB gzip; then {after.pulled} changes by the log; goal ≤ 30 s at 50k"),
+        _row("raw bulk insert of the same rows (FTS built once)", round(raw_s, 1), "s", "baseline, same run"),
+        _row("snapshot / raw bulk insert", round(snap_s / raw_s, 2), "×", f"FTS finds 'tavoite' in {found} notes"),
+    ]  # fmt: skip
+
+
+KBIT = 1000 / 8  # bytes per second in one kbit/s
+
+
+def bad_link(tmp: Path, clients: int = 4000) -> list[dict[str, Any]]:
+    """The issue's link (256 kbit/s, 300 ms latency, cuts every 3–10 s): a device pushes an
+    import of `clients` clients made in one transaction, syncing again after each failure;
+    the time is set beside what the bytes of that push take at the line's rate (the gzip
+    JSON of the changes: the least any protocol could send); goal ≤ 2×."""
+    import gzip
+
+    from kenttä_sync.device import state as device_side
+    from kenttä_sync.transport.protocol import PushRequest
+
+    from kenttä.services.sync import client as sync_client
+    from tests.transport.netem_proxy import NetemProxy
+
+    store_url = f"sqlite:{tmp / 'badlink.db'}"
+    srv = Server(store_url, log=tmp / "server-badlink.log").start()
+    port = int(srv.url.rsplit(":", 1)[1])
+    try:
+        with NetemProxy(port, bandwidth=256 * KBIT, latency=0.3, lifetime=1800, seed=18) as proxy:
+            ws = _device(tmp / "badlink-laptop.db", store_url, proxy.url, "kuopio")
+            made = _fill(ws, "kuopio", clients, 0, tx_clients=clients)
+            replica = ws.store.replica
+            request = PushRequest(
+                schema_name=replica.schema.name, schema_version=replica.schema.version,
+                device_id=replica.device_id, changes=device_side.pending(replica, 10**6),
+            )  # fmt: skip
+            least = len(gzip.compress(request.model_dump_json().encode()))
+            proxy.cut_every = (3.0, 10.0)
+            started = time.perf_counter()
+            runs = 0
+            while True:
+                runs += 1
+                try:
+                    summary = sync_client.sync(ws)
+                except Exception:  # a cut the client gave up on: run again, as a user would
+                    if runs > 20:
+                        raise
+                    continue
+                if not device_side.pending(replica, 1):
+                    break
+            spent = time.perf_counter() - started
+            cuts = proxy.cuts
+            ws.close()
+    finally:
+        srv.stop()
+    ideal = least / (256 * KBIT)
+    return [
+        _row(f"bad link: import of {clients} clients (one transaction)", round(spent, 1), "s",
+             f"{made} changes; {runs} run(s), {cuts} cuts; 256 kbit/s, 300 ms, cuts every 3–10 s"),
+        _row("bad link: its bytes at 256 kbit/s", round(ideal, 1), "s",
+             f"{least} bytes of gzip JSON (baseline, same run); {summary.bytes_sent} sent by the last run"),
+        _row("bad link: time / bytes-at-bandwidth", round(spent / ideal, 2), "×", "goal ≤ 2×"),
+    ]  # fmt: skip
+
+
+def bare_round_trip(server_url: str) -> float:
+    """Median ms of a bare HTTP request to the server (the incremental syncs' baseline)."""
+    import httpx
+
+    times = []
+    with httpx.Client() as http:
+        for _ in range(7):
+            started = time.perf_counter()
+            http.get(f"{server_url}/v1/openapi-missing")
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def many_devices(tmp: Path, store_url: str, label: str, per_device: int) -> list[dict[str, Any]]:
@@ -226,6 +370,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="kentta-bench-sync-") as name, ExitStack() as stack:
         tmp = Path(name)
         rows += initial_and_incremental(tmp, clients)
+        rows += bad_link(tmp)
         rows += many_devices(tmp, f"sqlite:{tmp / 'many.db'}", "SQLite", per_device)
         pg = _postgres_url(stack)
         if pg is None:

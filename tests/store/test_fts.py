@@ -135,3 +135,48 @@ def test_long_prefixes_are_checked_against_the_text(
     assert fts.search_notes(store.conn, "työn") == [ids[1]]
     monkeypatch.setattr(fts, "PREFIX_CANDIDATES", 1)  # too many candidates: the slow path
     assert set(fts.search_notes(store.conn, "työko")) == {ids[0], ids[2]}
+
+
+def test_a_first_sync_by_snapshot_leaves_the_note_index_whole(tmp_path) -> None:
+    """kenttä_sync loads a snapshot in bulk around `fts.SnapshotHook`: the triggers are
+    back and the indexes find what the snapshot brought."""
+    from kenttä_sync.central.store import open_sqlite
+    from kenttä_sync.device.snapshot import apply_snapshot
+    from kenttä_sync.transport.protocol import in_process, sync
+
+    from kenttä.store.schema import SCHEMA
+
+    writer = open_store(tmp_path / "writer.db")
+    scope = "kuopio"
+    note = {"author": "t", "scope": scope, "kind": "meeting", "written_at": "2026-11-20T10:00"}
+    with writer.replica.transaction("testi") as tx:
+        client = tx.insert(
+            "clients",
+            {
+                "first_name": "Säde",
+                "last_name": "Hyvönen",
+                "scope": scope,
+                "status": "met",
+                "language": "fi",
+                "consent": True,
+                "municipality": "297",
+                "owner": "t",
+            },
+        )
+        ids = [
+            tx.insert("notes", {**note, "client_id": client, "body": body})
+            for body in ("työkokeilu sovittiin", "tämä on toinen")
+        ]  # fmt: skip
+    central = open_sqlite(str(tmp_path / "central.db"), SCHEMA)
+    fresh = open_store(tmp_path / "fresh.db")
+    for store in (writer, fresh):
+        central.register_device(store.replica.device_id, [scope])
+    sync(writer.replica, in_process(central))
+    hook = fts.SnapshotHook()
+    assert apply_snapshot(fresh.replica, central.snapshot(fresh.replica.device_id), hook) == 3
+    assert fts.search_notes(fresh.conn, "työkokeilu") == [ids[0]]
+    assert fts.missing_triggers(fresh.conn) == []
+    with fresh.replica.transaction("testi") as tx:  # and the triggers keep it current
+        new = tx.insert("notes", {**note, "client_id": client, "body": "kuntoutus alkaa"})
+    assert fts.search_notes(fresh.conn, "kuntoutus") == [new]
+    central.close()

@@ -172,6 +172,23 @@ def suspended_in_transaction(conn: sqlite3.Connection, tables: Iterable[str]) ->
     rebuild(conn, names)
 
 
+class SnapshotHook:
+    """kenttä_sync's `BulkHook` for a first sync by snapshot: the FTS triggers of the tables
+    loaded are dropped first and, once every row is in, re-created and each index built once
+    (all inside the snapshot's transaction)."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+
+    def before(self, conn: sqlite3.Connection, tables: list[str]) -> None:
+        self._names = [fts for fts, (content, _) in FTS_TABLES.items() if content in tables]
+        drop_triggers(conn, self._names)
+
+    def after(self, conn: sqlite3.Connection, tables: list[str]) -> None:
+        create_triggers(conn, self._names)
+        rebuild(conn, self._names)
+
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # as unicode61 splits: letters and digits
 
 

@@ -1,7 +1,8 @@
 """The central store (SQLite or PostgreSQL): merged state, the central log, devices, cursors.
 
 store: `CentralStore`, `open_sqlite`, `open_postgres`; checks: what a device's push may
-contain; log: a device's pull by scope and pages; compaction: leaving no erased value in the
+contain; log: a device's pull by scope and pages; positions: per-scope push locks and
+log positions on PostgreSQL; snapshot: a fresh device's first sync; compaction: leaving no erased value in the
 store's files. Transactions pushed in pieces are staged by transport.chunked_push.
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from kenttä_sync.central import compaction
 from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, Op, row_to_change
 from kenttä_sync.ground.policy import RolePolicy, hidden_columns
 
@@ -19,18 +20,21 @@ if TYPE_CHECKING:
 
 
 def pull(
-    store: CentralStore, device_id: str, cursor: int, limit: int = 1000
+    store: CentralStore, device_id: str, cursor: int, limit: int = 1000, written: int | None = None
 ) -> tuple[list[Change], int, bool]:
     """Changes after `cursor` within the device's scopes, not made by it, whole
-    transactions; returns (changes, new cursor, more)."""
+    transactions; returns (changes, new cursor, more). Raises SnapshotNeeded for a cursor
+    before a compacted part of the log (compaction.py), which `written` helps to move."""
     if limit < 1 or cursor < 0:  # LIMIT -1 is "no limit" in SQLite: the loop below never ends
         raise ValueError("a pull needs a limit of at least 1 and a cursor of at least 0")
     with store.db.transaction():
         dev = store._enrolled(device_id)
+        compaction.check_cursor(store.db, dev.scopes, cursor)
         store.db.execute(
             "UPDATE _devices SET cursor = ? WHERE device_id = ? AND cursor < ?",
             (cursor, device_id, cursor),
         )
+        compaction.record_pull(store.db, device_id, cursor, written, dev.acked_seq)
     head = store.head()
     scopes = list(dev.scopes)
     policy = store.schema.policy(store.role)

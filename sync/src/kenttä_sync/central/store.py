@@ -7,9 +7,10 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   engine.py), every other change in `_changes` with the scope of its row and `prev_seq`,
   the row's previous entry, so a pull filters by scope in SQL and the log needs no index
   but its key. Changes are deduplicated by each device's `acked_seq` (under the push
-  lock). Pushes are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction
-  advisory lock) and `seq` is given out under that lock (`_sync_state` `log_seq`, the
-  head), so `seq` order is commit order and a reader never skips a change committed late.
+  lock). On SQLite pushes are serialised (BEGIN IMMEDIATE) and `seq` is given out under
+  that lock (`_sync_state` `log_seq`, the head), so `seq` order is commit order. On
+  PostgreSQL pushes lock only their scopes and pulls read up to a safe head
+  (positions.py); either way a reader never skips a change committed late.
 * `_devices`: enrolled devices, their scopes, `acked_seq` (every change of theirs up to it
   has been processed: applied, or refused and reported) and `cursor` (the last cursor the
   device reported committed).
@@ -25,8 +26,8 @@ One class over a `Db` (SQLite by default, PostgreSQL through psycopg 3); only DD
   twin before the erasure blanks the key. A duplicate that reaches the central store only
   after its twin was erased is not matched: the key it would match is gone.
 
-Checking a push (which changes are new, which transactions are refused) is in
-`central_checks.py`; reading the log (pulls, the whole log) in `central_log.py`.
+Checking a push is in checks.py; reading the log in log.py; PostgreSQL's locks and positions
+in positions.py; snapshots in snapshot.py; log compaction in compaction.py.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from kenttä_sync.central import checks as central_checks
 from kenttä_sync.central import columns as central_columns
 from kenttä_sync.central import compaction as central_compaction
 from kenttä_sync.central import log as central_log
+from kenttä_sync.central import positions
+from kenttä_sync.central import snapshot as central_snapshot
 from kenttä_sync.ground.changes import Change, Op
 from kenttä_sync.ground.db import Db, PostgresDb, SqliteDb, create_private_file
 from kenttä_sync.ground.hlc import HybridLogicalClock
@@ -53,7 +56,8 @@ from kenttä_sync.merge.naturalkeys import duplicates, segments
 
 CENTRAL_DEVICE = "central"
 LOG_FORMAT = "2"  # 1: inserts in `_changes` with a (tbl, row_id) index; 2: see above
-_LOG_DDL = """
+_LOG_DDL = (
+    """
 CREATE TABLE IF NOT EXISTS _changes (
   seq BIGINT PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
   device_seq BIGINT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT,
@@ -64,8 +68,10 @@ CREATE TABLE IF NOT EXISTS _sync_state (key TEXT PRIMARY KEY, value TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS _devices (
   device_id TEXT PRIMARY KEY, name TEXT, scopes TEXT NOT NULL,
   acked_seq BIGINT NOT NULL DEFAULT 0, cursor BIGINT NOT NULL DEFAULT 0
-)
+);
 """
+    + central_compaction.HORIZON_DDL
+)
 
 
 @contextmanager
@@ -128,6 +134,7 @@ class CentralStore:
         self.engine.dedupe = False  # pushes are deduplicated by acked_seq, under the lock
         self._states: dict = {}
         self._limit = ""
+        self._tag, self._marked = 0, False  # PostgreSQL: lock tag; the push holds its marker
         # the role of the device a request comes from (set for the request by the server and
         # the bundle import, `enrolment.role_checked`): pushes and pulls follow the schema's
         # policy for it (policy.py); None: an in-process caller, not limited
@@ -146,6 +153,26 @@ class CentralStore:
             self.engine.install()
             if self._state("log_format") is None:
                 self._set_state("log_format", LOG_FORMAT)
+            if self.db.kind == "postgres":
+                self._install_positions()
+
+    def _install_positions(self) -> None:
+        keys = ("log_seq", "device_seq", "lock_tag")
+        positions.install(self.db, {k: self._state(k) for k in keys})
+        self._tag = int(self._state("lock_tag") or 0)
+
+    @property
+    def tag(self) -> int:
+        """PostgreSQL: this store's advisory-lock tag (a store made by an earlier version
+        gets its sequences and tag here, on first use)."""
+        if not self._tag:
+            found = self._state("lock_tag")
+            if found is None:
+                with self.db.transaction():
+                    self._install_positions()
+            else:
+                self._tag = int(found)
+        return self._tag
 
     def _check_format(self) -> None:
         """Refuse a store made with the earlier log format (before the first release)."""
@@ -166,6 +193,8 @@ class CentralStore:
 
     def head(self) -> int:
         """The newest central log position (what a device fully caught up has seen)."""
+        if self.db.kind == "postgres":
+            return positions.safe_head(self.db, self.tag)
         return int(self._state("log_seq") or 0)
 
     def _state(self, key: str) -> str | None:
@@ -181,7 +210,8 @@ class CentralStore:
 
     def _clock(self) -> HybridLogicalClock:
         kwargs = {"wall": self._wall} if self._wall else {}
-        return HybridLogicalClock(CENTRAL_DEVICE, last=self._state("hlc"), **kwargs)
+        last = positions.clock_state(self.db) if self.db.kind == "postgres" else self._state("hlc")
+        return HybridLogicalClock(CENTRAL_DEVICE, last=last, **kwargs)
 
     # -- devices ----------------------------------------------------------------------------
     def register_device(
@@ -196,9 +226,10 @@ class CentralStore:
                 (device_id, name, json.dumps(sorted(set(scopes)))),
             )
 
-    def device(self, device_id: str) -> Device | None:
+    def device(self, device_id: str, lock: bool = False) -> Device | None:
         rows = self.db.execute(
-            "SELECT device_id, name, scopes, acked_seq, cursor FROM _devices WHERE device_id = ?",
+            "SELECT device_id, name, scopes, acked_seq, cursor FROM _devices WHERE device_id = ?"
+            + (" FOR UPDATE" if lock else ""),
             (device_id,),
         )
         if not rows:
@@ -206,8 +237,15 @@ class CentralStore:
         d, name, scopes, acked, cursor = rows[0]
         return Device(d, name, tuple(json.loads(scopes)), int(acked), int(cursor))
 
-    def _enrolled(self, device_id: str) -> Device:
-        dev = self.device(device_id)
+    def _allocate(self, n: int) -> int:
+        """PostgreSQL: a block of `n` log positions for the running push (positions.py)."""
+        base = positions.allocate(self.db, self.tag, n, self._marked)
+        self.engine.seq_limit = base + n
+        self._marked = True
+        return base
+
+    def _enrolled(self, device_id: str, lock: bool = False) -> Device:
+        dev = self.device(device_id, lock)
         if dev is None:
             raise NotEnrolled(f"device {device_id} is not enrolled with this central store")
         return dev
@@ -222,10 +260,14 @@ class CentralStore:
         return result
 
     def _push(self, device_id: str, changes: Sequence[Change]) -> PushResult:
+        pg = self.db.kind == "postgres"
         with _gc_paused(), self.db.transaction():
-            if self.db.kind == "postgres":
-                self.db.execute("SELECT pg_advisory_xact_lock(727472)")
             dev = self._enrolled(device_id)
+            locked: set[str] = set()
+            if pg:  # lock the scopes, then the device's row (positions.py)
+                locked = positions.push_scopes(self.schema, dev.scopes, changes)
+                positions.lock_scopes(self.db, self.tag, locked)
+                dev = self._enrolled(device_id, lock=True)
             todo = central_checks.unacknowledged(changes, dev.acked_seq)
             if not todo:
                 return PushResult(dev.acked_seq)
@@ -243,7 +285,12 @@ class CentralStore:
                 )
             clock = self._clock()
             self.engine.clock = clock
-            self.engine.seq = self.head()
+            if pg:
+                self.engine.allocate = self._allocate
+                self._marked = False
+                self.engine.seq = self._allocate(positions.block_size(self.schema, todo))
+            else:
+                self.engine.seq = self.head()
             accepted, rejected = central_checks.validate(self, dev, todo, clock)
             applied: list[Change] = []
             for i, segment in enumerate(segments(accepted)):
@@ -262,13 +309,17 @@ class CentralStore:
             self.db.execute(
                 "UPDATE _devices SET acked_seq = ? WHERE device_id = ?", (acked, device_id)
             )
-            self._set_state("hlc", clock.last.encode())
-            self._set_state("log_seq", str(self.engine.seq))
+            central_compaction.record_push(self.db, device_id, acked)
+            if pg:
+                self._set_state(positions.clock_key(locked), clock.last.encode())
+                positions.release(self.db, self.tag, self.engine.seq, self.engine.seq_limit)
+            else:
+                self._set_state("hlc", clock.last.encode())
+                self._set_state("log_seq", str(self.engine.seq))
             self.engine.clock = None
             return PushResult(acked, len(applied), [(_own_id(c), c.tx_id, r) for c, r in rejected])
 
-    # the per-change check of `central_checks.validate`: the function itself (no call
-    # added per change), so a caller may wrap it for one store (enrolment.role_checked)
+    # validate's per-change check, itself (no call added); a caller may wrap it per store
     _check = central_checks.check
 
     def _natural_key_merges(self, applied: list[Change], clock: HybridLogicalClock) -> list[Change]:
@@ -280,8 +331,11 @@ class CentralStore:
     def _central_change(
         self, table: str, row_id: str, value: Any, clock: HybridLogicalClock
     ) -> Change:
-        seq = int(self._state("device_seq") or 0) + 1
-        self._set_state("device_seq", str(seq))
+        if self.db.kind == "postgres":
+            seq = positions.next_central_seq(self.db)
+        else:
+            seq = int(self._state("device_seq") or 0) + 1
+            self._set_state("device_seq", str(seq))
         return Change(
             change_id=Change.make_id(CENTRAL_DEVICE, seq),
             device_id=CENTRAL_DEVICE,
@@ -298,11 +352,21 @@ class CentralStore:
 
     # -- pull -------------------------------------------------------------------------------
     def pull(
-        self, device_id: str, cursor: int, limit: int = 1000
+        self, device_id: str, cursor: int, limit: int = 1000, written: int | None = None
     ) -> tuple[list[Change], int, bool]:
         """Changes after `cursor` within the device's scopes, not made by it, whole
-        transactions; returns (changes, new cursor, more)."""
-        return central_log.pull(self, device_id, cursor, limit)
+        transactions; returns (changes, new cursor, more). `written`: the device's last own
+        change when it asked (moves its compaction horizon, compaction.py)."""
+        return central_log.pull(self, device_id, cursor, limit, written)
+
+    def snapshot(self, device_id: str) -> Iterator[dict[str, Any]]:
+        """A device's first sync: its scopes' rows as they are now, in pages (snapshot.py)."""
+        return central_snapshot.snapshot(self, device_id)
+
+    # -- log compaction ---------------------------------------------------------------------
+    def compact_log(self) -> int:
+        """Drop the log entries no device needs any more (compaction.py); how many."""
+        return central_compaction.compact_log(self)
 
     # -- reading ----------------------------------------------------------------------------
     def log(self) -> list[Change]:

@@ -29,6 +29,11 @@ def cursor(replica: LocalReplica) -> int:
     return int(replica.state("cursor") or 0)
 
 
+def written(replica: LocalReplica) -> int:
+    """This device's last own change (its device sequence; 0 before the first)."""
+    return int(replica.state("device_seq") or 0)
+
+
 def pending(replica: LocalReplica, limit: int = 1000) -> list[Change]:
     """This device's changes the central store has not acknowledged, oldest first; at most
     about `limit`, never cutting a transaction."""

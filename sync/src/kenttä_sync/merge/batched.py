@@ -88,7 +88,7 @@ def flush(engine: Engine, batch: list[Change]) -> None:
     log_row = engine.log_row
     # Central log positions follow the batch: change i takes base + i + 1 (each change
     # is one entry, in `_changes` or, for a new row, in the row).
-    base = engine.seq
+    base = engine.take(len(batch)) if central else engine.seq
     numbered: Any = enumerate(batch, base + 1)
     bulk = _bulk_inserts(engine, by_table, states) if central else ()
     new_rows = {
@@ -233,8 +233,6 @@ def flush(engine: Engine, batch: list[Change]) -> None:
                 log.append((seq, *row, None if scope is None else str(scope), last))
             else:
                 log.append(row)
-    if central:
-        engine.seq = base + len(batch)
     _write(engine, inserts, states, new_rows if central else {})
     write_conflicts(engine, conflicts)
     engine.write_log(log)

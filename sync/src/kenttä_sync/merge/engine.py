@@ -68,6 +68,10 @@ class Engine:
         self.central = central  # see "The central log" above
         self.dedupe = True  # the central store deduplicates by device sequence instead
         self.seq = 0  # central: the last central log position given out (set by the store)
+        # central on PostgreSQL: positions come in blocks (central/positions.py); `allocate(n)`
+        # reserves n more and returns the one before them; `seq_limit` ends the current block
+        self.allocate: Callable[[int], int] | None = None
+        self.seq_limit = 0
         self._preloaded: dict[str, dict[str, RowState]] = {}
         self.on_erase = on_erase
         self.specs = {t.name: t for t in schema.tables}
@@ -221,12 +225,19 @@ class Engine:
         if not self.central:
             return row
         if seq is None:
-            self.seq += 1
-            seq = self.seq
+            seq = self.take(1) + 1
         prev = None
         if state is not None:
             prev, state.last, state.dirty = state.last, seq, True
         return (seq, *row, None if scope is None else str(scope), prev)
+
+    def take(self, n: int) -> int:
+        """Give out the next `n` consecutive central log positions; returns the one before."""
+        if self.allocate is not None and self.seq + n > self.seq_limit:
+            self.seq = self.allocate(max(n, 64))
+        base = self.seq
+        self.seq += n
+        return base
 
     def log_special(
         self, change: Change, value: Any, scope: Any = None, strip: bool = False

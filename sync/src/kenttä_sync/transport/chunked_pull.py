@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from kenttä_sync.central.compaction import SnapshotNeeded
 from kenttä_sync.central.store import CentralStore, NotEnrolled
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
@@ -44,6 +45,7 @@ class PullChunkRequest(protocol.Message):
     limit: int = Field(ge=1, le=MAX)
     offset: int = Field(default=0, ge=0)
     size: int = Field(ge=1, le=MAX)
+    written: int | None = Field(default=None, ge=0, le=MAX_CURSOR)  # as in PullRequest
 
 
 class PullChunkResponse(protocol.Message):
@@ -68,9 +70,13 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
     if request.device_id != device_id:
         return 403, _error(versions, "not_enrolled", "the request names another device")
     try:
-        changes, cursor, more = central.pull(device_id, request.cursor, request.limit)
+        changes, cursor, more = central.pull(
+            device_id, request.cursor, request.limit, request.written
+        )
     except NotEnrolled as exc:
         return 403, _error(versions, "not_enrolled", str(exc))
+    except SnapshotNeeded as exc:
+        return 409, _error(versions, "snapshot", str(exc))
     piece = changes[request.offset : request.offset + request.size]
     answer = PullChunkResponse(
         **versions, changes=piece, offset=request.offset, total=len(changes), cursor=cursor,
@@ -115,6 +121,7 @@ def pull_once(
     """Pull one selection (whole transactions) in pieces of `size()` changes and apply it
     in one local transaction; returns whether the office has more."""
     cursor = device_side.cursor(replica)
+    written = device_side.written(replica)
     versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
     limit = max(1, min(limit, MAX))
     held: list[Change] = []
@@ -123,7 +130,7 @@ def pull_once(
     while True:
         request = PullChunkRequest(
             **versions, device_id=replica.device_id, cursor=cursor, limit=limit,
-            offset=len(held), size=max(1, min(size(), MAX)),
+            offset=len(held), size=max(1, min(size(), MAX)), written=written,
         )  # fmt: skip
         answer = timed(lambda r=request: _post(transport, r))
         if key is not None and (answer.cursor, answer.total) != key:

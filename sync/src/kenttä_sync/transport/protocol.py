@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from kenttä_sync.central.compaction import SnapshotNeeded
 from kenttä_sync.central.store import CentralStore, NotEnrolled, SequenceGap
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
@@ -69,6 +70,8 @@ class PullRequest(Message):
     device_id: str
     cursor: int = Field(default=0, ge=0, le=MAX_CURSOR)
     limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
+    # the device's last own change when it asked (optional; lets the office compact its log)
+    written: int | None = Field(default=None, ge=0, le=MAX_CURSOR)
 
 
 class PullResponse(Message):
@@ -80,7 +83,7 @@ class PullResponse(Message):
 
 class ErrorResponse(Message):
     kind: Literal["error"] = "error"
-    code: Literal["version", "not_enrolled", "sequence_gap", "bad_request"]
+    code: Literal["version", "not_enrolled", "sequence_gap", "bad_request", "snapshot"]
     message: str
 
 
@@ -107,9 +110,15 @@ def push(central: CentralStore, device_id: str, changes: list[Change]) -> PushRe
     )
 
 
-def pull(central: CentralStore, device_id: str, cursor: int, limit: int = 1000) -> PullResponse:
+def pull(
+    central: CentralStore,
+    device_id: str,
+    cursor: int,
+    limit: int = 1000,
+    written: int | None = None,
+) -> PullResponse:
     """Changes after the device's cursor within its scopes (whole transactions)."""
-    changes, new_cursor, more = central.pull(device_id, cursor, limit)
+    changes, new_cursor, more = central.pull(device_id, cursor, limit, written)
     return PullResponse(**_versions(central.schema), changes=changes, cursor=new_cursor, more=more)
 
 
@@ -143,11 +152,15 @@ def handle(central: CentralStore, data: bytes) -> bytes:
         if isinstance(request, PushRequest):
             response: BaseModel = push(central, request.device_id, request.changes)
         else:
-            response = pull(central, request.device_id, request.cursor, request.limit)
+            response = pull(
+                central, request.device_id, request.cursor, request.limit, request.written
+            )
     except NotEnrolled as exc:
         return _error(schema, "not_enrolled", str(exc))
     except SequenceGap as exc:
         return _error(schema, "sequence_gap", str(exc))
+    except SnapshotNeeded as exc:  # (or a late duplicate of an old pull: no one reads it)
+        return _error(schema, "snapshot", str(exc))
     return response.model_dump_json().encode()
 
 
@@ -197,6 +210,7 @@ def pull_once(replica: LocalReplica, send: Callable[[bytes], bytes], limit: int 
         device_id=replica.device_id,
         cursor=device_side.cursor(replica),
         limit=max(1, min(limit, MAX_PULL_LIMIT)),
+        written=device_side.written(replica),
     )
     response = _answer(replica.schema, send(request.model_dump_json().encode()))
     assert isinstance(response, PullResponse)

@@ -31,7 +31,9 @@ from kenttä_sync.transport import protocol
 
 logger = logging.getLogger("kenttä_sync.transport.server")
 T = TypeVar("T")
-_STATUS = {"bad_request": 400, "version": 409, "sequence_gap": 409, "not_enrolled": 403}
+_STATUS = {
+    "bad_request": 400, "version": 409, "sequence_gap": 409, "not_enrolled": 403, "snapshot": 409,
+}  # fmt: skip
 _QUERY_PARTS = frozenset({"body", "query", "header", "path", "cookie"})
 
 

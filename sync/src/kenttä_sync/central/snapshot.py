@@ -1,0 +1,145 @@
+"""A device's first sync by snapshot: its scopes' rows as they are now, then the log.
+
+A fresh device (or one whose cursor lies before a compacted part of the log, compaction.py)
+does not replay the log: it receives, in pages, every row of its scopes as the central store
+holds it now (values and sync metadata: `_stamp`, `_clock`, `_deleted`, `_erased`), the
+conflict records and natural-key merges of those rows, and the log entries still kept for
+them (so a late concurrent write finds its siblings on the device too), then pulls the log
+from the snapshot's position (`device/snapshot.py` applies it in bulk).
+
+Consistency: the position is the log's (safe) head taken first; the pages are read in one
+read transaction started after it (SQLite: a deferred read transaction on the WAL;
+PostgreSQL: REPEATABLE READ). Everything at or below the position is in the pages; what
+the pages hold beyond it comes again through the log and changes nothing (an insert of a
+row that exists is ignored, an update with the stamp the row already has changes nothing,
+and an entry already among the device's log entries is skipped by its change id).
+
+The role's read policy applies as to pulls: unreadable tables are left out, unreadable
+columns are null, and their log entries and conflict records are not sent.
+
+`encode` writes pages as gzip-compressed JSON lines (one page a line), for a file or a
+streamed HTTP body.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS
+from kenttä_sync.ground.meta import CONFLICT_COLUMNS, MERGE_COLUMNS
+from kenttä_sync.ground.policy import hidden_columns
+from kenttä_sync.ground.schema import META_COLUMNS
+
+if TYPE_CHECKING:
+    from kenttä_sync.central.store import CentralStore
+
+PAGE = 5000
+FORMAT = 1
+
+
+def snapshot(store: CentralStore, device_id: str, page: int = PAGE) -> Iterator[dict[str, Any]]:
+    """The pages of a device's snapshot: first `{"position": …}`, then pages
+    `{"table": …, "columns": […], "rows": […]}` (replicated tables, then `_conflicts`,
+    `_merges` and `_changes`)."""
+    dev = store._enrolled(device_id)
+    position = store.head()
+    yield {"format": FORMAT, "position": position, "schema": store.schema.name}
+    scopes = sorted(dev.scopes)
+    policy = store.schema.policy(store.role)
+    db = store.db
+    db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if db.kind == "postgres" else "BEGIN")
+    try:
+        hidden: dict[str, set[str]] = {}
+        for spec in store.schema.tables:
+            if policy is not None and not (
+                spec.name in policy.tables and policy.tables[spec.name].read
+            ):
+                continue
+            hidden[spec.name] = (
+                set()
+                if policy is None
+                else hidden_columns(policy, spec.name, spec.columns) - {spec.scope_column}
+            )
+            cols = ["id", *spec.columns, *META_COLUMNS]
+            picked = [f"NULL AS {c}" if c in hidden[spec.name] else c for c in cols]
+            where, params = _scoped(spec.scope_column, scopes)
+            yield from _pages(
+                db, spec.name, cols, f"SELECT {', '.join(picked)} FROM {spec.name} {where}",
+                params, page,
+            )  # fmt: skip
+        tables = list(hidden)
+        for name, cols, key in (
+            ("_conflicts", CONFLICT_COLUMNS, "row_id"),
+            ("_merges", MERGE_COLUMNS, "loser_id"),
+            ("_changes", CHANGE_LOG_COLUMNS, "row_id"),
+        ):
+            rows = _kept(store, name, cols, key, tables, scopes, hidden)
+            for start in range(0, len(rows), page):
+                yield {"table": name, "columns": list(cols), "rows": rows[start : start + page]}
+    finally:
+        db.execute("COMMIT")
+
+
+def _scoped(scope_column: str | None, scopes: list[str]) -> tuple[str, list[str]]:
+    if not scope_column:
+        return "", []
+    if not scopes:
+        return f"WHERE {scope_column} IS NULL", []
+    marks = ", ".join("?" * len(scopes))
+    return f"WHERE CAST({scope_column} AS TEXT) IN ({marks})", scopes
+
+
+def _pages(
+    db: Any, table: str, cols: list[str], sql: str, params: list[str], page: int
+) -> Iterator[dict[str, Any]]:
+    rows = db.execute(sql, params)
+    for start in range(0, len(rows), page):
+        yield {
+            "table": table,
+            "columns": cols,
+            "rows": [list(r) for r in rows[start : start + page]],
+        }
+
+
+def _kept(
+    store: CentralStore,
+    name: str,
+    cols: Iterable[str],
+    key: str,
+    tables: list[str],
+    scopes: list[str],
+    hidden: dict[str, set[str]],
+) -> list[list[Any]]:
+    """Rows of a metadata table that belong to rows of the snapshot (by their table's
+    scope), leaving out what concerns an unreadable column."""
+    cols = list(cols)
+    found: list[list[Any]] = []
+    specs = {t.name: t for t in store.schema.tables}
+    for table in tables:
+        spec = specs[table]
+        where, params = _scoped(spec.scope_column, scopes)
+        inner = f"SELECT id FROM {table} {where}"
+        select = ", ".join(f"m.{c}" for c in cols)
+        rows = store.db.execute(
+            f"SELECT {select} FROM {name} m WHERE m.tbl = ? AND m.{key} IN ({inner})",
+            (table, *params),
+        )
+        col_at = cols.index("col") if "col" in cols else None
+        for row in rows:
+            if col_at is not None and row[col_at] in hidden[table]:
+                continue
+            found.append(list(row))
+    return found
+
+
+def encode(pages: Iterable[dict[str, Any]], out: IO[bytes], level: int = 3) -> int:
+    """Write pages as gzip-compressed JSON lines; returns the compressed bytes written."""
+    start = out.tell() if out.seekable() else 0
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=level, mtime=0) as z:
+        for page in pages:
+            z.write(json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode())
+            z.write(b"\n")
+    return (out.tell() - start) if out.seekable() else 0

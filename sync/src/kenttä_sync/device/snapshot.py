@@ -1,0 +1,94 @@
+"""A fresh device's first sync by snapshot (the pages of `central/snapshot.py`), applied in
+bulk in one local transaction: rows with their sync metadata, conflict records, merges and
+the kept log entries go in with plain inserts (no merge: the office has merged them), the
+clock catches up with the newest stamp, and the cursor moves to the snapshot's position, so
+the next pull continues the log from there.
+
+The application may keep derived data over its tables (a full-text index kept by
+triggers): `BulkHook.before(conn, tables)` runs first in the transaction (drop the
+triggers) and `BulkHook.after(conn, tables)` last (rebuild the index once, restore the
+triggers). Only a device without replicated rows may take a snapshot; otherwise nothing is
+written and the reason says so.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from kenttä_sync.ground.hlc import Stamp
+from kenttä_sync.ground.schema import STICKY_MARK
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from kenttä_sync.device.replica import LocalReplica
+
+_META_TABLES = ("_conflicts", "_merges", "_changes")
+
+
+class BulkHook(Protocol):
+    """What an application does around a bulk load of its tables (both optional)."""
+
+    def before(self, conn: sqlite3.Connection, tables: list[str]) -> None: ...
+
+    def after(self, conn: sqlite3.Connection, tables: list[str]) -> None: ...
+
+
+class SnapshotRefused(ValueError):
+    """A snapshot this device cannot take (it holds rows, or the snapshot is not for it)."""
+
+
+def decode(source: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """Pages from gzip-compressed JSON lines (central/snapshot.py `encode`)."""
+    with gzip.GzipFile(fileobj=source, mode="rb") as z:
+        for line in z:
+            if line.strip():
+                yield json.loads(line)
+
+
+def apply_snapshot(
+    replica: LocalReplica, pages: Iterable[dict[str, Any]], hook: BulkHook | None = None
+) -> int:
+    """Load a snapshot into a fresh replica in one transaction; returns the rows loaded."""
+    pages = iter(pages)
+    head = next(pages, None)
+    if not head or head.get("schema") != replica.schema.name or "position" not in head:
+        raise SnapshotRefused("this is not a snapshot of this application's data")
+    tables = [t.name for t in replica.schema.tables]
+    conn = replica.conn
+    loaded = 0
+    newest = ""
+    with replica.db.transaction():
+        for name in tables:
+            if conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone():
+                raise SnapshotRefused(
+                    "this device already holds rows: a snapshot is only for a fresh device"
+                )
+        if hook is not None:
+            hook.before(conn, tables)
+        for page in pages:
+            name, cols, rows = page["table"], page["columns"], page["rows"]
+            if name not in tables and name not in _META_TABLES:
+                raise SnapshotRefused("the snapshot names a table this application lacks")
+            if not rows:
+                continue
+            marks = ", ".join("?" * len(cols))
+            verb = "INSERT OR IGNORE" if name in _META_TABLES else "INSERT"
+            conn.executemany(f"{verb} INTO {name} ({', '.join(cols)}) VALUES ({marks})", rows)
+            stamp = "_stamp" if name in tables else "stamp" if name == "_changes" else None
+            at = cols.index(stamp) if stamp else None
+            if at is not None:
+                newest = max(newest, max(str(r[at] or "").lstrip(STICKY_MARK) for r in rows))
+            if name in tables:
+                loaded += len(rows)
+        if hook is not None:
+            hook.after(conn, tables)
+        if newest:
+            clock = replica.clock()
+            clock.observe_local(Stamp.decode(newest))
+            replica.set_state("hlc", clock.last.encode())
+        replica.set_state("cursor", str(int(head["position"])))
+    return loaded
