@@ -8,6 +8,7 @@ from textual.widgets import Input, TextArea
 
 from kenttä.services.clients import drafts
 from tests.ui.conftest import settle
+from tests.ui.writes import tab_to
 
 SIZE = (80, 24)
 
@@ -149,10 +150,11 @@ async def test_log_a_visit_by_keyboard(make_app):
         await settle(pilot)
         # date (today), purpose (needs analysis): go to the short-term needs
         await pilot.press("tab", "tab")
-        await pilot.press(*"hitsaaja 2, myyjä")
+        await pilot.press(*"721 hitsaaja 2, 522 myyjä")  # occupation code, words, how many
         await pilot.press("tab")
-        await pilot.press(*"asentaja")
-        await pilot.press("tab", "space")  # offer a work trial
+        await pilot.press(*"741 asentaja")
+        await tab_to(pilot, "visit-openings")
+        await pilot.press("space")  # offer a work trial
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "EmployerCardScreen"
@@ -161,11 +163,16 @@ async def test_log_a_visit_by_keyboard(make_app):
             " ORDER BY visited_on DESC",
             (employer_id,),
         ).fetchall()
-        needs = json.loads(rows[0][0])
-        assert [(n["occupation"], n["headcount"], n["long_term"]) for n in needs] == [
-            ("hitsaaja", 2, False),
-            ("myyjä", 1, False),
-            ("asentaja", 1, True),
+        needs = app.ws.store.conn.execute(  # the visit's needs are records of their own
+            "SELECT n.occupation, n.title, n.headcount, n.term FROM labour_needs n"
+            " JOIN visits v ON v.id = n.visit_id WHERE v.employer_id = ?"
+            " ORDER BY n.term DESC, n.occupation",
+            (employer_id,),
+        ).fetchall()
+        assert needs == [
+            ("522", "myyjä", 1, "short"),
+            ("721", "hitsaaja", 2, "short"),
+            ("741", "asentaja", 1, "long"),
         ]
         assert json.loads(rows[0][1]) == ["work_trial"]
         assert rows[0][2] == "2026-04-15"
@@ -360,7 +367,9 @@ async def test_placement_follow_up_from_today(make_app):
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ClientCardScreen"
-        await pilot.press("o")
+        await pilot.press("o")  # the follow-up form: who was contacted, how it goes
+        await settle(pilot)
+        await pilot.press(*"Työnjohtaja", "tab", *"Hyvin menee", "ctrl+s")
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)

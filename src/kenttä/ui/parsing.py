@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from kenttä.domain.localtime import local_date, local_datetime
 from kenttä.i18n import t
@@ -103,3 +104,11 @@ def clip(text: str, width: int) -> str:
     """The text cut to `width` characters with "…" when longer (the full value is one key
     away on the screen that shows it)."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def occupation_text(need: dict[str, Any]) -> str:
+    """A labour need's occupation: its code and name (the employer's own words first)."""
+    from kenttä.domain.occupations import occupation_name
+
+    name = need["title"] or occupation_name(need["occupation"])
+    return f"{need['occupation'] or ''} {name}".strip()

@@ -30,7 +30,7 @@ from kenttä.services.employers import placements
 from kenttä.services.records import LIVE
 
 if TYPE_CHECKING:
-    from kenttä.domain.models import Placement
+    pass
 
 PATH_OUTCOME: dict[str, str] = {
     PlacementKind.JOB.value: Outcome.JOB.value,
@@ -136,31 +136,3 @@ def associations(ws: Workspace, limit: int = 500) -> list[tuple[str, str]]:
         (EmployerKind.ASSOCIATION.value, limit),
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
-
-
-def check_next_step(ws: Workspace, placement: Placement) -> None:
-    """Refuse (ValueError, one line) a placement that cannot be the step it claims to be."""
-    if placement.follows:
-        row = ws.store.conn.execute(
-            f"SELECT client_id, start_date FROM placements WHERE id = ? AND {LIVE}",
-            (placement.follows,),
-        ).fetchone()
-        if row is None or row[0] != placement.client_id:
-            raise ValueError("the placement it follows is not one of this client's")
-        if placement.start_date.isoformat() < row[1]:
-            raise ValueError("a path's next step cannot start before the step it follows")
-        taken = ws.store.conn.execute(
-            f"SELECT 1 FROM placements WHERE follows = ? AND {LIVE}", (placement.follows,)
-        ).fetchone()
-        if taken is not None:
-            raise ValueError("that placement already has a next step")
-    supported = placement.employed_by or placement.learning_periods
-    if supported and placement.kind != PlacementKind.APPRENTICESHIP.value:
-        raise ValueError("learning periods and an employing association are for apprenticeships")
-    if placement.employed_by and (
-        ws.store.conn.execute(
-            f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (placement.employed_by,)
-        ).fetchone()
-        is None
-    ):
-        raise ValueError("no such employing association")

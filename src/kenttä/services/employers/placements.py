@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kenttä.domain.codes import PlacementKind
 from kenttä.services.context import Workspace
 from kenttä.services.employers import follow_ups
 from kenttä.services.privacy import audit_in
@@ -68,7 +69,6 @@ def add_placement(
 ) -> Placement:
     """A placement; `follows` makes it the next step of a path (services/employers/paths)."""
     from kenttä.domain.models import Placement
-    from kenttä.services.employers.paths import check_next_step
 
     require(ws, "record_placement")
     scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
@@ -142,3 +142,31 @@ def follow_ups_due(
             item["last_contact"] = last
             due.append(item)
     return due
+
+
+def check_next_step(ws: Workspace, placement: Placement) -> None:
+    """A step of a path (services/employers/paths) as it may be; refuse (ValueError, one line) a placement that cannot be the step it claims to be."""
+    if placement.follows:
+        row = ws.store.conn.execute(
+            f"SELECT client_id, start_date FROM placements WHERE id = ? AND {LIVE}",
+            (placement.follows,),
+        ).fetchone()
+        if row is None or row[0] != placement.client_id:
+            raise ValueError("the placement it follows is not one of this client's")
+        if placement.start_date.isoformat() < row[1]:
+            raise ValueError("a path's next step cannot start before the step it follows")
+        taken = ws.store.conn.execute(
+            f"SELECT 1 FROM placements WHERE follows = ? AND {LIVE}", (placement.follows,)
+        ).fetchone()
+        if taken is not None:
+            raise ValueError("that placement already has a next step")
+    supported = placement.employed_by or placement.learning_periods
+    if supported and placement.kind != PlacementKind.APPRENTICESHIP.value:
+        raise ValueError("learning periods and an employing association are for apprenticeships")
+    if placement.employed_by and (
+        ws.store.conn.execute(
+            f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (placement.employed_by,)
+        ).fetchone()
+        is None
+    ):
+        raise ValueError("no such employing association")

@@ -14,7 +14,7 @@ from kenttä.i18n import t
 from kenttä.services.employers import matching
 from kenttä.ui.base import BaseModal
 from kenttä.ui.modals.need_fields import reason_text
-from kenttä.ui.screens.needs_board import occupation_text
+from kenttä.ui.parsing import occupation_text
 
 
 class NeedMatchesModal(BaseModal):

@@ -11,21 +11,15 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Static
 
 from kenttä.domain.identifiers import municipalities, municipality_by_name
-from kenttä.domain.occupations import occupation_name
 from kenttä.i18n import code, t
 from kenttä.services.employers import needs as need_service
 from kenttä.ui.base import BaseScreen
-from kenttä.ui.parsing import clip, format_date
+from kenttä.ui.parsing import clip, format_date, occupation_text
 from kenttä.ui.widgets.table import Table
 
 # from, employer, municipality, occupation, count, term, cards: 80 columns with padding
 WIDTHS = (10, 16, 10, 20, 3, 5, 7)
 TERMS = (None, "short", "long")
-
-
-def occupation_text(need: dict[str, Any]) -> str:
-    name = need["title"] or occupation_name(need["occupation"])
-    return f"{need['occupation'] or ''} {name}".strip()
 
 
 class NeedsBoardScreen(BaseScreen):
