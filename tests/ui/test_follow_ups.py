@@ -63,7 +63,7 @@ async def test_a_follow_up_from_the_employer_card_shows_on_both_cards(make_app):
     before = records(app.ws)
     async with app.run_test(size=SIZE) as pilot:
         await open_employer(pilot, "Kuopion Kone")
-        assert "O" in _text(pilot, "#placement-detail")  # "no follow-ups yet: O records one"
+        assert "o kirjaa" in _text(pilot, "#placement-detail")  # "no follow-ups yet: o records one"
         await pilot.press("o")
         await settle(pilot)
         assert screen_name(pilot) == "FollowUpForm"
