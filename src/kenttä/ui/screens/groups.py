@@ -18,7 +18,7 @@ from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import clip, format_date
 from kenttä.ui.widgets.paged_table import PagedTable
 
-GROUP_WIDTHS = (26, 10, 18, 8, 10)
+GROUP_WIDTHS = (24, 10, 16, 8, 10)  # with the cells' padding, 78 of 80 columns
 SESSION_WIDTHS = (10, 38, 14, 8)
 
 

@@ -18,7 +18,7 @@ from kenttä.ui.parsing import clip, format_date, occupation_text
 from kenttä.ui.widgets.table import Table
 
 # from, employer, municipality, occupation, count, term, cards: 80 columns with padding
-WIDTHS = (10, 16, 10, 20, 3, 5, 7)
+WIDTHS = (10, 13, 8, 17, 3, 5, 7)  # with padding and the scrollbar: 80 columns
 TERMS = (None, "short", "long")
 
 
