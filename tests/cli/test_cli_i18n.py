@@ -63,6 +63,7 @@ COMMANDS = [
     ("conflicts",),
     ("voucher", "list"),
     ("report", "esf", "--from", "2020-01-01", "--to", TODAY.isoformat()),
+    ("report", "sectors", "--from", "2020-01-01", "--to", TODAY.isoformat()),
 ]
 
 

@@ -357,3 +357,5 @@ def _targets() -> click.Command:  # issue 16: `kenttä report targets set|list`
 
 
 report.add_command(_targets())
+# `report sectors` (issue 16: the sector view) likewise
+importlib.import_module("kenttä.cli.report_sector_cmds")
