@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from kenttä_sync.ground import uuid7
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kenttä.domain.codes import (
     AssessmentArea,
@@ -24,46 +23,27 @@ from kenttä.domain.codes import (
     Gender,
     LabourStatus,
     Language,
-    Licence,
-    NeedStatus,
-    NeedTerm,
     NoteKind,
     Outcome,
     OutcomeCheck,
     PlacementKind,
-    ProposalOutcome,
     ReferralSource,
     StepStatus,
-    TeamRole,
     VisitPurpose,
     VoucherStatus,
 )
 from kenttä.domain.identifiers import (
     parse_henkilotunnus,
-    validate_municipality,
-    validate_y_tunnus,
 )
-from kenttä.domain.occupations import validate_occupation
-
-Henkilotunnus = Annotated[str, AfterValidator(lambda v: parse_henkilotunnus(v).code)]
-YTunnus = Annotated[str, AfterValidator(validate_y_tunnus)]
-MunicipalityCode = Annotated[str, AfterValidator(validate_municipality)]
-NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(max_length=100_000)]
-# a list column added by a later migration: rows from before it hold NULL, read as empty
-LaterList = Annotated[list[str], BeforeValidator(lambda v: [] if v is None else v)]
-
-
-class Record(BaseModel):
-    """Every record: a device-made UUIDv7 id and the scope that decides who receives it."""
-
-    model_config = ConfigDict(str_strip_whitespace=True, use_enum_values=True, extra="forbid")
-
-    id: str = Field(default_factory=uuid7)
-    scope: str = "default"
-
-    def to_row(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+from kenttä.domain.record import (
+    Henkilotunnus,
+    LaterList,
+    LongText,
+    MunicipalityCode,
+    NonEmpty,
+    Record,
+    YTunnus,
+)
 
 
 class Client(Record):
@@ -353,55 +333,6 @@ class Segment(Record):
 
 # Labour needs and matching (issue 16) -----------------------------------------------------
 
-OccupationCode = Annotated[str, AfterValidator(validate_occupation)]
-
-
-class Need(Record):
-    """A labour need of an employer (table `labour_needs`), recorded at a visit or alone."""
-
-    employer_id: str
-    # ammattiluokitus 2010; empty only on needs moved from a visit's old free-text list
-    # (migration 0010), whose words stay in `title`
-    occupation: OccupationCode | None = None
-    title: str = Field(default="", max_length=200)  # the employer's own words
-    headcount: int = Field(default=1, ge=1, le=10_000)
-    term: NeedTerm = NeedTerm.SHORT
-    licences: list[Licence] = Field(default_factory=list)
-    skills: str = Field(default="", max_length=2_000)
-    starts_on: date | None = None
-    status: NeedStatus = NeedStatus.OPEN
-    recorded_on: date
-    visit_id: str | None = None
-    programme: str | None = None
-
-
-class WorkProfile(Record):
-    """A client's work interests, skills, licences and area (one per client)."""
-
-    client_id: str
-    occupations: list[OccupationCode] = Field(default_factory=list)
-    licences: list[Licence] = Field(default_factory=list)
-    municipalities: list[MunicipalityCode] = Field(default_factory=list)
-    skills: str = Field(default="", max_length=2_000)
-
-
-class Proposal(Record):
-    """A coordinator proposes a client for a need; the client's coach records the outcome."""
-
-    need_id: str
-    client_id: str
-    proposed_by: str
-    proposed_on: date
-    coach: str | None = None  # the client's owner when proposed: whose Today shows it
-    reasons: list[str] = Field(default_factory=list)  # interest | licence:CODE | municipality
-    outcome: ProposalOutcome | None = None
-    decided_on: date | None = None
-    placement_id: str | None = None
-    programme: str | None = None
-
-
-# --- issue 16: programme targets and information events -------------------------------
-
 
 class ProgrammeTarget(Record):
     """A supervisor's targets for a programme; a figure left empty has no target."""
@@ -434,39 +365,11 @@ class EventAttendee(Record):
     client_id: str
 
 
-# -- group coaching and teams (issue 15 points 4 and 7) ------------------------------------
-
-
-class CoachingGroup(Record):
-    """A coaching group: a series of sessions (VÄLKE's group model, Kuopio's coaching unit)."""
-
-    name: NonEmpty
-    programme: str | None = None
-    place: str | None = None
-    coaches: list[str] = Field(default_factory=list)
-    started_on: date | None = None
-
-
-class GroupSession(Record):
-    group_id: str
-    held_on: date
-    place: str | None = None
-    coaches: list[str] = Field(default_factory=list)
-    topic: NonEmpty
-
-
-class GroupAttendance(Record):
-    """One attendee of a session; `present` marked, `note_id` the group note it wrote."""
-
-    session_id: str
-    client_id: str
-    present: bool = False
-    note_id: str | None = None
-
-
-class TeamMember(Record):
-    """A co-worker on a client's team besides the responsible coach (`clients.owner`)."""
-
-    client_id: str
-    member: NonEmpty  # the co-worker's user name ("user" is a reserved word in PostgreSQL)
-    role: TeamRole = TeamRole.COACH
+# Records of their own modules, named here too (store/schema.py reads every table's model here)
+from kenttä.domain.groups import (  # noqa: E402, F401
+    CoachingGroup,
+    GroupAttendance,
+    GroupSession,
+    TeamMember,
+)
+from kenttä.domain.matching import Need, OccupationCode, Proposal, WorkProfile  # noqa: E402, F401
