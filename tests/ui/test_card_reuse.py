@@ -73,3 +73,23 @@ async def test_a_language_switch_makes_the_kept_card_anew(make_app: Any) -> None
         assert "Sammanfattning" in str(app.screen.query_one("Tabs").render()) or any(
             "Sammanfattning" in str(tab.label) for tab in app.screen.query("Tab")
         )
+
+
+async def test_a_coordinators_card_shows_no_identity_number_nor_start_data(caseload_ws) -> None:
+    from kenttä.config import Config
+    from kenttä.services.context import Workspace
+    from kenttä.ui.app import KenttaApp
+    from tests.ui.caseload import TODAY
+
+    ws = Workspace(caseload_ws.store, Config(user="outi.k", scope="kuopio", role="coordinator"))
+    hetu = ws.store.conn.execute(
+        "SELECT henkilotunnus FROM clients WHERE last_name = 'Ojala' AND first_name = 'Lauri'"
+    ).fetchone()[0]
+    app = KenttaApp(ws, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await find_and_open(pilot, "Ojala Lau")
+        shown = summary(app)
+    assert "Ojala Lauri" in shown  # who, yes: the coordinator follows the placement up
+    assert hetu and hetu not in shown  # the laptop holds it (a demo), the card does not say it
+    assert "ESF+" not in shown and "✓" not in shown and "✗" not in shown

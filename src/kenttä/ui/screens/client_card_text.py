@@ -42,7 +42,11 @@ def summary_text(
     none = "–" if casework else f"({t('role.notes_hidden')})"
     out = Text()
     out.append(f"{c.last_name} {c.first_name}", style="bold")
+    # a coordinator's card: name, status, contact and placements, never the identity number,
+    # the start data or eligibility (the office never sends them to a coordinator's laptop;
+    # a laptop that holds them, a demo or a standalone one, does not show them either)
     bits = [c.henkilotunnus or "", f"{card.age} {t('card.years')}" if card.age is not None else ""]
+    bits = bits if casework else []
     bits.append(municipalities().get(c.municipality or "", c.municipality or ""))
     out.append("  " + " · ".join(b for b in bits if b) + "\n")
     out.append(f"{t('card.status')}: ", style="bold")
@@ -56,9 +60,10 @@ def summary_text(
     if team:
         out.append(f"{t('card.team')}: ", style="bold")
         out.append(team_text(team) + "\n")
-    out.append(f"{t('card.eligibility')}: ", style="bold")
-    out.append(eligibility_text(card) + "\n")
-    out.append(start_data_text(c))
+    if casework:
+        out.append(f"{t('card.eligibility')}: ", style="bold")
+        out.append(eligibility_text(card) + "\n")
+        out.append(start_data_text(c))
     if c.phone or c.email:
         out.append(f"{t('card.contact')}: ", style="bold")
         out.append(" · ".join(x for x in (c.phone, c.email) if x) + "\n")

@@ -105,7 +105,7 @@ class NeedsBoardScreen(BaseScreen):
                 clip(occupation_text(need), WIDTHS[3]),
                 str(need["headcount"]),
                 code("need_term", need["term"]),
-                clip(" ".join(lic[:3] for lic in need["licences"]), WIDTHS[6]),
+                clip(" ".join(code("licence_short", lic) for lic in need["licences"]), WIDTHS[6]),
                 key=need["id"],
             )
         if rows:
