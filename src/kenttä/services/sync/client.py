@@ -57,6 +57,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.privacy import erasure
 from kenttä.services.vouchers.budgets import sync as budget_sync
 from kenttä.store.files import open_private
+from kenttä.store.fts import SnapshotHook
 from kenttä.store.schema import SCHEMA
 
 
@@ -202,7 +203,10 @@ def sync(
         with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
             head = int(http.status().get("head", 0))
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
-                sync_link(ws.store.replica, http, batch, progress, head, summary)
+                sync_link(
+                    ws.store.replica, http, batch, progress, head, summary,
+                    snapshot_hook=SnapshotHook(),
+                )  # fmt: skip
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
