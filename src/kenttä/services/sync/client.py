@@ -186,9 +186,14 @@ def sync(
     batch: int = 1000,
     transport: Transport = LinkTransport,
     notify: Callable[[RetryNotice], None] | None = None,
+    snapshots: bool = True,
     **transport_options: Any,
 ) -> LinkSummary:
     """Push and pull with the enrolled server; records the outcome in `_sync_state`.
+
+    A fresh laptop (or one the office's log compaction left behind) first takes its scopes'
+    rows as they are now, with the search index built once (`snapshots`; kenttä_sync's
+    `sync_link`), then pulls the log from there.
 
     On failure the exception carries `summary` (a LinkSummary of what went before it)."""
     enrolled = require_enrolment(ws)
@@ -205,7 +210,7 @@ def sync(
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
                 sync_link(
                     ws.store.replica, http, batch, progress, head, summary,
-                    snapshot_hook=SnapshotHook(),
+                    snapshot_hook=SnapshotHook(), snapshots=snapshots,
                 )  # fmt: skip
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
