@@ -119,6 +119,7 @@ def test_a_fresh_laptop_syncs_by_snapshot_from_a_real_server(
     assert summary.snapshot_rows >= 41 + 81  # clients and notes of kuopio, by snapshot
     assert canonical(fresh, None) == canonical(a, ["kuopio"])  # exactly its scope
     assert _search(fresh, WORD) == [note]  # the search index was built
+    assert "rows by snapshot" in sync_client.describe(summary)
     assert _sync(fresh).snapshot_rows == 0  # later syncs pull the log
 
 

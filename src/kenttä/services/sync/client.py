@@ -255,6 +255,8 @@ def describe(summary: SyncSummary) -> str:
     )
     if isinstance(summary, LinkSummary):
         text += f", waiting {summary.waiting}"
+        if summary.snapshot_rows:  # a first sync (or after compaction) by snapshot
+            text += f", rows by snapshot {summary.snapshot_rows}"
     return text
 
 

@@ -59,6 +59,12 @@ def add_routes(app: FastAPI, pool: "StorePool") -> None:
             400: {"content": {"application/json": {}}, "description": "malformed request"},
             409: {"content": {"application/json": {}}, "description": "version mismatch"},
         },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": SnapshotRequest.model_json_schema()}},
+            }
+        },
     )
     async def snapshot(request: Request, creds: Credentials) -> Response:
         """A device's first sync: its scopes' rows as they are now (gzip JSON lines)."""
