@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kenttä_sync.transport.client import HttpTransport
 
 SPOOL = 8 * 1024 * 1024
+FIRST_BYTE = 300.0  # seconds the office may take to write a large snapshot
 
 
 class OldServer(RuntimeError):
@@ -69,7 +70,7 @@ def download(transport: HttpTransport, replica: LocalReplica, out: IO[bytes]) ->
         try:
             transport.bytes_sent += len(body)
             with transport.client.stream(
-                "POST", "/v1/snapshot", content=body, headers=headers
+                "POST", "/v1/snapshot", content=body, headers=headers, timeout=_patient(transport)
             ) as response:
                 transport.requests += 1
                 if response.status_code == 429 or response.status_code >= 500:
@@ -93,6 +94,15 @@ def download(transport: HttpTransport, replica: LocalReplica, out: IO[bytes]) ->
         out.seek(0)
         return size
     raise ServerUnreachable(f"cannot fetch the snapshot from {transport.url}: {last}")
+
+
+def _patient(transport: HttpTransport) -> httpx.Timeout:
+    """The link's timeouts, but a read may wait `FIRST_BYTE` seconds: the office writes the
+    whole snapshot (a consistent read) before the first byte goes."""
+    t = transport.client.timeout
+    return httpx.Timeout(
+        connect=t.connect, read=max(t.read or 0.0, FIRST_BYTE), write=t.write, pool=t.pool
+    )
 
 
 def _refuse(response: httpx.Response) -> None:
