@@ -8,9 +8,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from kenttä_sync.device.snapshot import decode
@@ -232,3 +235,33 @@ def test_a_laptop_behind_a_compacted_log_recovers_by_snapshot_and_keeps_its_chan
         assert canonical(mine, None) == canonical_export(central.db, SCHEMA, ["kuopio"])
     finally:
         central.close()
+
+
+def test_a_cut_snapshot_download_starts_again_and_nothing_half_loaded_stays(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    app = create_app(sqlite_store_url, SCHEMA)
+    transport = in_process(app)
+    a = _office(tmp_path, sqlite_store_url, transport)
+    cuts = {"left": 1}
+
+    class Cut(transport):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            real = self.client.stream
+
+            @contextmanager
+            def stream(method: str, path: str, **kw: Any) -> Iterator[Any]:
+                with real(method, path, **kw) as response:
+                    if path == "/v1/snapshot" and cuts["left"]:
+                        cuts["left"] -= 1
+                        raise httpx.ReadError("connection cut")
+                    yield response
+
+            self.client.stream = stream  # type: ignore[method-assign]
+
+    fresh = tmp_path / "fresh.db"
+    _enrol(fresh, URL, enrol_code(sqlite_store_url, ["kuopio"]), transport)
+    summary = _sync(fresh, Cut, retries=2)
+    assert cuts["left"] == 0 and summary.snapshot_rows > 0
+    assert canonical(fresh, None) == canonical(a, ["kuopio"])
