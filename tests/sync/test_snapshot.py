@@ -137,3 +137,19 @@ def test_a_device_holding_rows_is_refused_and_keeps_them(make_central) -> None:
     with pytest.raises(SnapshotRefused, match="fresh device"):
         apply_snapshot(a, central.snapshot("a"))
     assert _export(a) == before
+
+
+def test_replacing_rows_waits_for_every_own_change_to_be_acknowledged(make_central) -> None:
+    central = make_central()
+    a, _b, shared = _history(central)
+    with a.transaction("u") as tx:  # not pushed yet
+        tx.update("party", shared, {"level": 9})
+    before = _export(a)
+    with pytest.raises(SnapshotRefused, match="not acknowledged"):
+        apply_snapshot(a, central.snapshot("a"), replace=True)
+    assert _export(a) == before  # nothing written
+    sync(a, in_process(central))
+    assert apply_snapshot(a, central.snapshot("a"), replace=True) > 0
+    sync(a, in_process(central))
+    assert _export(a) == canonical_export(central.db, SCHEMA, ["s1", "s2"])
+    assert a.conn.execute("SELECT level FROM party WHERE id = ?", (shared,)).fetchone()[0] == 9

@@ -146,7 +146,13 @@ def test_no_route_answers_5xx(served: dict[str, Any], data: st.DataObject) -> No
     else:
         answer = client.request(method, path, content=body, headers=headers)
     assert answer.status_code < 500, (method, path, auth_kind, answer.text[:300])
-    if path in ("/v1/sync", "/v1/status", "/v1/push-chunk", "/v1/pull-chunk") and auth_kind in (
+    if path in (
+        "/v1/sync",
+        "/v1/status",
+        "/v1/push-chunk",
+        "/v1/pull-chunk",
+        "/v1/snapshot",
+    ) and auth_kind in (
         "none",
         "garbage",
         "wrong_secret",
@@ -172,6 +178,7 @@ def test_openapi_spec_is_served_with_every_route(served: dict[str, Any]) -> None
         ("POST", "/v1/counters"),
         ("POST", "/v1/push-chunk"),
         ("POST", "/v1/pull-chunk"),
+        ("POST", "/v1/snapshot"),
     }
     spec = served["client"].get("/openapi.json").json()
     assert "HTTPBearer" in spec["components"]["securitySchemes"]

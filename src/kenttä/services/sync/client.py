@@ -57,6 +57,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.privacy import erasure
 from kenttä.services.vouchers.budgets import sync as budget_sync
 from kenttä.store.files import open_private
+from kenttä.store.fts import SnapshotHook
 from kenttä.store.schema import SCHEMA
 
 
@@ -185,9 +186,14 @@ def sync(
     batch: int = 1000,
     transport: Transport = LinkTransport,
     notify: Callable[[RetryNotice], None] | None = None,
+    snapshots: bool = True,
     **transport_options: Any,
 ) -> LinkSummary:
     """Push and pull with the enrolled server; records the outcome in `_sync_state`.
+
+    A fresh laptop (or one the office's log compaction left behind) first takes its scopes'
+    rows as they are now, with the search index built once (`snapshots`; kenttä_sync's
+    `sync_link`), then pulls the log from there.
 
     On failure the exception carries `summary` (a LinkSummary of what went before it)."""
     enrolled = require_enrolment(ws)
@@ -202,7 +208,10 @@ def sync(
         with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
             head = int(http.status().get("head", 0))
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
-                sync_link(ws.store.replica, http, batch, progress, head, summary)
+                sync_link(
+                    ws.store.replica, http, batch, progress, head, summary,
+                    snapshot_hook=SnapshotHook(), snapshots=snapshots,
+                )  # fmt: skip
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
@@ -246,6 +255,8 @@ def describe(summary: SyncSummary) -> str:
     )
     if isinstance(summary, LinkSummary):
         text += f", waiting {summary.waiting}"
+        if summary.snapshot_rows:  # a first sync (or after compaction) by snapshot
+            text += f", rows by snapshot {summary.snapshot_rows}"
     return text
 
 

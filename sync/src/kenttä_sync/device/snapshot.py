@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from kenttä_sync.device import state
 from kenttä_sync.ground.hlc import Stamp
 from kenttä_sync.ground.schema import STICKY_MARK
 
@@ -50,9 +51,17 @@ def decode(source: IO[bytes]) -> Iterator[dict[str, Any]]:
 
 
 def apply_snapshot(
-    replica: LocalReplica, pages: Iterable[dict[str, Any]], hook: BulkHook | None = None
+    replica: LocalReplica,
+    pages: Iterable[dict[str, Any]],
+    hook: BulkHook | None = None,
+    replace: bool = False,
 ) -> int:
-    """Load a snapshot into a fresh replica in one transaction; returns the rows loaded."""
+    """Load a snapshot into a fresh replica in one transaction; returns the rows loaded.
+
+    `replace`: a device whose log the office compacted past its cursor replaces its rows
+    with the snapshot's (in the same transaction). Only when the office has acknowledged
+    every change of this device (they are in the snapshot): otherwise nothing is written
+    and the reason says so. Its log, conflict records and refusals stay."""
     pages = iter(pages)
     head = next(pages, None)
     if not head or head.get("schema") != replica.schema.name or "position" not in head:
@@ -62,6 +71,8 @@ def apply_snapshot(
     loaded = 0
     newest = ""
     with replica.db.transaction():
+        if replace:
+            _clear(replica, tables)
         for name in tables:
             if conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone():
                 raise SnapshotRefused(
@@ -92,3 +103,13 @@ def apply_snapshot(
             replica.set_state("hlc", clock.last.encode())
         replica.set_state("cursor", str(int(head["position"])))
     return loaded
+
+
+def _clear(replica: LocalReplica, tables: list[str]) -> None:
+    """Drop the replicated rows of a device whose every change the office holds."""
+    if state.written(replica) > state.acked_seq(replica):
+        raise SnapshotRefused(
+            "this device has changes the office has not acknowledged: sync them first"
+        )
+    for name in reversed(tables):  # children before the rows they point to
+        replica.conn.execute(f"DELETE FROM {name}")

@@ -107,6 +107,8 @@ def _post(transport: HttpTransport, request: PullChunkRequest) -> PullChunkRespo
     if data.get("kind") == "error":
         if data.get("code") == "version":
             raise protocol.VersionMismatch(str(data.get("message")))
+        if data.get("code") == "snapshot":
+            raise protocol.SnapshotRequired(f"snapshot: {data.get('message')}")
         raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
     return PullChunkResponse.model_validate(data)
 

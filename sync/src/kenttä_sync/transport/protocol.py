@@ -36,6 +36,10 @@ class SyncError(RuntimeError):
     """The central store refused a request (not enrolled, sequence gap, …)."""
 
 
+class SnapshotRequired(SyncError):
+    """The office compacted its log past this device's cursor: take a snapshot first."""
+
+
 MAX_PULL_LIMIT = 5000
 MAX_CURSOR = 2**62
 
@@ -179,6 +183,8 @@ def _answer(schema: SyncSchema, data: bytes) -> PushResponse | PullResponse:
     if isinstance(response, ErrorResponse):
         if response.code == "version":
             raise VersionMismatch(response.message)
+        if response.code == "snapshot":
+            raise SnapshotRequired(f"{response.code}: {response.message}")
         raise SyncError(f"{response.code}: {response.message}")
     if response.protocol_version != PROTOCOL_VERSION or response.schema_version != schema.version:
         raise VersionMismatch(

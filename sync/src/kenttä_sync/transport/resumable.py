@@ -27,8 +27,9 @@ from typing import Any
 
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
+from kenttä_sync.device.snapshot import BulkHook
 from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
-from kenttä_sync.transport import chunked_pull, protocol
+from kenttä_sync.transport import chunked_pull, protocol, snapshot_client
 from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
 from kenttä_sync.transport.client import HttpTransport, Progress, SyncSummary
 
@@ -58,10 +59,11 @@ class LinkSummary(SyncSummary):
     waiting: int = 0  # this device's changes the office has not acknowledged yet
     staged: int = 0  # of those, held by the office in pieces of an unfinished transaction
     retries: int = 0
+    snapshot_rows: int = 0  # rows loaded from a snapshot (a first sync, or after compaction)
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "waiting": self.waiting, "staged": self.staged,
-                "retries": self.retries}  # fmt: skip
+                "retries": self.retries, "snapshot_rows": self.snapshot_rows}  # fmt: skip
 
 
 def _count(replica: LocalReplica, sql: str, params: tuple = ()) -> int:
@@ -261,9 +263,17 @@ def sync_link(
     progress: Progress | None = None,
     head: int | None = None,
     summary: LinkSummary | None = None,
+    snapshot_hook: BulkHook | None = None,
+    snapshots: bool = True,
 ) -> LinkSummary:
     """Push every unacknowledged change (large transactions in pieces), then pull. `summary`
-    (if given) is filled as the sync goes, so a caller still has it when the sync fails."""
+    (if given) is filled as the sync goes, so a caller still has it when the sync fails.
+
+    With `snapshots`, a fresh device (never pulled, no rows) first takes its scopes' rows
+    as they are now (snapshot_client.py; `snapshot_hook`: the application's `BulkHook`),
+    and a device whose cursor lies before a compacted part of the office's log takes one
+    in place of its rows (after its own changes were pushed and acknowledged); either way
+    the pull then continues from the snapshot's position."""
     started = time.monotonic()
     me = replica.device_id
     summary = summary if summary is not None else LinkSummary()
@@ -290,9 +300,30 @@ def sync_link(
         summary.retries = getattr(transport, "cuts", 0) - cuts0
         summary.seconds = time.monotonic() - started
 
+    def take(replace: bool) -> None:
+        try:
+            summary.snapshot_rows += snapshot_client.take_snapshot(
+                replica, transport, snapshot_hook, replace=replace
+            )
+        except snapshot_client.OldServer:
+            if replace:
+                raise protocol.SyncError(
+                    "the office compacted its log and its server is too old to send a "
+                    "snapshot: update the server"
+                ) from None
+
     try:
         run.push()
-        run.pull(head)
+        if snapshots and snapshot_client.fresh(replica):
+            take(replace=False)
+        try:
+            run.pull(head)
+        except protocol.SnapshotRequired:
+            if not snapshots:
+                raise
+            run.push()  # every own change acknowledged first: the snapshot then holds them
+            take(replace=True)
+            run.pull(head)
     finally:
         fill()
     return summary

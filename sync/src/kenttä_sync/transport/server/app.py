@@ -13,6 +13,8 @@ Routes (the OpenAPI spec is served at /openapi.json):
   400 bad request, 409 version or sequence gap, 403 not enrolled.
 * `POST /v1/push-chunk`, `POST /v1/pull-chunk`: transactions too large for one request,
   in pieces (server/pieces.py).
+* `POST /v1/snapshot`: a device's first sync, its scopes' rows as they are now, streamed as
+  gzip-compressed JSON lines (server/snapshots.py).
 * `GET /v1/status`: the authenticated device's enrolment, acknowledged sequence, cursor,
   and the server's protocol/schema versions and log head.
 * `POST /v1/counters` (JSON): the device's escrowed counters (`kenttä_sync.counters.bounded`):
@@ -52,7 +54,7 @@ from kenttä_sync.ground.changes import PROTOCOL_VERSION
 from kenttä_sync.ground.errortext import field_names, unquoted
 from kenttä_sync.ground.schema import SyncSchema
 from kenttä_sync.transport import protocol
-from kenttä_sync.transport.server import enrolment, errors, intake, openapi, pieces
+from kenttä_sync.transport.server import enrolment, errors, intake, openapi, pieces, snapshots
 from kenttä_sync.transport.server.errors import ErrorBody, HttpError, failure, guarded, status_of
 from kenttä_sync.transport.server.recovery import NONCE_PATTERN
 from kenttä_sync.transport.server.stores import StorePool
@@ -114,7 +116,9 @@ def create_app(
     )  # fmt: skip
     app.state.pool = pool
 
-    errors.install(app, field_names(EnrollRequest) | protocol.FIELDS, intake.MAX_COMPRESSED)
+    errors.install(
+        app, field_names(EnrollRequest) | protocol.FIELDS | snapshots.FIELDS, intake.MAX_COMPRESSED
+    )
     openapi.describe(app)
 
     @app.post(
@@ -230,6 +234,7 @@ def create_app(
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
     pieces.add_routes(app, pool)  # /v1/push-chunk, /v1/pull-chunk
+    snapshots.add_routes(app, pool)  # /v1/snapshot
 
     @app.post("/v1/counters", responses=intake.ERRORS)
     async def counter_exchange(request: Request, creds: intake.Credentials) -> JSONResponse:
