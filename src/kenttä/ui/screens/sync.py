@@ -272,6 +272,8 @@ class SyncScreen(BaseScreen):
                 pulled=summary.pulled,
                 conflicts=summary.conflicts,
             )
+            if getattr(summary, "snapshot_rows", 0):  # a first sync: the scope as it is now
+                message += " · " + t("sync_link.snapshot_rows", rows=summary.snapshot_rows)
             phase.update(message)
             self.notify(message)
         self.reload()
