@@ -37,6 +37,20 @@ def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _required_period(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--from DATE --to DATE`, both required (a report over a period)."""
+    func = click.option(
+        "--to", "end", required=True, metavar="DATE", help="Last day of the period (YYYY-MM-DD)."
+    )(func)
+    return click.option(
+        "--from",
+        "start",
+        required=True,
+        metavar="DATE",
+        help="First day of the period (YYYY-MM-DD).",
+    )(func)
+
+
 def _fmt(fmt: str, as_json: bool, out: str | None) -> str:
     fmt = "json" if as_json else fmt
     if fmt == "xlsx" and not out:
@@ -104,12 +118,7 @@ def report() -> None:
 
 
 @report.command("esf")
-@click.option(
-    "--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD)."
-)
-@click.option(
-    "--to", "end", required=True, metavar="DATE", help="Last day of the period (YYYY-MM-DD)."
-)
+@_required_period
 @click.option("--programme", help="Only this programme's clients (default: all).")
 @click.option(
     "--explain", "figure", metavar="FIGURE", help="List the records behind FIGURE (a JSON key)."

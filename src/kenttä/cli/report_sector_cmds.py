@@ -18,17 +18,13 @@ from kenttä.cli.report_cmds import (
     _format_options,
     _period,
     _programme,
+    _required_period,
     report,
 )
 
 
 @report.command("sectors")
-@click.option(
-    "--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD)."
-)
-@click.option(
-    "--to", "end", required=True, metavar="DATE", help="Last day of the period (YYYY-MM-DD)."
-)
+@_required_period
 @click.option("--programme", help="Only this programme's needs (default: all).")
 @_format_options
 @click.pass_obj
