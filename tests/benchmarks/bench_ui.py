@@ -170,7 +170,7 @@ def peak_rss_mb(pid: int) -> float:
 TODAY_READY = has("kenttä — Tänään", "lähettämättä", "Erääntyvät suunnitelman vaiheet (")
 BARE_READY = has("BARE-READY")
 CLIENTS_READY = has("kenttä — Asiakkaat", "Nimi", "asiaka")
-CARD_READY = has("Asiakaskortti:", "Viimeisimmät merkinnät", "Palvelutarvearvio:", "esc Takaisin")
+CARD_READY = has("Asiakaskortti:", "Viimeisimmät merkinnät", "Suunnitelma:", "esc Takaisin")
 EDITOR_READY = has("kenttä — Merkintä:", "Tallenna")
 ASSESSMENT_READY = has("Palvelutarvearvio ▀", "Kielitaito", "Tallenna")
 PLAN_READY = has("Työllistymissuunnitelma", "Vaiheet (", "Määräpäivä", "Tallenna")
