@@ -86,13 +86,28 @@ def server(tmp_path: Path) -> Iterator[Any]:
         srv.stop()
 
 
+def _tables_measuring(app: Any) -> bool:
+    """A shown DataTable that has rows not yet measured (its height and widths are set when
+    the app is idle): a frame now would show it empty or with the widths of before."""
+    from textual.widgets import DataTable
+
+    return any(
+        table.display and (table._require_update_dimensions or table._updated_cells)
+        for table in app.screen.query(DataTable)
+    )
+
+
 async def _until_steady(pilot: Any, *, breaths: int = 40) -> None:
-    """Wait until two screenshots a breath apart are the same, so a snapshot never catches
-    a screen between a worker's result and its layout (a busy machine can be frames late)."""
+    """Wait until no shown table is still measuring and two screenshots a breath apart are
+    the same, so a snapshot never catches a screen between a worker's result and its layout
+    (a busy machine can be frames late)."""
     previous = None
     for _ in range(breaths):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)
+        if _tables_measuring(pilot.app):
+            previous = None
+            continue
         current = pilot.app.export_screenshot()
         if current == previous:
             return

@@ -78,6 +78,10 @@ def fill(table: DataTable, columns: Sequence[Column], rows: Sequence[dict[str, A
             for key, _, right in columns
         ]
         table.add_row(*cells, key=str(row.get("_key", index)))
+    # One line a row and the header, set here: a `height: auto` table waits for the idle
+    # moment that measures it, and its layout after that was sometimes never made (the
+    # central figures stayed zero lines high on a busy machine). max-height still applies.
+    table.styles.height = len(rows) + 1
     keys = [str(row.get("_key", index)) for index, row in enumerate(rows)]
     if keep in keys:
         table.move_cursor(row=keys.index(str(keep)), animate=False)
