@@ -261,13 +261,13 @@ def test_progress_counts_the_whole_sync_across_runs(tmp_path: Path, sqlite_store
     office.dead_after = 3
     with pytest.raises(ServerUnreachable):
         _sync(db, office, retries=0, progress=lambda *p: first.append(p))
-    assert first[0] == ("push", 0, 500) and first[-1] == ("push", 200, 500)  # staged of all
+    assert first[0] == ("push", 0, 500) and first[-1] == ("push", 300, 500)  # staged of all
 
     office.dead_after = None
     again: list[tuple[str, int, int]] = []
     _sync(db, office, progress=lambda *p: again.append(p))
     pushes = [p for p in again if p[0] == "push"]
-    assert pushes[0] == ("push", 200, 500)  # not back at 0 %: the second run goes on
+    assert pushes[0] == ("push", 300, 500)  # not back at 0 %: the second run goes on
     assert pushes[-1] == ("push", 500, 500)
     ws = workspace(db)
     try:

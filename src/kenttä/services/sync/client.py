@@ -183,7 +183,7 @@ def server_urls(ws: Workspace, enrolled: Enrolment) -> list[str]:
 def sync(
     ws: Workspace,
     progress: Progress | None = None,
-    batch: int = 1000,
+    batch: int = 5000,
     transport: Transport = LinkTransport,
     notify: Callable[[RetryNotice], None] | None = None,
     snapshots: bool = True,

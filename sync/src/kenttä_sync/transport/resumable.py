@@ -5,8 +5,9 @@ progress that counts the whole sync across runs, and a truthful summary.
   seconds) the size halves, after a fast one (under `FAST` seconds) it doubles again, never
   below `MIN_SIZE` nor above `limit` (`Sizer`).
 * Pushes go in whole transactions; a transaction larger than the current size goes in
-  pieces that the office stages (`kenttä_sync.transport.chunked_push`). Before the first piece the device
-  asks what the office holds, so a cut sync resumes at the first missing piece.
+  pieces that the office stages (`kenttä_sync.transport.chunked_push`). Each answer names what
+  the office holds; the device keeps it (`push_staged`), so a cut sync (this run or the
+  next) resumes at the first missing piece without asking first.
 * Pulls come in pieces of the current size too (`kenttä_sync.transport.chunked_pull`), applied whole
   per selection of transactions; from an office without that route, ordinary pulls.
 * Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
@@ -34,21 +35,38 @@ from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
 from kenttä_sync.transport.client import HttpTransport, Progress, SyncSummary
 
 MIN_SIZE = 50
+START = 1000
+TARGET = 2.5  # seconds one request of changes should take
 SLOW = 8.0
 FAST = 2.0
 _COLS = ", ".join(CHANGE_LOG_COLUMNS)
 
 
 class Sizer:
-    """Changes per request, adapted to how the link behaves."""
+    """Changes per request, adapted to how the link behaves.
+
+    After a cut the size halves. After a request that carried `changes`, the size is what
+    the link moved in that request's time scaled to `TARGET` seconds (round trip included,
+    so on a slow line with long latency a request grows until its data, not its waiting,
+    fills it), at most doubling at once; without a count, a slow request halves it and a
+    fast one doubles it. Never below `low` nor above `limit`; it starts at `START` (or
+    `limit` if smaller), and a request taking `TARGET` seconds stays well within the few
+    seconds a dropping mobile link stays up."""
 
     def __init__(self, limit: int, low: int = MIN_SIZE) -> None:
         self.high = max(1, limit)
         self.low = min(low, self.high)
-        self.size = self.high
+        self.size = min(self.high, START)
 
-    def after(self, seconds: float, cut: bool) -> None:
-        if cut or seconds > SLOW:
+    def after(self, seconds: float, cut: bool, changes: int = 0) -> None:
+        if cut:
+            self.size = max(self.low, self.size // 2)
+        elif changes > 0 and seconds > 0:
+            fitting = min(self.high, 2 * max(changes, self.size), int(changes * TARGET / seconds))
+            if changes < self.size:  # a short request (a transaction's end): its round trip
+                fitting = max(fitting, self.size)  # weighs more; it only ever grows the size
+            self.size = max(self.low, fitting)
+        elif seconds > SLOW:
             self.size = max(self.low, self.size // 2)
         elif seconds < FAST:
             self.size = min(self.high, self.size * 2)
@@ -171,10 +189,14 @@ class _Run:
             total = latest_seq(self.replica) - self.push_from
             self.progress("push", done, max(total, done))
 
-    def timed(self, call: Any) -> Any:
+    def timed(self, call: Any, changes: int = 0) -> Any:
+        """`call()`, its time and its cuts fed to the sizer (with the changes it carried,
+        or those a pull piece brought)."""
         cuts, started = getattr(self.transport, "cuts", 0), time.monotonic()
         result = call()
-        self.sizer.after(time.monotonic() - started, getattr(self.transport, "cuts", 0) > cuts)
+        carried = changes or len(getattr(result, "changes", ()) or ())
+        cut = getattr(self.transport, "cuts", 0) > cuts
+        self.sizer.after(time.monotonic() - started, cut, carried)
         self.batches += 1
         return result
 
@@ -186,7 +208,7 @@ class _Run:
             if too_big:
                 self.push_large()
             else:
-                self.timed(lambda c=changes: self._push_batch(c))
+                self.timed(lambda c=changes: self._push_batch(c), len(changes))
             self.report_push()
         self._finish("push_from")
 
@@ -205,6 +227,11 @@ class _Run:
         )
 
     def push_large(self) -> None:
+        """The oldest pending transaction, too large for one request, in pieces. No question
+        first: the device keeps (`push_staged`: "tx_id last") how far the office's last
+        answer said it holds the transaction, and goes on from there; every answer names
+        what the office holds, so a device that guessed wrong (the office dropped its pieces)
+        goes back to the first missing change at the next piece."""
         replica = self.replica
         first = _rows(
             replica, device_side.acked_seq(replica) + 1, device_side.acked_seq(replica) + 1
@@ -215,19 +242,29 @@ class _Run:
             "device_id": replica.device_id, "tx_id": first.tx_id, "tx_first": tx_first,
             "tx_last": tx_last,
         }  # fmt: skip
-        answer = self.timed(lambda: _post_piece(self.transport, ChunkRequest(**base)))
-        while answer.result is None:
-            done = _covered(answer.held, tx_first)
+        kept = (replica.state("push_staged") or "").split()
+        done = tx_first - 1
+        if len(kept) == 2 and kept[0] == first.tx_id and kept[1].isdigit():
+            done = min(tx_last, max(done, int(kept[1])))
+        while True:
             self.staged = done - tx_first + 1
             self.report_push()
             piece = _rows(replica, done + 1, min(tx_last, done + self.sizer.size))
-            if not piece or any(c.tx_id != first.tx_id for c in piece):
+            if any(c.tx_id != first.tx_id for c in piece):
                 raise protocol.SyncError("a transaction's changes are not contiguous here")
             answer = self.timed(
-                lambda p=piece: _post_piece(self.transport, ChunkRequest(**base, changes=p))
+                lambda p=piece: _post_piece(self.transport, ChunkRequest(**base, changes=p)),
+                len(piece),
             )
+            if answer.result is not None:
+                break
+            done = _covered(answer.held, tx_first)
+            with replica.db.transaction():
+                replica.set_state("push_staged", f"{first.tx_id} {done}")
         self.staged = 0
         rejected = [(r.change_id, r.tx_id, r.reason) for r in answer.result.rejected]
+        with replica.db.transaction():
+            replica.conn.execute("DELETE FROM _sync_state WHERE key = 'push_staged'")
         device_side.record_push(replica, answer.result.acked_seq, rejected)
 
     def pull_once(self) -> bool:
