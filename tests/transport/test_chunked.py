@@ -39,6 +39,7 @@ class Office:
         self.dead_after: int | None = None  # piece requests before the link dies for good
         self.syncs_left: int | None = None  # /v1/sync requests before the link dies
         self.pulled: list[int] = []  # changes in each pull piece that got through
+        self.dead_pulls_after: int | None = None  # pull pieces before the link dies for good
         office = self
 
         class InProcess(LinkTransport):
@@ -67,6 +68,11 @@ class Office:
                             raise httpx.ReadError("connection cut")
                         return response
                     if path == "/v1/pull-chunk":
+                        if (
+                            office.dead_pulls_after is not None
+                            and len(office.pulled) >= office.dead_pulls_after
+                        ):
+                            raise httpx.ConnectError("the link is down")
                         response = real(method, path, **kw)
                         office.pulled.append(len(response.json().get("changes", [])))
                         if office.cut_every and len(office.pulled) % office.cut_every == 0:
@@ -324,3 +330,39 @@ def test_a_large_transaction_is_pulled_in_pieces_and_applied_whole(
     assert summary.pulled == 600
     assert office.pulled and max(office.pulled) <= 100  # never more than one request's worth
     assert canonical(other, ["kuopio"]) == canonical(db, ["kuopio"])
+
+
+def test_a_large_pull_ended_midway_goes_on_at_the_next_run_from_the_first_missing_piece(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=300)  # 600 changes, one transaction
+    _sync(db, office)
+    other = tmp_path / "other.db"
+    ws = workspace(other)
+    try:
+        sync_client.enroll(
+            ws, URL, enrol_code(sqlite_store_url, ["kuopio"]), transport=office.transport
+        )
+    finally:
+        ws.close()
+    office.dead_pulls_after = len(office.pulled) + 3  # three pieces of 100, then the run ends
+    with pytest.raises(ServerUnreachable):
+        _sync(other, office, snapshots=False, retries=0)
+    kept = sum(office.pulled)  # the writer's own pulls brought nothing
+    assert kept == 300
+    assert canonical(other, ["kuopio"]) != canonical(db, ["kuopio"])  # nothing applied yet
+
+    office.dead_pulls_after, asked_before = None, len(office.pulled)
+    summary = _sync(other, office, snapshots=False)
+    assert summary.resumed == kept and summary.pulled == 600
+    assert sum(office.pulled[asked_before:]) == 600 - kept  # only the missing pieces
+    assert canonical(other, ["kuopio"]) == canonical(db, ["kuopio"])
+    ws = workspace(other)
+    try:
+        left = ws.store.conn.execute(
+            "SELECT count(*) FROM _sync_state WHERE key LIKE 'pull_%'"
+        ).fetchone()[0]
+    finally:
+        ws.close()
+    assert left == 0  # applied, and the kept pieces gone with it

@@ -9,7 +9,8 @@ progress that counts the whole sync across runs, and a truthful summary.
   the office holds; the device keeps it (`push_staged`), so a cut sync (this run or the
   next) resumes at the first missing piece without asking first.
 * Pulls come in pieces of the current size too (`kenttä_sync.transport.chunked_pull`), applied whole
-  per selection of transactions; from an office without that route, ordinary pulls.
+  per selection of transactions and kept on the device as they arrive, so the next run asks
+  only for the missing pieces; from an office without that route, ordinary pulls.
 * Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
   unfinished sync started (the acknowledged sequence / the cursor), so a run that continues a
   cut one shows the whole sync (acknowledged of all pending) rather than starting at 0 %;
@@ -78,10 +79,12 @@ class LinkSummary(SyncSummary):
     staged: int = 0  # of those, held by the office in pieces of an unfinished transaction
     retries: int = 0
     snapshot_rows: int = 0  # rows loaded from a snapshot (a first sync, or after compaction)
+    resumed: int = 0  # changes of a large pull that an earlier run had already received
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "waiting": self.waiting, "staged": self.staged,
-                "retries": self.retries, "snapshot_rows": self.snapshot_rows}  # fmt: skip
+                "retries": self.retries, "snapshot_rows": self.snapshot_rows,
+                "resumed": self.resumed}  # fmt: skip
 
 
 def _count(replica: LocalReplica, sql: str, params: tuple = ()) -> int:
@@ -167,6 +170,7 @@ class _Run:
         self.sizer = sizer
         self.progress = progress
         self.staged = 0
+        self.resumed = 0  # changes of a large pull that an earlier run had kept here
         self.batches = 0
         self.pieces = True  # pulls in pieces (an older office: ordinary pulls)
         self.push_from = self._start("push_from", device_side.acked_seq(replica))
@@ -267,13 +271,16 @@ class _Run:
             replica.conn.execute("DELETE FROM _sync_state WHERE key = 'push_staged'")
         device_side.record_push(replica, answer.result.acked_seq, rejected)
 
+    def took_kept(self, changes: int) -> None:
+        self.resumed += changes
+
     def pull_once(self) -> bool:
         """One pull selection; in pieces (chunked_pull) unless the office is too old."""
         if self.pieces:
             try:
                 return chunked_pull.pull_once(
                     self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
-                    self.timed,
+                    self.timed, self.took_kept,
                 )  # fmt: skip
             except chunked_pull.OldServer:
                 self.pieces = False
@@ -326,6 +333,7 @@ def sync_link(
         summary.pushed = device_side.acked_seq(replica) - acked0
         summary.waiting = waiting(replica)
         summary.staged = run.staged
+        summary.resumed = run.resumed
         summary.batches = run.batches
         summary.pulled = _count(
             replica, "SELECT count(*) FROM _changes WHERE seq > ? AND device_id <> ?", (seq0, me)
