@@ -88,6 +88,12 @@ def _changes_in(body: Any) -> int | None:
     return len(changes) if isinstance(changes, list) else None
 
 
+def _counting(parts: Any, entry: Attempt) -> Any:
+    for part in parts:
+        entry.sent += len(part)
+        yield part
+
+
 def logged_transport(log: Log) -> Any:
     """A LinkTransport whose every HTTP attempt (retries included) lands in `log`."""
     from kenttä_sync.transport.link import LinkTransport
@@ -101,7 +107,11 @@ def logged_transport(log: Log) -> Any:
             def request(method: str, path: str, **kw: Any) -> httpx.Response:
                 body = kw.get("content")
                 at, started = log.now(), time.perf_counter()
-                entry = Attempt(at, str(path), _changes_in(body), len(body or b""), 0.0, "")
+                entry = Attempt(at, str(path), _changes_in(body), 0, 0.0, "")
+                if isinstance(body, bytes | bytearray):
+                    entry.sent = len(body)
+                elif body is not None:  # a streamed body: counted as it goes out
+                    kw["content"] = _counting(body, entry)
                 log.attempts.append(entry)
                 try:
                     response = real(method, path, **kw)

@@ -5,6 +5,7 @@ older than a week are dropped. In process (the server app over TestClient), both
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kenttä_sync.ground.export import canonical_export
 from kenttä_sync.transport import chunked_push as chunked
+from kenttä_sync.transport import push_stream
 from kenttä_sync.transport.client import ServerUnreachable
 from kenttä_sync.transport.link import LinkTransport
 from kenttä_sync.transport.resumable import Sizer
@@ -40,6 +42,9 @@ class Office:
         self.syncs_left: int | None = None  # /v1/sync requests before the link dies
         self.pulled: list[int] = []  # changes in each pull piece that got through
         self.dead_pulls_after: int | None = None  # pull pieces before the link dies for good
+        self.stream = False  # /v1/push-stream: off (an older office: a piece per request)
+        self.cut_stream_at: float | None = None  # the next stream is cut after this share
+        self.streamed: list[int] = []  # changes in the frames of each stream that went out
         office = self
 
         class InProcess(LinkTransport):
@@ -52,6 +57,8 @@ class Office:
                 real = self.client.request
 
                 def request(method: str, path: str, **kw: Any) -> httpx.Response:
+                    if path == "/v1/push-stream":
+                        return office.streamed_request(real, method, path, **kw)
                     if path == "/v1/push-chunk":
                         if (
                             office.dead_after is not None
@@ -87,6 +94,22 @@ class Office:
                 self.client.request = request  # type: ignore[method-assign]
 
         self.transport = InProcess
+
+    def streamed_request(self, real: Any, method: str, path: str, **kw: Any) -> httpx.Response:
+        """A stream of frames: refused as unknown (stream off), or delivered, or cut after
+        `cut_stream_at` of its bytes (the office reads what came; the device hears nothing)."""
+        if not self.stream:
+            return httpx.Response(404, json={"detail": "Not Found"})
+        body = b"".join(kw.pop("content"))
+        if self.cut_stream_at is not None:
+            body = body[: int(len(body) * self.cut_stream_at)]
+        frames = push_stream.FrameDecoder().feed(body)
+        self.streamed.append(sum(len(json.loads(f).get("changes", [])) for f in frames))
+        response = real(method, path, content=body, **kw)
+        if self.cut_stream_at is not None:
+            self.cut_stream_at = None
+            raise httpx.ReadError("connection cut")
+        return response
 
 
 def _laptop(

@@ -57,6 +57,9 @@ class PullChunkResponse(protocol.Message):
     total: int
     cursor: int
     more: bool
+    head: int | None = (
+        None  # the office's log head (the device's pull progress needs no /v1/status)
+    )
 
 
 def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, bytes]:
@@ -82,7 +85,7 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
     piece = changes[request.offset : request.offset + request.size]
     answer = PullChunkResponse(
         **versions, changes=piece, offset=request.offset, total=len(changes), cursor=cursor,
-        more=more,
+        more=more, head=int(central.head()),
     )  # fmt: skip
     return 200, answer.model_dump_json().encode()
 
@@ -165,6 +168,7 @@ def pull_once(
     size: Callable[[], int],
     timed: Callable[[Callable[[], PullChunkResponse]], PullChunkResponse],
     resumed: Callable[[int], None] | None = None,
+    first: tuple[int, int, PullChunkResponse] | None = None,
 ) -> bool:
     """Pull one selection (whole transactions) in pieces of `size()` changes and apply it
     in one local transaction; returns whether the office has more.
@@ -173,7 +177,8 @@ def pull_once(
     (`pull_staged`, `pull_piece.<offset>` in `_sync_state`), so a run that is cut or ended
     goes on at the next one from the first missing piece (`resumed(changes held)` says
     so); the kept pieces are dropped when the selection is applied, when the office answers
-    another selection (its log changed, or the transaction is gone) or asks for a snapshot."""
+    another selection (its log changed, or the transaction is gone) or asks for a snapshot.
+    `first`: (cursor, limit, answer) of the first piece, asked along with a streamed push."""
     cursor = device_side.cursor(replica)
     written = device_side.written(replica)
     versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
@@ -181,6 +186,9 @@ def pull_once(
     limit = kept_limit or max(1, min(limit, MAX))  # the same selection as the first run's
     if held and resumed:
         resumed(len(held))
+    ready = None  # the first piece, already answered with a streamed push (`first`)
+    if first is not None and key is None and first[0] == cursor:
+        limit, ready = first[1], first[2]
     restarts = 0
     while True:
         request = PullChunkRequest(
@@ -188,10 +196,11 @@ def pull_once(
             offset=len(held), size=max(1, min(size(), MAX)), written=written,
         )  # fmt: skip
         try:
-            answer = timed(lambda r=request: _post(transport, r))
+            answer = ready or timed(lambda r=request: _post(transport, r))
         except protocol.SnapshotRequired:
             drop_staged(replica)  # the transaction is gone from the office's log
             raise
+        ready = None
         if key is not None and (answer.cursor, answer.total) != key:
             restarts += 1
             drop_staged(replica)

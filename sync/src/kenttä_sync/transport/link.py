@@ -48,6 +48,14 @@ class RetryNotice:
     status: int | None = None  # the HTTP status of a `server` failure
 
 
+class LinkCut(ServerUnreachable):
+    """A request that must not be sent again as it was was cut (or stalled) midway."""
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(f"the connection was {'cut' if kind == 'cut' else 'silent'} midway")
+        self.kind: Kind = kind
+
+
 def urls_of(value: str | Sequence[str] | None) -> list[str]:
     """A list of office URLs from one URL, a list, or None (order kept, duplicates out)."""
     if value is None:
@@ -97,7 +105,11 @@ class LinkTransport(HttpTransport):
         self.url = url
         self.client.base_url = httpx.URL(url)
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, *, resend: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """One request, retried; with `resend=False` a cut or stall after connecting raises
+        `LinkCut` at once (the caller asks what arrived rather than sending it all again)."""
         kind: Kind = "connect"
         status: int | None = None
         for attempt in range(self.retries + 1):
@@ -120,11 +132,15 @@ class LinkTransport(HttpTransport):
                 except httpx.TimeoutException:  # read, write or pool: the link went silent
                     kind = "stall"
                     self.cuts += 1
+                    if not resend:
+                        raise LinkCut("stall") from None
                     continue
                 except httpx.TransportError as exc:  # connected, then cut
                     self._refuse_tls(exc)
                     kind = "cut"
                     self.cuts += 1
+                    if not resend:
+                        raise LinkCut("cut") from None
                     break  # the server is there: the same URL after the wait
                 self.requests += 1
                 self.bytes_received += response.num_bytes_downloaded

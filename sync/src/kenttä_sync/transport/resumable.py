@@ -21,8 +21,6 @@ progress that counts the whole sync across runs, and a truthful summary.
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,10 +28,10 @@ from typing import Any
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
 from kenttä_sync.device.snapshot import BulkHook
-from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
-from kenttä_sync.transport import chunked_pull, protocol, snapshot_client
-from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change
+from kenttä_sync.transport import chunked_pull, large_push, protocol, snapshot_client
 from kenttä_sync.transport.client import HttpTransport, Progress, SyncSummary
+from kenttä_sync.transport.large_push import rows as _rows
 
 MIN_SIZE = 50
 START = 1000
@@ -102,15 +100,6 @@ def waiting(replica: LocalReplica) -> int:
     return max(0, latest_seq(replica) - device_side.acked_seq(replica))
 
 
-def _rows(replica: LocalReplica, first: int, last: int) -> list[Change]:
-    rows = replica.conn.execute(
-        f"SELECT {_COLS} FROM _changes WHERE device_id = ? AND device_seq BETWEEN ? AND ?"
-        " ORDER BY device_seq",
-        (replica.device_id, first, last),
-    ).fetchall()
-    return [row_to_change(r) for r in rows]
-
-
 def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
     """Whole transactions of pending changes, at most `size` of them; (changes, too_big)
     where too_big means the first pending transaction alone is larger than `size`."""
@@ -123,41 +112,6 @@ def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
         return changes[:size], False
     whole = [c for c in changes[:size] if c.tx_id != open_tx]
     return whole, not whole
-
-
-def _tx_last(replica: LocalReplica, first: Change) -> int:
-    return _count(
-        replica, "SELECT MAX(device_seq) FROM _changes WHERE device_id = ? AND tx_id = ?",
-        (replica.device_id, first.tx_id),
-    )  # fmt: skip
-
-
-def _post_piece(transport: HttpTransport, request: ChunkRequest) -> ChunkResponse:
-    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
-    transport.bytes_sent += len(body)
-    response = transport._request(
-        "POST", "/v1/push-chunk", content=body,
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
-    )  # fmt: skip
-    if response.status_code == 404:
-        raise protocol.SyncError(
-            "this transaction is too large for one request and the office server is too old "
-            "to take it in pieces: update the server, or carry it on a USB stick"
-        )
-    data = json.loads(response.content)
-    if data.get("kind") == "error":
-        if data.get("code") == "version":
-            raise protocol.VersionMismatch(str(data.get("message")))
-        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
-    return ChunkResponse.model_validate(data)
-
-
-def _covered(held: list[tuple[int, int]], first: int) -> int:
-    """The last sequence held contiguously from `first` (first - 1 if none)."""
-    for a, b in held:
-        if a <= first <= b:
-            return b
-    return first - 1
 
 
 class _Run:
@@ -173,6 +127,9 @@ class _Run:
         self.resumed = 0  # changes of a large pull that an earlier run had kept here
         self.batches = 0
         self.pieces = True  # pulls in pieces (an older office: ordinary pulls)
+        self.stream = True  # large pushes streamed (an older office: a piece per request)
+        self.head: int | None = None  # the office's log head, as its last pull piece said
+        self.prefetched: Any = None  # a first pull piece answered with a streamed push
         self.push_from = self._start("push_from", device_side.acked_seq(replica))
 
     def _start(self, key: str, now: int) -> int:
@@ -198,6 +155,8 @@ class _Run:
         or those a pull piece brought)."""
         cuts, started = getattr(self.transport, "cuts", 0), time.monotonic()
         result = call()
+        if getattr(result, "head", None) is not None:  # a pull piece names the log head
+            self.head = result.head
         carried = changes or len(getattr(result, "changes", ()) or ())
         cut = getattr(self.transport, "cuts", 0) > cuts
         self.sizer.after(time.monotonic() - started, cut, carried)
@@ -231,45 +190,7 @@ class _Run:
         )
 
     def push_large(self) -> None:
-        """The oldest pending transaction, too large for one request, in pieces. No question
-        first: the device keeps (`push_staged`: "tx_id last") how far the office's last
-        answer said it holds the transaction, and goes on from there; every answer names
-        what the office holds, so a device that guessed wrong (the office dropped its pieces)
-        goes back to the first missing change at the next piece."""
-        replica = self.replica
-        first = _rows(
-            replica, device_side.acked_seq(replica) + 1, device_side.acked_seq(replica) + 1
-        )[0]
-        tx_first, tx_last = first.device_seq, _tx_last(replica, first)
-        base = {
-            "schema_name": replica.schema.name, "schema_version": replica.schema.version,
-            "device_id": replica.device_id, "tx_id": first.tx_id, "tx_first": tx_first,
-            "tx_last": tx_last,
-        }  # fmt: skip
-        kept = (replica.state("push_staged") or "").split()
-        done = tx_first - 1
-        if len(kept) == 2 and kept[0] == first.tx_id and kept[1].isdigit():
-            done = min(tx_last, max(done, int(kept[1])))
-        while True:
-            self.staged = done - tx_first + 1
-            self.report_push()
-            piece = _rows(replica, done + 1, min(tx_last, done + self.sizer.size))
-            if any(c.tx_id != first.tx_id for c in piece):
-                raise protocol.SyncError("a transaction's changes are not contiguous here")
-            answer = self.timed(
-                lambda p=piece: _post_piece(self.transport, ChunkRequest(**base, changes=p)),
-                len(piece),
-            )
-            if answer.result is not None:
-                break
-            done = _covered(answer.held, tx_first)
-            with replica.db.transaction():
-                replica.set_state("push_staged", f"{first.tx_id} {done}")
-        self.staged = 0
-        rejected = [(r.change_id, r.tx_id, r.reason) for r in answer.result.rejected]
-        with replica.db.transaction():
-            replica.conn.execute("DELETE FROM _sync_state WHERE key = 'push_staged'")
-        device_side.record_push(replica, answer.result.acked_seq, rejected)
+        large_push.push_large(self)
 
     def took_kept(self, changes: int) -> None:
         self.resumed += changes
@@ -278,9 +199,12 @@ class _Run:
         """One pull selection; in pieces (chunked_pull) unless the office is too old."""
         if self.pieces:
             try:
+                first, self.prefetched = self.prefetched, None
+                if first is not None and first[2].head is not None:
+                    self.head = first[2].head
                 return chunked_pull.pull_once(
                     self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
-                    self.timed, self.took_kept,
+                    self.timed, self.took_kept, first,
                 )  # fmt: skip
             except chunked_pull.OldServer:
                 self.pieces = False
@@ -292,6 +216,7 @@ class _Run:
         pull_from = self._start("pull_from", device_side.cursor(self.replica))
         while True:
             more = self.pull_once()
+            head = self.head if self.head is not None else head
             if self.progress and head is not None:
                 done = device_side.cursor(self.replica) - pull_from
                 self.progress("pull", done, max(head - pull_from, done))
