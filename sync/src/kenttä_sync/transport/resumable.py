@@ -271,6 +271,9 @@ def sync_link(
         summary.seconds = time.monotonic() - started
 
     def take(replace: bool) -> None:
+        # one ordinary request first: it finds the office URL that answers (failover), which
+        # the snapshot's download then uses; a first sync can spare the round trip
+        transport.status()
         try:
             summary.snapshot_rows += snapshot_client.take_snapshot(
                 replica, transport, snapshot_hook, replace=replace
