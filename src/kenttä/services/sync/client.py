@@ -17,6 +17,9 @@ What is kept in the local `_sync_state` (key → value):
   cleared by a successful one).
 * `push_from`, `pull_from`: where an unfinished sync started (kenttä_sync.transport.resumable), so
   progress counts the whole sync across runs.
+* `push_staged` ("tx_id last"): how much of a large transaction the office said it holds;
+  `pull_staged` and `pull_piece.<offset>`: the pieces of a large pull received so far
+  (kenttä_sync.transport.large_push / chunked_pull), so the next run goes on from there.
 
 Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
 local database and are listed by `refused()` with the office's reason, never dropped.

@@ -268,9 +268,9 @@ def retry_line(notice: Any) -> str:
 
     from kenttä.i18n import t
 
-    now = notice.kind == "cut" and notice.delay < 0.5  # retried at once: no "in 0 s"
+    now = notice.kind in ("cut", "stall") and notice.delay < 0.5  # at once: no "in 0 s"
     return t(
-        "sync_link.retry_cut_now" if now else f"sync_link.retry_{notice.kind}",
+        f"sync_link.retry_{notice.kind}{'_now' if now else ''}",
         delay=max(1, round(notice.delay)),
         attempt=notice.attempt, retries=notice.retries, status=notice.status or "",
         seconds=int(READ_TIMEOUT),

@@ -1,22 +1,27 @@
 """A whole sync over a bad link: request sizes that adapt, large transactions in pieces,
 progress that counts the whole sync across runs, and a truthful summary.
 
-* Sizes: requests start at `limit` changes; after a cut or a slow request (more than `SLOW`
-  seconds) the size halves, after a fast one (under `FAST` seconds) it doubles again, never
-  below `MIN_SIZE` nor above `limit` (`Sizer`).
-* Pushes go in whole transactions; a transaction larger than the current size goes in
-  pieces that the office stages (`kenttä_sync.transport.chunked_push`). Each answer names what
-  the office holds; the device keeps it (`push_staged`), so a cut sync (this run or the
-  next) resumes at the first missing piece without asking first.
+* Sizes (`Sizer`): requests start at `START` changes (or `limit` if smaller); after a cut
+  the size halves; after a request that carried changes it becomes what the link moved in
+  that time scaled to `TARGET` seconds (at most doubling at once), so on a slow line with a
+  long latency a request is mostly data, yet ends well within the few seconds a dropping
+  link stays up; never below `MIN_SIZE` nor above `limit`.
+* Pushes go in whole transactions; a transaction larger than the current size goes through
+  `kenttä_sync.transport.large_push`: streamed in frames the office stages as they arrive
+  (`push_stream`; a piece per request to an older office, `chunked_push`), resumed without a
+  question from what the office last said it holds (`push_staged`), after a cut from what
+  it says it holds; the stream carrying the last change also asks the first pull piece.
 * Pulls come in pieces of the current size too (`kenttä_sync.transport.chunked_pull`), applied whole
   per selection of transactions and kept on the device as they arrive, so the next run asks
-  only for the missing pieces; from an office without that route, ordinary pulls.
+  only for the missing pieces; from an office without that route, ordinary pulls. The pull
+  pieces name the office's log head, which sizes the pull's progress (no /v1/status first).
 * Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
   unfinished sync started (the acknowledged sequence / the cursor), so a run that continues a
   cut one shows the whole sync (acknowledged of all pending) rather than starting at 0 %;
   they are cleared when nothing is left.
 * The summary (`LinkSummary`) says how many changes the office acknowledged in this run, how
-  many are still waiting here, and how many of a large transaction the office holds staged.
+  many are still waiting here, how many of a large transaction the office holds staged, and
+  how many of a large pull an earlier run had already received (`resumed`).
 """
 
 from __future__ import annotations
