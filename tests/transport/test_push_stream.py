@@ -42,3 +42,29 @@ def test_a_streamed_transaction_cut_midway_sends_only_what_had_not_arrived(
     assert office.pulled == []  # the pull was answered with the last stream
     assert canonical(db, ["kuopio"]) == _office_rows(store_url)
     assert _staged(store_url) == 0
+
+
+def test_a_body_that_is_not_a_stream_of_frames_is_refused_in_one_line(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kenttä.services.sync import client as sync_client
+    from tests.transport.helpers import workspace
+
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=5)
+    ws = workspace(db)
+    try:
+        enrolled = sync_client.require_enrolment(ws)
+    finally:
+        ws.close()
+    client = TestClient(office.app)
+    auth = {"Authorization": f"Bearer {enrolled.device_id}.{enrolled.secret}"}
+    garbage = client.post("/v1/push-stream", content=b"not a stream", headers=auth)
+    assert garbage.status_code == 400 and "gzip" in garbage.json()["detail"]
+    cut = client.post("/v1/push-stream", content=push_stream.encode([b"{}"])[:12], headers=auth)
+    assert cut.status_code == 400 and "ended before" in cut.json()["detail"]
+    stranger = client.post("/v1/push-stream", content=push_stream.encode([b"{}"]))
+    assert stranger.status_code == 401
+    assert _staged(sqlite_store_url) == 0

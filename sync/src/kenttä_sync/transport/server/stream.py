@@ -14,7 +14,7 @@ pieces, inside the same answer (`pull`), so a device need not ask again to learn
 # no `from __future__ import annotations` here: FastAPI reads the routes' annotations
 import gzip
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 
 from kenttä_sync.transport.push_stream import PATH, FrameDecoder, FrameError
 from kenttä_sync.transport.server.errors import HttpError, guarded
-from kenttä_sync.transport.server.intake import ERRORS, Credentials
+from kenttä_sync.transport.server.intake import ERRORS, Credentials, authenticate
 
 if TYPE_CHECKING:
     from kenttä_sync.transport.server.stores import StorePool
@@ -35,6 +35,7 @@ def add_routes(app: FastAPI, pool: "StorePool") -> None:
     @app.post(PATH, response_class=Response, responses=ERRORS)
     async def push_stream(request: Request, creds: Credentials) -> Response:
         """The rest of a large transaction in frames (kenttä_sync.transport.push_stream)."""
+        await run_in_threadpool(guarded, lambda: _known(pool, creds))  # before any body
         decoder = FrameDecoder()
         last: tuple[int, bytes] | None = None
         pulled: bytes | None = None
@@ -66,6 +67,12 @@ def add_routes(app: FastAPI, pool: "StorePool") -> None:
                 return Response(body, 200, media_type="application/json",
                                 headers={"Content-Encoding": "gzip"})  # fmt: skip
         return Response(body, status_code=last[0], media_type="application/json")
+
+
+def _known(pool: "StorePool", creds: Any) -> None:
+    """401/403 at once for a stranger or a revoked device, before its body is read."""
+    with pool.store(keep=(HttpError,)) as central:
+        authenticate(central, creds)
 
 
 def _is_pull(frame: bytes) -> bool:
