@@ -9,7 +9,8 @@ syncing through `kenttä.services.sync.client` (the code `kenttä sync` runs).
 * incremental sync of 100 changes: the writer's push and the reader's pull (ms, median),
   beside a bare HTTP round trip to the same server;
 * the bad link (256 kbit/s, 300 ms, cuts every 3–10 s; tests/transport/netem_proxy.py): a
-  4,000-client import in one transaction, time beside its bytes at the line's rate;
+  4,000-client import in one transaction, time beside its bytes at the line's rate
+  (tests/benchmarks/sync_badlink.py, runnable alone);
 * 50 devices syncing at once (10 devices in each of 5 scopes, every device with its own
   changes) against an SQLite and a PostgreSQL store (changes moved per second, p95 request
   latency). The 50 clients are threads of this process, so they share its GIL; the server
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.sync_badlink import bad_link  # the bad-link scenario (its own module)
 from tests.transport.helpers import Server, workspace
 
 
@@ -227,63 +229,6 @@ def snapshot_first_sync(
              f"{loaded} rows, {wire / 1e6:.1f} MB gzip; then {after.pulled} changes by the log; goal ≤ 30 s at 50k"),
         _row("raw bulk insert of the same rows (FTS built once)", round(raw_s, 1), "s", "baseline, same run"),
         _row("snapshot / raw bulk insert", round(snap_s / raw_s, 2), "×", f"FTS finds 'tavoite' in {found} notes"),
-    ]  # fmt: skip
-
-
-KBIT = 1000 / 8  # bytes per second in one kbit/s
-
-
-def bad_link(tmp: Path, clients: int = 4000) -> list[dict[str, Any]]:
-    """The issue's link (256 kbit/s, 300 ms latency, cuts every 3–10 s): a device pushes an
-    import of `clients` clients made in one transaction, syncing again after each failure;
-    the time is set beside what the bytes of that push take at the line's rate (the gzip
-    JSON of the changes: the least any protocol could send); goal ≤ 2×."""
-    import gzip
-
-    from kenttä_sync.device import state as device_side
-    from kenttä_sync.transport.protocol import PushRequest
-
-    from kenttä.services.sync import client as sync_client
-    from tests.transport.netem_proxy import NetemProxy
-
-    store_url = f"sqlite:{tmp / 'badlink.db'}"
-    srv = Server(store_url, log=tmp / "server-badlink.log").start()
-    port = int(srv.url.rsplit(":", 1)[1])
-    try:
-        with NetemProxy(port, bandwidth=256 * KBIT, latency=0.3, lifetime=1800, seed=18) as proxy:
-            ws = _device(tmp / "badlink-laptop.db", store_url, proxy.url, "kuopio")
-            made = _fill(ws, "kuopio", clients, 0, tx_clients=clients)
-            replica = ws.store.replica
-            request = PushRequest(
-                schema_name=replica.schema.name, schema_version=replica.schema.version,
-                device_id=replica.device_id, changes=device_side.pending(replica, 10**6),
-            )  # fmt: skip
-            least = len(gzip.compress(request.model_dump_json().encode()))
-            proxy.cut_every = (3.0, 10.0)
-            started = time.perf_counter()
-            runs = 0
-            while True:
-                runs += 1
-                try:
-                    summary = sync_client.sync(ws)
-                except Exception:  # a cut the client gave up on: run again, as a user would
-                    if runs > 20:
-                        raise
-                    continue
-                if not device_side.pending(replica, 1):
-                    break
-            spent = time.perf_counter() - started
-            cuts = proxy.cuts
-            ws.close()
-    finally:
-        srv.stop()
-    ideal = least / (256 * KBIT)
-    return [
-        _row(f"bad link: import of {clients} clients (one transaction)", round(spent, 1), "s",
-             f"{made} changes; {runs} run(s), {cuts} cuts; 256 kbit/s, 300 ms, cuts every 3–10 s"),
-        _row("bad link: its bytes at 256 kbit/s", round(ideal, 1), "s",
-             f"{least} bytes of gzip JSON (baseline, same run); {summary.bytes_sent} sent by the last run"),
-        _row("bad link: time / bytes-at-bandwidth", round(spent / ideal, 2), "×", "goal ≤ 2×"),
     ]  # fmt: skip
 
 

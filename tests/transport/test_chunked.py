@@ -5,6 +5,7 @@ older than a week are dropped. In process (the server app over TestClient), both
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kenttä_sync.ground.export import canonical_export
 from kenttä_sync.transport import chunked_push as chunked
+from kenttä_sync.transport import push_stream
 from kenttä_sync.transport.client import ServerUnreachable
 from kenttä_sync.transport.link import LinkTransport
 from kenttä_sync.transport.resumable import Sizer
@@ -39,6 +41,10 @@ class Office:
         self.dead_after: int | None = None  # piece requests before the link dies for good
         self.syncs_left: int | None = None  # /v1/sync requests before the link dies
         self.pulled: list[int] = []  # changes in each pull piece that got through
+        self.dead_pulls_after: int | None = None  # pull pieces before the link dies for good
+        self.stream = False  # /v1/push-stream: off (an older office: a piece per request)
+        self.cut_stream_at: float | None = None  # the next stream is cut after this share
+        self.streamed: list[int] = []  # changes in the frames of each stream that went out
         office = self
 
         class InProcess(LinkTransport):
@@ -51,6 +57,8 @@ class Office:
                 real = self.client.request
 
                 def request(method: str, path: str, **kw: Any) -> httpx.Response:
+                    if path == "/v1/push-stream":
+                        return office.streamed_request(real, method, path, **kw)
                     if path == "/v1/push-chunk":
                         if (
                             office.dead_after is not None
@@ -67,6 +75,11 @@ class Office:
                             raise httpx.ReadError("connection cut")
                         return response
                     if path == "/v1/pull-chunk":
+                        if (
+                            office.dead_pulls_after is not None
+                            and len(office.pulled) >= office.dead_pulls_after
+                        ):
+                            raise httpx.ConnectError("the link is down")
                         response = real(method, path, **kw)
                         office.pulled.append(len(response.json().get("changes", [])))
                         if office.cut_every and len(office.pulled) % office.cut_every == 0:
@@ -81,6 +94,22 @@ class Office:
                 self.client.request = request  # type: ignore[method-assign]
 
         self.transport = InProcess
+
+    def streamed_request(self, real: Any, method: str, path: str, **kw: Any) -> httpx.Response:
+        """A stream of frames: refused as unknown (stream off), or delivered, or cut after
+        `cut_stream_at` of its bytes (the office reads what came; the device hears nothing)."""
+        if not self.stream:
+            return httpx.Response(404, json={"detail": "Not Found"})
+        body = b"".join(kw.pop("content"))
+        if self.cut_stream_at is not None:
+            body = body[: int(len(body) * self.cut_stream_at)]
+        frames = push_stream.FrameDecoder().feed(body)
+        self.streamed.append(sum(len(json.loads(f).get("changes", [])) for f in frames))
+        response = real(method, path, content=body, **kw)
+        if self.cut_stream_at is not None:
+            self.cut_stream_at = None
+            raise httpx.ReadError("connection cut")
+        return response
 
 
 def _laptop(
@@ -261,13 +290,13 @@ def test_progress_counts_the_whole_sync_across_runs(tmp_path: Path, sqlite_store
     office.dead_after = 3
     with pytest.raises(ServerUnreachable):
         _sync(db, office, retries=0, progress=lambda *p: first.append(p))
-    assert first[0] == ("push", 0, 500) and first[-1] == ("push", 200, 500)  # staged of all
+    assert first[0] == ("push", 0, 500) and first[-1] == ("push", 300, 500)  # staged of all
 
     office.dead_after = None
     again: list[tuple[str, int, int]] = []
     _sync(db, office, progress=lambda *p: again.append(p))
     pushes = [p for p in again if p[0] == "push"]
-    assert pushes[0] == ("push", 200, 500)  # not back at 0 %: the second run goes on
+    assert pushes[0] == ("push", 300, 500)  # not back at 0 %: the second run goes on
     assert pushes[-1] == ("push", 500, 500)
     ws = workspace(db)
     try:
@@ -324,3 +353,39 @@ def test_a_large_transaction_is_pulled_in_pieces_and_applied_whole(
     assert summary.pulled == 600
     assert office.pulled and max(office.pulled) <= 100  # never more than one request's worth
     assert canonical(other, ["kuopio"]) == canonical(db, ["kuopio"])
+
+
+def test_a_large_pull_ended_midway_goes_on_at_the_next_run_from_the_first_missing_piece(
+    tmp_path: Path, sqlite_store_url: str
+) -> None:
+    office = Office(sqlite_store_url)
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=300)  # 600 changes, one transaction
+    _sync(db, office)
+    other = tmp_path / "other.db"
+    ws = workspace(other)
+    try:
+        sync_client.enroll(
+            ws, URL, enrol_code(sqlite_store_url, ["kuopio"]), transport=office.transport
+        )
+    finally:
+        ws.close()
+    office.dead_pulls_after = len(office.pulled) + 3  # three pieces of 100, then the run ends
+    with pytest.raises(ServerUnreachable):
+        _sync(other, office, snapshots=False, retries=0)
+    kept = sum(office.pulled)  # the writer's own pulls brought nothing
+    assert kept == 300
+    assert canonical(other, ["kuopio"]) != canonical(db, ["kuopio"])  # nothing applied yet
+
+    office.dead_pulls_after, asked_before = None, len(office.pulled)
+    summary = _sync(other, office, snapshots=False)
+    assert summary.resumed == kept and summary.pulled == 600
+    assert sum(office.pulled[asked_before:]) == 600 - kept  # only the missing pieces
+    assert canonical(other, ["kuopio"]) == canonical(db, ["kuopio"])
+    ws = workspace(other)
+    try:
+        left = ws.store.conn.execute(
+            "SELECT count(*) FROM _sync_state WHERE key LIKE 'pull_%'"
+        ).fetchone()[0]
+    finally:
+        ws.close()
+    assert left == 0  # applied, and the kept pieces gone with it

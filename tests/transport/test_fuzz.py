@@ -178,6 +178,7 @@ def test_openapi_spec_is_served_with_every_route(served: dict[str, Any]) -> None
         ("POST", "/v1/counters"),
         ("POST", "/v1/push-chunk"),
         ("POST", "/v1/pull-chunk"),
+        ("POST", "/v1/push-stream"),
         ("POST", "/v1/snapshot"),
     }
     spec = served["client"].get("/openapi.json").json()

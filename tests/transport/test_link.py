@@ -54,8 +54,10 @@ def test_a_cut_connection_is_announced_per_retry_and_never_called_cannot_connect
         ("cut", 1, 3), ("cut", 2, 3), ("cut", 3, 3),
     ]  # fmt: skip
     assert len(slept) == 3 and slept[0] < slept[1] < slept[2]
+    assert slept[0] == 0  # the first cut is retried at once: the link itself is alive
     assert "cannot connect" not in str(failed.value) and "was cut" in str(failed.value)
     set_language("fi")
+    assert retry_line(notices[0]) == "Yhteys katkesi – yritetään heti uudelleen (1/3)"
     assert retry_line(RetryNotice("cut", 10.2, 3, 6, A)) == (
         "Yhteys katkesi – yritetään uudelleen 10 s kuluttua (3/6)"
     )
@@ -93,10 +95,11 @@ def test_when_every_url_is_down_it_says_it_cannot_connect() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    link, notices, _ = link_with(handler, urls=(A, B), retries=1)
+    link, notices, slept = link_with(handler, urls=(A, B), retries=1)
     with pytest.raises(ServerUnreachable, match="cannot connect"):
         link.send(b"{}")
     assert [n.kind for n in notices] == ["connect"]
+    assert slept[0] >= 0.5  # connecting failed: it backs off before trying again
 
 
 def test_server_url_setting_is_one_url_or_a_list(tmp_path: Path) -> None:

@@ -126,9 +126,9 @@ def _partial_lines(summary: Any) -> list[str]:
 @click.group("sync", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
-    "--batch", type=click.IntRange(10, 50_000), default=1000, show_default=True,
-    help="Changes per request at most (smaller on a bad link; a larger transaction goes in "
-    "pieces).",
+    "--batch", type=click.IntRange(10, 50_000), default=5000, show_default=True,
+    help="Changes per request at most (requests start at 1000 and adapt to the link; a "
+    "larger transaction goes in pieces).",
 )  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(

@@ -17,6 +17,9 @@ What is kept in the local `_sync_state` (key → value):
   cleared by a successful one).
 * `push_from`, `pull_from`: where an unfinished sync started (kenttä_sync.transport.resumable), so
   progress counts the whole sync across runs.
+* `push_staged` ("tx_id last"): how much of a large transaction the office said it holds;
+  `pull_staged` and `pull_piece.<offset>`: the pieces of a large pull received so far
+  (kenttä_sync.transport.large_push / chunked_pull), so the next run goes on from there.
 
 Writes the office refused (outside this device's scopes, unknown rows, …) stay in the
 local database and are listed by `refused()` with the office's reason, never dropped.
@@ -183,7 +186,7 @@ def server_urls(ws: Workspace, enrolled: Enrolment) -> list[str]:
 def sync(
     ws: Workspace,
     progress: Progress | None = None,
-    batch: int = 1000,
+    batch: int = 5000,
     transport: Transport = LinkTransport,
     notify: Callable[[RetryNotice], None] | None = None,
     snapshots: bool = True,
@@ -206,10 +209,10 @@ def sync(
     summary = LinkSummary(waiting=waiting(ws.store.replica))  # true even if nothing goes
     try:
         with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
-            head = int(http.status().get("head", 0))
+            # no /v1/status first (a round trip): the pull's pieces name the office's log head
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
                 sync_link(
-                    ws.store.replica, http, batch, progress, head, summary,
+                    ws.store.replica, http, batch, progress, None, summary,
                     snapshot_hook=SnapshotHook(), snapshots=snapshots,
                 )  # fmt: skip
             budget = budget_sync.exchange(ws, budget_sync.http_send(http))

@@ -262,13 +262,16 @@ def _scope_of(ws: Workspace, table: str, row_id: str) -> str | None:
 
 def retry_line(notice: Any) -> str:
     """One line per retry of a sync over a bad link, in the user's language
-    (`sync_link.*`): "Yhteys katkesi – yritetään uudelleen 10 s kuluttua (3/6)"."""
+    (`sync_link.*`): "Yhteys katkesi – yritetään uudelleen 10 s kuluttua (3/6)", or
+    "Yhteys katkesi – yritetään heti uudelleen (1/6)" when the retry goes at once."""
     from kenttä_sync.transport import READ_TIMEOUT
 
     from kenttä.i18n import t
 
+    now = notice.kind in ("cut", "stall") and notice.delay < 0.5  # at once: no "in 0 s"
     return t(
-        f"sync_link.retry_{notice.kind}", delay=max(1, round(notice.delay)),
+        f"sync_link.retry_{notice.kind}{'_now' if now else ''}",
+        delay=max(1, round(notice.delay)),
         attempt=notice.attempt, retries=notice.retries, status=notice.status or "",
         seconds=int(READ_TIMEOUT),
     )  # fmt: skip

@@ -2,8 +2,9 @@
 
 protocol: versioned messages and push/pull over stores (`handle(bytes)` for a server,
 `sync` for a device with any bytes transport); client: the HTTP client; link: timeouts and
-retries on a bad network; resumable, chunked_push and chunked_pull: adaptive sizes and
-transactions in pieces (staged at the office until whole); bundle: encrypted files on a USB stick; server: the office's FastAPI app.
+retries on a bad network; resumable, large_push, push_stream, chunked_push and chunked_pull:
+adaptive sizes and transactions in pieces (staged at the office until whole, or on the
+device for pulls); bundle: encrypted files on a USB stick; server: the office's FastAPI app.
 """
 
 from kenttä_sync._lazy import lazy_exports

@@ -7,6 +7,8 @@ transactions, at least `limit` changes unless the log ends) and receives it `siz
 at a time from `offset`, with the selection's `total` and its new `cursor`. It keeps the
 pieces and applies them in one local transaction once it has all `total` (the same
 `device.apply_pull` as an ordinary pull), so a transaction arrives whole or not at all.
+The pieces are kept on the device as they arrive (`_sync_state`), so a later `kenttä sync`
+run asks only for the pieces still missing (`pull_once`).
 
 A selection that reaches `limit` ends at a fixed log position, so every piece of it is cut
 from the same changes; a selection shorter than `limit` (the end of the log) comes in one
@@ -55,6 +57,9 @@ class PullChunkResponse(protocol.Message):
     total: int
     cursor: int
     more: bool
+    head: int | None = (
+        None  # the office's log head (the device's pull progress needs no /v1/status)
+    )
 
 
 def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, bytes]:
@@ -80,7 +85,7 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
     piece = changes[request.offset : request.offset + request.size]
     answer = PullChunkResponse(
         **versions, changes=piece, offset=request.offset, total=len(changes), cursor=cursor,
-        more=more,
+        more=more, head=int(central.head()),
     )  # fmt: skip
     return 200, answer.model_dump_json().encode()
 
@@ -113,39 +118,107 @@ def _post(transport: HttpTransport, request: PullChunkRequest) -> PullChunkRespo
     return PullChunkResponse.model_validate(data)
 
 
+STAGED = "pull_staged"  # _sync_state: the selection being fetched in pieces (JSON)
+PIECE = "pull_piece."  # _sync_state: one received piece, by its offset (JSON changes)
+
+
+def drop_staged(replica: LocalReplica) -> None:
+    """Forget the pieces of a large pull kept on this device."""
+    with replica.db.transaction():
+        replica.conn.execute(
+            "DELETE FROM _sync_state WHERE key = ? OR key LIKE ?", (STAGED, PIECE + "%")
+        )
+
+
+def _kept(replica: LocalReplica, cursor: int) -> tuple[int, tuple[int, int] | None, list[Change]]:
+    """(limit, (cursor, total) of the office's first answer, changes held from offset 0) of
+    a large pull an earlier run left unfinished from `cursor`; (0, None, []) if none."""
+    raw = replica.state(STAGED)
+    if raw is None:
+        return 0, None, []
+    meta = json.loads(raw)
+    if meta.get("from") != cursor:  # applied since, or the cursor moved: not this pull
+        drop_staged(replica)
+        return 0, None, []
+    held: list[Change] = []
+    for key, value in replica.conn.execute(
+        "SELECT key, value FROM _sync_state WHERE key LIKE ? ORDER BY key", (PIECE + "%",)
+    ).fetchall():
+        if int(key[len(PIECE) :]) != len(held):
+            break  # a gap: what follows is asked again
+        held += [Change.model_validate(c) for c in json.loads(value)]
+    return int(meta["limit"]), (int(meta["cursor"]), int(meta["total"])), held
+
+
+def _keep(
+    replica: LocalReplica, cursor: int, limit: int, answer: PullChunkResponse, offset: int
+) -> None:
+    """Keep one piece of a selection that needs several (one short local transaction)."""
+    meta = {"from": cursor, "limit": limit, "cursor": answer.cursor, "total": answer.total}
+    data = json.dumps([c.model_dump(mode="json") for c in answer.changes])
+    with replica.db.transaction():
+        replica.set_state(STAGED, json.dumps(meta))
+        replica.set_state(f"{PIECE}{offset:012d}", data)
+
+
 def pull_once(
     replica: LocalReplica,
     transport: HttpTransport,
     limit: int,
     size: Callable[[], int],
     timed: Callable[[Callable[[], PullChunkResponse]], PullChunkResponse],
+    resumed: Callable[[int], None] | None = None,
+    first: tuple[int, int, PullChunkResponse] | None = None,
 ) -> bool:
     """Pull one selection (whole transactions) in pieces of `size()` changes and apply it
-    in one local transaction; returns whether the office has more."""
+    in one local transaction; returns whether the office has more.
+
+    A selection that needs several pieces is kept on the device as its pieces arrive
+    (`pull_staged`, `pull_piece.<offset>` in `_sync_state`), so a run that is cut or ended
+    goes on at the next one from the first missing piece (`resumed(changes held)` says
+    so); the kept pieces are dropped when the selection is applied, when the office answers
+    another selection (its log changed, or the transaction is gone) or asks for a snapshot.
+    `first`: (cursor, limit, answer) of the first piece, asked along with a streamed push."""
     cursor = device_side.cursor(replica)
     written = device_side.written(replica)
     versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
-    limit = max(1, min(limit, MAX))
-    held: list[Change] = []
-    key: tuple[int, int] | None = None
+    kept_limit, key, held = _kept(replica, cursor)
+    limit = kept_limit or max(1, min(limit, MAX))  # the same selection as the first run's
+    if held and resumed:
+        resumed(len(held))
+    ready = None  # the first piece, already answered with a streamed push (`first`)
+    if first is not None and key is None and first[0] == cursor:
+        limit, ready = first[1], first[2]
     restarts = 0
     while True:
         request = PullChunkRequest(
             **versions, device_id=replica.device_id, cursor=cursor, limit=limit,
             offset=len(held), size=max(1, min(size(), MAX)), written=written,
         )  # fmt: skip
-        answer = timed(lambda r=request: _post(transport, r))
+        try:
+            answer = ready or timed(lambda r=request: _post(transport, r))
+        except protocol.SnapshotRequired:
+            drop_staged(replica)  # the transaction is gone from the office's log
+            raise
+        ready = None
         if key is not None and (answer.cursor, answer.total) != key:
             restarts += 1
+            drop_staged(replica)
             if restarts > RESTARTS:
                 raise protocol.SyncError("the office's log kept changing under a large pull")
             held, key = [], None
             continue
         key = (answer.cursor, answer.total)
+        if len(held) + len(answer.changes) < answer.total:  # more pieces to come: keep it
+            _keep(replica, cursor, limit, answer, len(held))
         held += answer.changes
         if len(held) >= answer.total:
             break
         if not answer.changes:
             raise protocol.SyncError("the office sent an empty piece of a large pull")
-    device_side.apply_pull(replica, held, answer.cursor, cursor)
+    with replica.db.transaction():  # applied and forgotten together
+        device_side.apply_pull(replica, held, answer.cursor, cursor)
+        replica.conn.execute(
+            "DELETE FROM _sync_state WHERE key = ? OR key LIKE ?", (STAGED, PIECE + "%")
+        )
     return answer.more

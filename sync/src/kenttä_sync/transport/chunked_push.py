@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -57,6 +57,8 @@ class ChunkResponse(protocol.Message):
     kind: Literal["chunk_result"] = "chunk_result"
     held: list[tuple[int, int]] = Field(default_factory=list)  # merged (first, last) ranges
     result: protocol.PushResponse | None = None  # set once the transaction was applied
+    # a streamed push may end with a pull piece (push_stream): its answer, right after
+    pull: dict[str, Any] | None = None
 
 
 class ChunkError(ValueError):

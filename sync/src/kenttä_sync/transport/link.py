@@ -10,6 +10,9 @@ several office URLs.
   cut (`cut`), one that went silent (`stall`) and an office that failed (`server`); each retry
   is announced to `notify` with its kind, the wait and the try number (`RetryNotice`), and the
   final `ServerUnreachable` names the right cause (never "cannot connect" after a cut);
+* retries a request at once after its first cut (the link is alive and the office was there:
+  a wait would only spend the time until the next cut), and backs off (exponential, jitter)
+  when connecting fails, the link stalls, the office fails, or cuts follow one another;
 * knows several office URLs: a URL that cannot be connected to (or stalls) is left for the
   next one at once, before any wait; the URL that answered is kept for the next requests;
 * counts what the push loop adapts its request sizes to (`cuts`, `last_seconds`).
@@ -43,6 +46,14 @@ class RetryNotice:
     retries: int  # how many retries there will be at most
     url: str
     status: int | None = None  # the HTTP status of a `server` failure
+
+
+class LinkCut(ServerUnreachable):
+    """A request that must not be sent again as it was was cut (or stalled) midway."""
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(f"the connection was {'cut' if kind == 'cut' else 'silent'} midway")
+        self.kind: Kind = kind
 
 
 def urls_of(value: str | Sequence[str] | None) -> list[str]:
@@ -94,13 +105,16 @@ class LinkTransport(HttpTransport):
         self.url = url
         self.client.base_url = httpx.URL(url)
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, *, resend: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """One request, retried; with `resend=False` a cut or stall after connecting raises
+        `LinkCut` at once (the caller asks what arrived rather than sending it all again)."""
         kind: Kind = "connect"
         status: int | None = None
         for attempt in range(self.retries + 1):
             if attempt:
-                delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-                delay *= 0.75 + random.random() / 4
+                delay = self._delay(kind, attempt)
                 if self.notify:
                     self.notify(RetryNotice(kind, delay, attempt, self.retries, self.url, status))
                 self.sleep(delay)
@@ -118,11 +132,15 @@ class LinkTransport(HttpTransport):
                 except httpx.TimeoutException:  # read, write or pool: the link went silent
                     kind = "stall"
                     self.cuts += 1
+                    if not resend:
+                        raise LinkCut("stall") from None
                     continue
                 except httpx.TransportError as exc:  # connected, then cut
                     self._refuse_tls(exc)
                     kind = "cut"
                     self.cuts += 1
+                    if not resend:
+                        raise LinkCut("cut") from None
                     break  # the server is there: the same URL after the wait
                 self.requests += 1
                 self.bytes_received += response.num_bytes_downloaded
@@ -135,6 +153,16 @@ class LinkTransport(HttpTransport):
                 self.last_seconds = time.monotonic() - started
                 return response
         raise ServerUnreachable(self._reason(kind, status))
+
+    def _delay(self, kind: Kind, attempt: int) -> float:
+        """The wait before retry `attempt`: none after the first cut of a request (the link
+        is alive, the office was there: waiting only wastes the time until the next cut),
+        exponential with jitter otherwise (and after cuts that follow one another)."""
+        steps = attempt - 1 if kind != "cut" else attempt - 2
+        if steps < 0:
+            return 0.0
+        delay = min(self.max_backoff, self.backoff * 2**steps)
+        return delay * (0.75 + random.random() / 4)
 
     def _reason(self, kind: Kind, status: int | None) -> str:
         where = " or ".join(self.urls)

@@ -1,26 +1,31 @@
 """A whole sync over a bad link: request sizes that adapt, large transactions in pieces,
 progress that counts the whole sync across runs, and a truthful summary.
 
-* Sizes: requests start at `limit` changes; after a cut or a slow request (more than `SLOW`
-  seconds) the size halves, after a fast one (under `FAST` seconds) it doubles again, never
-  below `MIN_SIZE` nor above `limit` (`Sizer`).
-* Pushes go in whole transactions; a transaction larger than the current size goes in
-  pieces that the office stages (`kenttä_sync.transport.chunked_push`). Before the first piece the device
-  asks what the office holds, so a cut sync resumes at the first missing piece.
+* Sizes (`Sizer`): requests start at `START` changes (or `limit` if smaller); after a cut
+  the size halves; after a request that carried changes it becomes what the link moved in
+  that time scaled to `TARGET` seconds (at most doubling at once), so on a slow line with a
+  long latency a request is mostly data, yet ends well within the few seconds a dropping
+  link stays up; never below `MIN_SIZE` nor above `limit`.
+* Pushes go in whole transactions; a transaction larger than the current size goes through
+  `kenttä_sync.transport.large_push`: streamed in frames the office stages as they arrive
+  (`push_stream`; a piece per request to an older office, `chunked_push`), resumed without a
+  question from what the office last said it holds (`push_staged`), after a cut from what
+  it says it holds; the stream carrying the last change also asks the first pull piece.
 * Pulls come in pieces of the current size too (`kenttä_sync.transport.chunked_pull`), applied whole
-  per selection of transactions; from an office without that route, ordinary pulls.
+  per selection of transactions and kept on the device as they arrive, so the next run asks
+  only for the missing pieces; from an office without that route, ordinary pulls. The pull
+  pieces name the office's log head, which sizes the pull's progress (no /v1/status first).
 * Progress: `push_from` / `pull_from` in the replica's `_sync_state` remember where the
   unfinished sync started (the acknowledged sequence / the cursor), so a run that continues a
   cut one shows the whole sync (acknowledged of all pending) rather than starting at 0 %;
   they are cleared when nothing is left.
 * The summary (`LinkSummary`) says how many changes the office acknowledged in this run, how
-  many are still waiting here, and how many of a large transaction the office holds staged.
+  many are still waiting here, how many of a large transaction the office holds staged, and
+  how many of a large pull an earlier run had already received (`resumed`).
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,27 +33,44 @@ from typing import Any
 from kenttä_sync.device import state as device_side
 from kenttä_sync.device.replica import LocalReplica
 from kenttä_sync.device.snapshot import BulkHook
-from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
-from kenttä_sync.transport import chunked_pull, protocol, snapshot_client
-from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
+from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change
+from kenttä_sync.transport import chunked_pull, large_push, protocol, snapshot_client
 from kenttä_sync.transport.client import HttpTransport, Progress, SyncSummary
+from kenttä_sync.transport.large_push import rows as _rows
 
 MIN_SIZE = 50
+START = 1000
+TARGET = 2.5  # seconds one request of changes should take
 SLOW = 8.0
 FAST = 2.0
 _COLS = ", ".join(CHANGE_LOG_COLUMNS)
 
 
 class Sizer:
-    """Changes per request, adapted to how the link behaves."""
+    """Changes per request, adapted to how the link behaves.
+
+    After a cut the size halves. After a request that carried `changes`, the size is what
+    the link moved in that request's time scaled to `TARGET` seconds (round trip included,
+    so on a slow line with long latency a request grows until its data, not its waiting,
+    fills it), at most doubling at once; without a count, a slow request halves it and a
+    fast one doubles it. Never below `low` nor above `limit`; it starts at `START` (or
+    `limit` if smaller), and a request taking `TARGET` seconds stays well within the few
+    seconds a dropping mobile link stays up."""
 
     def __init__(self, limit: int, low: int = MIN_SIZE) -> None:
         self.high = max(1, limit)
         self.low = min(low, self.high)
-        self.size = self.high
+        self.size = min(self.high, START)
 
-    def after(self, seconds: float, cut: bool) -> None:
-        if cut or seconds > SLOW:
+    def after(self, seconds: float, cut: bool, changes: int = 0) -> None:
+        if cut:
+            self.size = max(self.low, self.size // 2)
+        elif changes > 0 and seconds > 0:
+            fitting = min(self.high, 2 * max(changes, self.size), int(changes * TARGET / seconds))
+            if changes < self.size:  # a short request (a transaction's end): its round trip
+                fitting = max(fitting, self.size)  # weighs more; it only ever grows the size
+            self.size = max(self.low, fitting)
+        elif seconds > SLOW:
             self.size = max(self.low, self.size // 2)
         elif seconds < FAST:
             self.size = min(self.high, self.size * 2)
@@ -60,10 +82,12 @@ class LinkSummary(SyncSummary):
     staged: int = 0  # of those, held by the office in pieces of an unfinished transaction
     retries: int = 0
     snapshot_rows: int = 0  # rows loaded from a snapshot (a first sync, or after compaction)
+    resumed: int = 0  # changes of a large pull that an earlier run had already received
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "waiting": self.waiting, "staged": self.staged,
-                "retries": self.retries, "snapshot_rows": self.snapshot_rows}  # fmt: skip
+                "retries": self.retries, "snapshot_rows": self.snapshot_rows,
+                "resumed": self.resumed}  # fmt: skip
 
 
 def _count(replica: LocalReplica, sql: str, params: tuple = ()) -> int:
@@ -81,15 +105,6 @@ def waiting(replica: LocalReplica) -> int:
     return max(0, latest_seq(replica) - device_side.acked_seq(replica))
 
 
-def _rows(replica: LocalReplica, first: int, last: int) -> list[Change]:
-    rows = replica.conn.execute(
-        f"SELECT {_COLS} FROM _changes WHERE device_id = ? AND device_seq BETWEEN ? AND ?"
-        " ORDER BY device_seq",
-        (replica.device_id, first, last),
-    ).fetchall()
-    return [row_to_change(r) for r in rows]
-
-
 def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
     """Whole transactions of pending changes, at most `size` of them; (changes, too_big)
     where too_big means the first pending transaction alone is larger than `size`."""
@@ -104,41 +119,6 @@ def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
     return whole, not whole
 
 
-def _tx_last(replica: LocalReplica, first: Change) -> int:
-    return _count(
-        replica, "SELECT MAX(device_seq) FROM _changes WHERE device_id = ? AND tx_id = ?",
-        (replica.device_id, first.tx_id),
-    )  # fmt: skip
-
-
-def _post_piece(transport: HttpTransport, request: ChunkRequest) -> ChunkResponse:
-    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
-    transport.bytes_sent += len(body)
-    response = transport._request(
-        "POST", "/v1/push-chunk", content=body,
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
-    )  # fmt: skip
-    if response.status_code == 404:
-        raise protocol.SyncError(
-            "this transaction is too large for one request and the office server is too old "
-            "to take it in pieces: update the server, or carry it on a USB stick"
-        )
-    data = json.loads(response.content)
-    if data.get("kind") == "error":
-        if data.get("code") == "version":
-            raise protocol.VersionMismatch(str(data.get("message")))
-        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
-    return ChunkResponse.model_validate(data)
-
-
-def _covered(held: list[tuple[int, int]], first: int) -> int:
-    """The last sequence held contiguously from `first` (first - 1 if none)."""
-    for a, b in held:
-        if a <= first <= b:
-            return b
-    return first - 1
-
-
 class _Run:
     def __init__(
         self, replica: LocalReplica, transport: HttpTransport, sizer: Sizer,
@@ -149,8 +129,12 @@ class _Run:
         self.sizer = sizer
         self.progress = progress
         self.staged = 0
+        self.resumed = 0  # changes of a large pull that an earlier run had kept here
         self.batches = 0
         self.pieces = True  # pulls in pieces (an older office: ordinary pulls)
+        self.stream = True  # large pushes streamed (an older office: a piece per request)
+        self.head: int | None = None  # the office's log head, as its last pull piece said
+        self.prefetched: Any = None  # a first pull piece answered with a streamed push
         self.push_from = self._start("push_from", device_side.acked_seq(replica))
 
     def _start(self, key: str, now: int) -> int:
@@ -171,10 +155,16 @@ class _Run:
             total = latest_seq(self.replica) - self.push_from
             self.progress("push", done, max(total, done))
 
-    def timed(self, call: Any) -> Any:
+    def timed(self, call: Any, changes: int = 0) -> Any:
+        """`call()`, its time and its cuts fed to the sizer (with the changes it carried,
+        or those a pull piece brought)."""
         cuts, started = getattr(self.transport, "cuts", 0), time.monotonic()
         result = call()
-        self.sizer.after(time.monotonic() - started, getattr(self.transport, "cuts", 0) > cuts)
+        if getattr(result, "head", None) is not None:  # a pull piece names the log head
+            self.head = result.head
+        carried = changes or len(getattr(result, "changes", ()) or ())
+        cut = getattr(self.transport, "cuts", 0) > cuts
+        self.sizer.after(time.monotonic() - started, cut, carried)
         self.batches += 1
         return result
 
@@ -186,7 +176,7 @@ class _Run:
             if too_big:
                 self.push_large()
             else:
-                self.timed(lambda c=changes: self._push_batch(c))
+                self.timed(lambda c=changes: self._push_batch(c), len(changes))
             self.report_push()
         self._finish("push_from")
 
@@ -205,38 +195,21 @@ class _Run:
         )
 
     def push_large(self) -> None:
-        replica = self.replica
-        first = _rows(
-            replica, device_side.acked_seq(replica) + 1, device_side.acked_seq(replica) + 1
-        )[0]
-        tx_first, tx_last = first.device_seq, _tx_last(replica, first)
-        base = {
-            "schema_name": replica.schema.name, "schema_version": replica.schema.version,
-            "device_id": replica.device_id, "tx_id": first.tx_id, "tx_first": tx_first,
-            "tx_last": tx_last,
-        }  # fmt: skip
-        answer = self.timed(lambda: _post_piece(self.transport, ChunkRequest(**base)))
-        while answer.result is None:
-            done = _covered(answer.held, tx_first)
-            self.staged = done - tx_first + 1
-            self.report_push()
-            piece = _rows(replica, done + 1, min(tx_last, done + self.sizer.size))
-            if not piece or any(c.tx_id != first.tx_id for c in piece):
-                raise protocol.SyncError("a transaction's changes are not contiguous here")
-            answer = self.timed(
-                lambda p=piece: _post_piece(self.transport, ChunkRequest(**base, changes=p))
-            )
-        self.staged = 0
-        rejected = [(r.change_id, r.tx_id, r.reason) for r in answer.result.rejected]
-        device_side.record_push(replica, answer.result.acked_seq, rejected)
+        large_push.push_large(self)
+
+    def took_kept(self, changes: int) -> None:
+        self.resumed += changes
 
     def pull_once(self) -> bool:
         """One pull selection; in pieces (chunked_pull) unless the office is too old."""
         if self.pieces:
             try:
+                first, self.prefetched = self.prefetched, None
+                if first is not None and first[2].head is not None:
+                    self.head = first[2].head
                 return chunked_pull.pull_once(
                     self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
-                    self.timed,
+                    self.timed, self.took_kept, first,
                 )  # fmt: skip
             except chunked_pull.OldServer:
                 self.pieces = False
@@ -248,6 +221,7 @@ class _Run:
         pull_from = self._start("pull_from", device_side.cursor(self.replica))
         while True:
             more = self.pull_once()
+            head = self.head if self.head is not None else head
             if self.progress and head is not None:
                 done = device_side.cursor(self.replica) - pull_from
                 self.progress("pull", done, max(head - pull_from, done))
@@ -289,6 +263,7 @@ def sync_link(
         summary.pushed = device_side.acked_seq(replica) - acked0
         summary.waiting = waiting(replica)
         summary.staged = run.staged
+        summary.resumed = run.resumed
         summary.batches = run.batches
         summary.pulled = _count(
             replica, "SELECT count(*) FROM _changes WHERE seq > ? AND device_id <> ?", (seq0, me)
@@ -301,6 +276,9 @@ def sync_link(
         summary.seconds = time.monotonic() - started
 
     def take(replace: bool) -> None:
+        # one ordinary request first: it finds the office URL that answers (failover), which
+        # the snapshot's download then uses; a first sync can spare the round trip
+        transport.status()
         try:
             summary.snapshot_rows += snapshot_client.take_snapshot(
                 replica, transport, snapshot_hook, replace=replace

@@ -5,6 +5,7 @@
   push (and the role checks of /v1/sync) when the last piece arrives.
 * `POST /v1/pull-chunk`: an ordinary pull selection answered a piece at a time
   (`kenttä_sync.transport.chunked_pull`).
+* `POST /v1/push-stream`: pieces of a push streamed in one request (server/stream.py).
 
 Bodies as for /v1/sync (JSON, optionally gzip); answers are protocol messages (errors keep
 their protocol body: 400 bad request, 409 version or sequence gap, 403 another device);
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 
 
 def add_routes(app: FastAPI, pool: "StorePool") -> None:
+    from kenttä_sync.transport.server import stream
+
+    stream.add_routes(app, pool)  # /v1/push-stream: the same pieces, streamed in frames
+
     @app.post("/v1/push-chunk", response_class=Response, responses=ERRORS)
     async def push_chunk(request: Request, creds: Credentials) -> Response:
         """A piece of a transaction too large for one request (kenttä_sync.transport.chunked_push)."""
