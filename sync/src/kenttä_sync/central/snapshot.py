@@ -7,6 +7,10 @@ conflict records and natural-key merges of those rows, and the log entries still
 them (so a late concurrent write finds its siblings on the device too), then pulls the log
 from the snapshot's position (`device/snapshot.py` applies it in bulk).
 
+Memory: every table is read through a cursor in batches of `page` rows (a server-side
+cursor on PostgreSQL, `fetchmany` on SQLite) and each batch is written as one page before
+the next is read, so the office holds at most a page of rows whatever the scope's size.
+
 Consistency: the position is the log's (safe) head taken first; the pages are read in one
 read transaction started after it (SQLite: a deferred read transaction on the WAL;
 PostgreSQL: REPEATABLE READ). Everything at or below the position is in the pages; what
@@ -76,9 +80,8 @@ def snapshot(store: CentralStore, device_id: str, page: int = PAGE) -> Iterator[
             ("_merges", MERGE_COLUMNS, "loser_id"),
             ("_changes", CHANGE_LOG_COLUMNS, "row_id"),
         ):
-            rows = _kept(store, name, cols, key, tables, scopes, hidden)
-            for start in range(0, len(rows), page):
-                yield {"table": name, "columns": list(cols), "rows": rows[start : start + page]}
+            for rows in _kept(store, name, cols, key, tables, scopes, hidden, page):
+                yield {"table": name, "columns": list(cols), "rows": rows}
     finally:
         db.execute("COMMIT")
 
@@ -95,13 +98,9 @@ def _scoped(scope_column: str | None, scopes: list[str]) -> tuple[str, list[str]
 def _pages(
     db: Any, table: str, cols: list[str], sql: str, params: list[str], page: int
 ) -> Iterator[dict[str, Any]]:
-    rows = db.execute(sql, params)
-    for start in range(0, len(rows), page):
-        yield {
-            "table": table,
-            "columns": cols,
-            "rows": [list(r) for r in rows[start : start + page]],
-        }
+    """Pages as the rows are read: at most `page` rows of the table in memory at once."""
+    for rows in db.stream(sql, params, page):
+        yield {"table": table, "columns": cols, "rows": [list(r) for r in rows]}
 
 
 def _kept(
@@ -112,27 +111,23 @@ def _kept(
     tables: list[str],
     scopes: list[str],
     hidden: dict[str, set[str]],
-) -> list[list[Any]]:
-    """Rows of a metadata table that belong to rows of the snapshot (by their table's
-    scope), leaving out what concerns an unreadable column."""
+    page: int,
+) -> Iterator[list[list[Any]]]:
+    """Pages of the rows of a metadata table that belong to rows of the snapshot (by their
+    table's scope), leaving out what concerns an unreadable column; streamed."""
     cols = list(cols)
-    found: list[list[Any]] = []
     specs = {t.name: t for t in store.schema.tables}
+    col_at = cols.index("col") if "col" in cols else None
     for table in tables:
         spec = specs[table]
         where, params = _scoped(spec.scope_column, scopes)
         inner = f"SELECT id FROM {table} {where}"
         select = ", ".join(f"m.{c}" for c in cols)
-        rows = store.db.execute(
-            f"SELECT {select} FROM {name} m WHERE m.tbl = ? AND m.{key} IN ({inner})",
-            (table, *params),
-        )
-        col_at = cols.index("col") if "col" in cols else None
-        for row in rows:
-            if col_at is not None and row[col_at] in hidden[table]:
-                continue
-            found.append(list(row))
-    return found
+        sql = f"SELECT {select} FROM {name} m WHERE m.tbl = ? AND m.{key} IN ({inner})"
+        for rows in store.db.stream(sql, (table, *params), page):
+            found = [list(r) for r in rows if col_at is None or r[col_at] not in hidden[table]]
+            if found:
+                yield found
 
 
 def encode(pages: Iterable[dict[str, Any]], out: IO[bytes], level: int = 3) -> int:
