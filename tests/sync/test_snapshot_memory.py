@@ -17,8 +17,8 @@ from kenttä_sync.transport.protocol import in_process, sync
 
 from tests.sync.sync_helpers import SCHEMA, new_replica
 
-ROWS = 1500
-BODY = 2000  # characters of each entry's body: ROWS × BODY ≈ 3 MB of text, well above a page
+ROWS = 2000
+BODY = 2000  # characters of each entry's body: ROWS × BODY ≈ 4 MB of text, well above a page
 
 
 class Sink(io.RawIOBase):
@@ -55,20 +55,20 @@ def test_a_snapshot_is_written_a_page_at_a_time_whatever_the_tables_size(make_ce
     sink = Sink()
     tracemalloc.start()
     try:
-        encode(central.snapshot("fresh", page=40), sink)  # type: ignore[arg-type]
+        encode(central.snapshot("fresh", page=10), sink)  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert sink.size > 0
     # a table read whole would hold every body at once (over `carried` bytes); a page of
-    # 40 rows holds about 40 × 2 KB, with its JSON line and gzip's buffers
+    # 10 rows holds about 10 × 4 KB (ä and ö: two bytes a character), with its JSON line and gzip's buffers
     assert peak < carried / 4, f"peak {peak} bytes while writing {carried} bytes of bodies"
 
     # and what was written in pages is the whole scope: a fresh device ends as the office
     buffer = io.BytesIO()
-    encode(central.snapshot("fresh", page=40), buffer)
+    encode(central.snapshot("fresh", page=10), buffer)
     lines = gzip.decompress(buffer.getvalue()).splitlines()
-    assert len(lines) > 2 * ROWS // 40  # many pages, not one per table
+    assert len(lines) > 2 * ROWS // 10  # many pages, not one per table
     buffer.seek(0)
     fresh = new_replica(device_id="fresh")
     assert apply_snapshot(fresh, decode(buffer)) == 2 * ROWS

@@ -32,6 +32,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+import orjson
+
 from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS
 from kenttä_sync.ground.meta import CONFLICT_COLUMNS, MERGE_COLUMNS
 from kenttä_sync.ground.policy import hidden_columns
@@ -130,11 +132,22 @@ def _kept(
                 yield found
 
 
-def encode(pages: Iterable[dict[str, Any]], out: IO[bytes], level: int = 3) -> int:
-    """Write pages as gzip-compressed JSON lines; returns the compressed bytes written."""
+def encode(pages: Iterable[dict[str, Any]], out: IO[bytes], level: int = 1) -> int:
+    """Write pages as gzip-compressed JSON lines; returns the compressed bytes written.
+    Level 1: a snapshot is large and mostly goes over a LAN; level 3 saves a tenth of the
+    bytes for twice the office's time."""
     start = out.tell() if out.seekable() else 0
     with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=level, mtime=0) as z:
         for page in pages:
-            z.write(json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode())
+            z.write(_dumps(page))
             z.write(b"\n")
     return (out.tell() - start) if out.seekable() else 0
+
+
+def _dumps(page: dict[str, Any]) -> bytes:
+    """One page as compact UTF-8 JSON (orjson; the standard library for what it refuses,
+    such as an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(page)
+    except TypeError:
+        return json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode()
