@@ -35,6 +35,12 @@ class Sink(io.RawIOBase):
         return len(data)
 
 
+def _indexes(replica) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return replica.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    ).fetchall()
+
+
 def _text(rng: random.Random) -> str:
     return "".join(rng.choice("abcdefghijklmnopqrstuvwxyzäö ") for _ in range(BODY))
 
@@ -71,6 +77,9 @@ def test_a_snapshot_is_written_a_page_at_a_time_whatever_the_tables_size(make_ce
     assert len(lines) > 2 * ROWS // 10  # many pages, not one per table
     buffer.seek(0)
     fresh = new_replica(device_id="fresh")
+    indexes = _indexes(fresh)
+    assert indexes  # the schema's secondary indexes: dropped for the load, made again after
     assert apply_snapshot(fresh, decode(buffer)) == 2 * ROWS
+    assert _indexes(fresh) == indexes
     sync(fresh, in_process(central))
     assert canonical_export(fresh.db, SCHEMA) == canonical_export(central.db, SCHEMA, ["s1"])

@@ -23,6 +23,7 @@ import orjson
 
 from kenttä_sync.device import state
 from kenttä_sync.ground.hlc import Stamp
+from kenttä_sync.ground.prefetch import prefetched
 from kenttä_sync.ground.schema import STICKY_MARK
 
 if TYPE_CHECKING:
@@ -66,7 +67,16 @@ def apply_snapshot(
     with the snapshot's (in the same transaction). Only when the office has acknowledged
     every change of this device (they are in the snapshot): otherwise nothing is written
     and the reason says so. Its log, conflict records and refusals stay."""
-    pages = iter(pages)
+    source = prefetched(pages)  # decoding beside the inserts
+    try:
+        return _apply(replica, source, hook, replace)
+    finally:
+        source.close()
+
+
+def _apply(
+    replica: LocalReplica, pages: Iterator[dict[str, Any]], hook: BulkHook | None, replace: bool
+) -> int:
     head = next(pages, None)
     if not head or head.get("schema") != replica.schema.name or "position" not in head:
         raise SnapshotRefused("this is not a snapshot of this application's data")
