@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.sync_badlink import bad_link  # the bad-link scenario (its own module)
+from tests.benchmarks.sync_snapshot import first_sync_by_snapshot as snapshot_first_sync
 from tests.transport.helpers import Server, workspace
 
 
@@ -175,61 +176,6 @@ def initial_and_incremental(tmp: Path, clients: int) -> list[dict[str, Any]]:
     finally:
         srv.stop()
     return rows
-
-
-def snapshot_first_sync(
-    tmp: Path, store_url: str, server_url: str, writer: Any, size: str
-) -> list[dict[str, Any]]:
-    """A fresh device's first sync by snapshot (made, compressed, decoded and applied with
-    the FTS indexes built once; in this process, the log pull after it over HTTP), beside a
-    raw bulk insert of the same rows into an empty store (FTS triggers dropped, indexes built
-    once), measured in the same run."""
-    import io
-
-    from kenttä_sync.central.snapshot import encode
-    from kenttä_sync.device.snapshot import apply_snapshot, decode
-    from kenttä_sync.transport.server.stores import open_central
-
-    from kenttä.store import fts
-    from kenttä.store.schema import SCHEMA
-
-    fresh = _device(tmp / "fresh.db", store_url, server_url, "kuopio")
-    central = open_central(store_url, SCHEMA)
-    started = time.perf_counter()
-    buffer = io.BytesIO()
-    encode(central.snapshot(fresh.store.replica.device_id), buffer)
-    wire = buffer.tell()
-    buffer.seek(0)
-    loaded = apply_snapshot(fresh.store.replica, decode(buffer), fts.SnapshotHook())
-    after = _sync(fresh)
-    snap_s = time.perf_counter() - started
-    central.close()
-    raw_ws = workspace(tmp / "raw.db", scope="kuopio")
-    source = writer.store.conn
-    started = time.perf_counter()
-    conn = raw_ws.store.conn
-    conn.execute("BEGIN IMMEDIATE")
-    names = list(fts.FTS_TABLES)
-    fts.drop_triggers(conn, names)
-    for spec in SCHEMA.tables:
-        cols = ["id", *spec.columns, "_stamp", "_clock", "_deleted", "_erased"]
-        data = source.execute(f"SELECT {', '.join(cols)} FROM {spec.name}").fetchall()
-        marks = ", ".join("?" * len(cols))
-        conn.executemany(f"INSERT INTO {spec.name} ({', '.join(cols)}) VALUES ({marks})", data)
-    fts.create_triggers(conn, names)
-    fts.rebuild(conn, names)
-    conn.execute("COMMIT")
-    raw_s = time.perf_counter() - started
-    ok = fresh.store.conn.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'tavoite'")
-    found = ok.fetchone()[0]
-    fresh.close()
-    raw_ws.close()
-    return [
-        _row(f"first sync by snapshot ({size})", round(snap_s, 1), "s",
-             f"{loaded} rows, {wire / 1e6:.1f} MB gzip; then {after.pulled} changes by the log; goal ≤ 30 s at 50k"),
-        _row("raw bulk insert of the same rows (FTS built once)", round(raw_s, 1), "s", "baseline, same run"),
-        _row("snapshot / raw bulk insert", round(snap_s / raw_s, 2), "×", f"FTS finds 'tavoite' in {found} notes"),
-    ]  # fmt: skip
 
 
 def bare_round_trip(server_url: str) -> float:

@@ -47,9 +47,14 @@ def init(store_url: str) -> None:
     help="A URL the office serves on (repeat for each server); enrolled laptops fail over "
     "between them.",
 )  # fmt: skip
+@click.option(
+    "--compact-every", type=click.FloatRange(min=0), default=6.0, show_default=True,
+    metavar="HOURS", help="Compact the central log every HOURS hours (0: never; see "
+    "`kenttä server compact`).",
+)  # fmt: skip
 def run(
     store_url: str, host: str, port: int, tls_cert: str | None, tls_key: str | None,
-    pool: int | None, access_log: bool, office_urls: tuple[str, ...],
+    pool: int | None, access_log: bool, office_urls: tuple[str, ...], compact_every: float,
 ) -> None:  # fmt: skip
     """Serve the sync API (OpenAPI spec at /openapi.json)."""
     import uvicorn
@@ -74,6 +79,7 @@ def run(
         raise CommandError(str(exc)) from None
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving {scheme}://{host}:{port}", err=True)
+    compactor = _compactor(store_url, compact_every)
     try:
         uvicorn.run(
             app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
@@ -82,7 +88,38 @@ def run(
         )  # fmt: skip
     except KeyboardInterrupt:  # uvicorn re-raises the signal it stopped on
         _exit_now(130)
+    finally:
+        if compactor is not None:
+            compactor.stop(timeout=0)  # a run in progress is a daemon: the database rolls back
     _exit_now(0)
+
+
+def _compactor(store_url: str, hours: float) -> Any:
+    """The log compaction schedule of a running server (None for 0 hours); each run's
+    summary goes to stderr with the time."""
+    if not hours:
+        return None
+    from kenttä_sync.transport.server.compactor import Compactor
+
+    from kenttä.store.schema import SCHEMA
+
+    def report(line: str) -> None:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        click.echo(f"{stamp} {line}", err=True)
+
+    return Compactor(store_url, SCHEMA, hours * 3600, report).start()
+
+
+@server.command("compact")
+@store_option
+def compact(store_url: str) -> None:
+    """Compact the central log once (what every device has seen and conflict detection no
+    longer needs); for a supervisor's timer. One line says what went."""
+    from kenttä_sync.transport.server.compactor import compact as compact_store
+
+    with office_store(store_url) as central:
+        done = compact_store(central)
+    click.echo(done.summary)
 
 
 GRACE_SECONDS = 3  # SIGTERM: requests in flight get this long, then they are cut

@@ -359,9 +359,9 @@ class CentralStore:
         change when it asked (moves its compaction horizon, compaction.py)."""
         return central_log.pull(self, device_id, cursor, limit, written)
 
-    def snapshot(self, device_id: str) -> Iterator[dict[str, Any]]:
+    def snapshot(self, device_id: str, page: int = 5000) -> Iterator[dict[str, Any]]:
         """A device's first sync: its scopes' rows as they are now, in pages (snapshot.py)."""
-        return central_snapshot.snapshot(self, device_id)
+        return central_snapshot.snapshot(self, device_id, page)
 
     # -- log compaction ---------------------------------------------------------------------
     def compact_log(self) -> int:

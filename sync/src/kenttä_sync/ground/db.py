@@ -51,6 +51,15 @@ class Db:
     def script(self, sql: str) -> None:
         raise NotImplementedError
 
+    def stream(
+        self, sql: str, params: Sequence[Any] = (), size: int = 5000
+    ) -> Iterator[list[tuple]]:
+        """The rows of a query in batches of at most `size`, read as they are consumed (never
+        the whole result in memory). Inside a transaction on PostgreSQL (a server-side
+        cursor); the caller finishes (or closes) one stream before its next statement."""
+        raise NotImplementedError
+        yield
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         raise NotImplementedError
@@ -87,6 +96,16 @@ class SqliteDb(Db):
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
+    def stream(
+        self, sql: str, params: Sequence[Any] = (), size: int = 5000
+    ) -> Iterator[list[tuple]]:
+        cur = self.conn.execute(sql, params)
+        try:
+            while batch := cur.fetchmany(size):
+                yield batch
+        finally:
+            cur.close()
+
     def script(self, sql: str) -> None:
         for statement in sql.split(";"):
             if statement.strip():
@@ -119,6 +138,7 @@ class PostgresDb(Db):
         conn.autocommit = True
         self.conn = conn
         self._depth = 0
+        self._cursors = 0
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -135,6 +155,19 @@ class PostgresDb(Db):
             return
         with self.conn.cursor() as cur:
             cur.executemany(self._sql(sql), rows)
+
+    def stream(
+        self, sql: str, params: Sequence[Any] = (), size: int = 5000
+    ) -> Iterator[list[tuple]]:
+        """A named (server-side) cursor: PostgreSQL sends `size` rows per fetch."""
+        if not self.in_transaction() and self.conn.info.transaction_status == 0:  # IDLE
+            raise RuntimeError("a streamed query needs an open transaction on PostgreSQL")
+        self._cursors += 1
+        with self.conn.cursor(name=f"kentta_stream_{self._cursors}") as cur:
+            cur.itersize = size
+            cur.execute(self._sql(sql), params or None)
+            while batch := cur.fetchmany(size):
+                yield batch
 
     def select_in(
         self, sql: str, ids: Sequence[Any], before: Sequence[Any] = (), after: Sequence[Any] = ()
