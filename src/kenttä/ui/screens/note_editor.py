@@ -23,7 +23,14 @@ AUTOSAVE_SECONDS = 0.3
 
 class NoteEditorScreen(BaseScreen):
     TITLE_KEY = "note.title"
-    CSS_PATH = "note_editor.tcss"
+    # DEFAULT_CSS, not a CSS_PATH: see ClientCardScreen
+    DEFAULT_CSS = """
+    NoteEditorScreen #note-original { height: 7; border-bottom: solid $primary; padding: 0 1; }
+    NoteEditorScreen #note-meta { height: 1; margin: 0 1; }
+    NoteEditorScreen #note-kind { width: 30; }
+    NoteEditorScreen #note-draft-state { width: 1fr; color: $text-muted; text-align: right; }
+    NoteEditorScreen #note-body { height: 1fr; }
+    """
     RECOMPOSE_ON_LANGUAGE = False
     RELOAD_ON_RESUME = False
     BINDINGS: ClassVar = [
