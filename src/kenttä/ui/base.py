@@ -223,12 +223,12 @@ class BaseScreen(Translated, Screen):
         """A screen made now is styled by the stylesheet as it is now when it mounts. Textual
         does not know that: the first switch to a mode's new screen (F5, F6…) re-parses every
         rule and restyles every screen of the app (~100 ms, issue 14). Say it is current."""
+        from contextlib import suppress
+
         from textual._context import active_app
 
-        try:
+        with suppress(LookupError):  # made outside a running app: Textual decides as before
             self._css_update_count = active_app.get()._css_update_count
-        except LookupError:  # made outside a running app: Textual decides as before
-            pass
 
     def on_mount(self) -> None:
         self.sub_title = t(self.TITLE_KEY)

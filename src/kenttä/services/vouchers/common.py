@@ -21,6 +21,7 @@ def columns_of(model: type[m.Record]) -> dict[str, Any]:
     per row made a page of 24 vouchers cost 6 ms; issue 14). Callers only read it."""
     return _columns_of(model)
 
+
 # A voucher in these states no longer holds budget: its value is back in the device's share.
 RELEASED = (VoucherStatus.CANCELLED.value, VoucherStatus.EXPIRED.value)
 LIVE_OPEN = (VoucherStatus.ISSUED.value, VoucherStatus.PROVIDER_CHOSEN.value)
