@@ -66,6 +66,8 @@ def _mount_off_screen(app: Any, screen: Screen) -> None:
         await mounted
         if in_a_stack(app, screen) or not screen.is_attached:
             return  # opened meanwhile: Textual lays it out itself
+        screen.update_node_styles(animate=False)  # what its first push would do
+        screen._styled_at = app._css_update_count
         screen._refresh_layout(app.size)
         screen._compositor.render_update(full=True)
 

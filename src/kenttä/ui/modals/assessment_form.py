@@ -90,7 +90,7 @@ class AssessmentForm(FormModal):
         def read(ws: Any) -> tuple[str, list[str]]:
             return client_id, team.assessors_of(ws, client_id)
 
-        self.db(read, done=self._team, group="team")
+        self.db_now(read, done=self._team, group="team")
 
     def _team(self, read: tuple[str, list[str]]) -> None:
         client_id, people = read

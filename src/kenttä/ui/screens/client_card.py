@@ -140,7 +140,7 @@ class ClientCardScreen(BaseScreen):
             card = client_service.client_card(ws, client_id, today=today, view=view)
             return card, role_actions(ws), segment_names(ws), team_service.team_of(ws, client_id)
 
-        self.db(load, done=self.show)
+        self.db_now(load, done=self.show)
         if self.query_one("#card-tabs", TabbedContent).active == "notes":
             self._load_notes()
         else:  # the notes are read when their tab is first shown: the card opens sooner

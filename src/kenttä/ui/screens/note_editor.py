@@ -108,8 +108,10 @@ class NoteEditorScreen(BaseScreen):
         key, client_id = self.draft_key, self.client_id
         if not client_id:  # built ahead (kenttä.ui.kept): nothing to read until reused
             return
-        self.db(lambda ws: (key, drafts.load_draft(ws, key)), done=self._loaded, group="draft-load")
-        self.db(
+        self.db_now(
+            lambda ws: (key, drafts.load_draft(ws, key)), done=self._loaded, group="draft-load"
+        )
+        self.db_now(
             lambda ws: (client_id, client_service.names_of(ws, [client_id]).get(client_id, "")),
             done=self._show_whose,
             group="note-whose",

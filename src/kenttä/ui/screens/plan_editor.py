@@ -109,7 +109,7 @@ class PlanEditorScreen(BaseScreen):
         client_id = self.client_id
         if not client_id:  # built ahead (kenttä.ui.kept): nothing to read until reused
             return
-        self.db(lambda ws: (client_id, plans.plan_of(ws, client_id)), done=self.show)
+        self.db_now(lambda ws: (client_id, plans.plan_of(ws, client_id)), done=self.show)
 
     def show(self, read: tuple[str, tuple[dict[str, Any] | None, list[dict[str, Any]]]]) -> None:
         client_id, (plan, steps) = read
