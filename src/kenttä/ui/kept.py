@@ -18,8 +18,11 @@ from textual.screen import Screen
 # Prebuilt mode screens waiting to be taken by the app's mode factory (kenttä.ui.app._lazy).
 PREBUILT_MODES = "_kept_modes"
 # Nobody has pressed a key for this long: a good moment to build the next screen ahead.
-QUIET_SECONDS = 0.8
+QUIET_SECONDS = 0.5
 RETRY_SECONDS = 0.5
+# Between two screens built ahead: each is 20–60 ms of the event loop, so a key pressed then
+# waits at most that long.
+STEP_SECONDS = 0.1
 
 
 def in_a_stack(app: Any, screen: Screen) -> bool:
@@ -107,20 +110,23 @@ def _steps(app: Any) -> Iterator[Callable[[], None]]:
         yield lambda: prebuild(app, PLAN_EDITOR, lambda: PlanEditorScreen(""))
 
 
-def settle_heap() -> None:
-    """Move what the app holds by now (modules, styles, built screens: some 10⁵ objects out
+def settle_heap(*, collect: bool = True) -> None:
+    """Move what the app holds by now (modules, styles, built screens: some 10⁵ objects) out
     of the garbage collector's sight. Python's full collection walks every object: 40–300 ms
-    in the middle of opening a screen, now and then (issue 14); it now walks only the new."""
+    in the middle of opening a screen, now and then (issue 14); it now walks only the new.
+    `collect` first drops the young garbage (building the screens leaves some); not a full
+    collection, which would stall the event loop as long as the walk it saves."""
     import gc
 
-    gc.collect()
+    if collect:
+        gc.collect(1)
     gc.freeze()
 
 
 def warm_up(app: Any) -> None:
     """Build the screens ahead, one per quiet moment (after the modules are imported)."""
     steps = _steps(app)
-    settle_heap()
+    settle_heap(collect=False)
 
     def next_step() -> None:
         if not app.is_running or getattr(app.idle_lock, "locked", False):
@@ -136,6 +142,6 @@ def warm_up(app: Any) -> None:
             step()
         except Exception:  # building ahead is only a saving: the screen is made when opened
             return
-        app.set_timer(RETRY_SECONDS, next_step)
+        app.set_timer(STEP_SECONDS, next_step)
 
     next_step()
