@@ -66,8 +66,12 @@ class FormModal(BaseModal):
     def on_mount(self) -> None:
         for widget in self.query("#form-box Input, #form-box Select"):
             widget.compact = True  # type: ignore[attr-defined]
-        if not self.waits_for_record():
-            self.begin()
+        if self.waits_for_record():
+            # built ahead: its first field focused already (else Textual focuses the form's
+            # box, and moving from it restyles every field as the form opens)
+            self.focus_first()
+            return
+        self.begin()
 
     def waits_for_record(self) -> bool:
         """True for a form built ahead (kenttä.ui.kept): it begins when it is given one."""
