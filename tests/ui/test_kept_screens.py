@@ -145,7 +145,7 @@ async def test_screens_built_ahead_open_on_the_right_record(make_app):
             step()
         await settle(pilot)
         card = app.get_screen("client-card")
-        vouchers = app.__dict__[kept.PREBUILT_MODES]["vouchers"]
+        vouchers = app.__dict__[kept.PREBUILT_MODES]["vouchers"][0]
         assert card.is_mounted and vouchers.is_mounted
         assert screen_name(pilot) == "TodayScreen"  # built off-screen: nothing shown
         await open_client(pilot, "Laitinen Hel")
@@ -165,3 +165,21 @@ async def test_screens_built_ahead_open_on_the_right_record(make_app):
         await settle(pilot)
         assert screen_name(pilot) == "SyncScreen"
         assert "Lähettämättömiä" in str(app.screen.query_one("#sync-status").render())
+
+
+async def test_a_view_built_ahead_in_another_language_is_made_anew(make_app):
+    from kenttä.ui import kept
+    from kenttä.ui.screens.vouchers import VouchersScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        kept.prebuild_mode(app, "vouchers", VouchersScreen)
+        await settle(pilot)
+        finnish = app.__dict__[kept.PREBUILT_MODES]["vouchers"][0]
+        await pilot.press("f9")  # Swedish
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert screen_name(pilot) == "VouchersScreen" and app.screen is not finnish
+        assert app.screen.sub_title == "Servicesedlar"

@@ -81,15 +81,24 @@ def prebuild_mode(app: Any, mode: str, make: Callable[[], Screen]) -> None:
     """Mount a mode's first screen off-screen; the mode factory takes it on the first switch."""
     if mode in app._screen_stacks:
         return
+    from kenttä.i18n import get_language
+
     waiting = app.__dict__.setdefault(PREBUILT_MODES, {})
     if mode not in waiting:
         screen = make()
-        waiting[mode] = screen
+        waiting[mode] = (screen, get_language())
         _mount_off_screen(app, screen)
 
 
 def take_prebuilt_mode(app: Any, mode: str) -> Screen | None:
-    return app.__dict__.get(PREBUILT_MODES, {}).pop(mode, None)
+    """The mode's screen built ahead, if it was built in the language shown now."""
+    from kenttä.i18n import get_language
+
+    screen, language = app.__dict__.get(PREBUILT_MODES, {}).pop(mode, (None, None))
+    if screen is not None and language != get_language():  # F9 meanwhile: made anew
+        screen.remove()
+        return None
+    return screen
 
 
 def _steps(app: Any) -> Iterator[Callable[[], None]]:
