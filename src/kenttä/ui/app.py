@@ -27,6 +27,16 @@ IDLE_CHECK_SECONDS = 15
 # client): loaded in the background once the first screen has been up for a moment.
 WARM_UP_SECONDS = 1.0
 WARM_UP_MODULES = ("kenttä.store.schema", "kenttä_sync.device.replica", "kenttä.ui.screens.clients")
+# ... and what opening a card, a form, F5 or F6 needs; those screens are then built ahead, one
+# per quiet moment (kenttä.ui.kept, issue 14)
+WARM_UP_SCREENS = (
+    "kenttä.ui.screens.client_card",
+    "kenttä.ui.screens.note_editor",
+    "kenttä.ui.modals.assessment_form",
+    "kenttä.ui.screens.plan_editor",
+    "kenttä.ui.screens.vouchers",
+    "kenttä.ui.screens.sync",
+)
 MODES_ORDER = ("today", "clients", "employers", "vouchers", "sync")
 # Ctrl+G, then a number, does what F+number does: for terminals that take the F keys (PuTTY,
 # macOS Terminal, laptops' media keys). Alt+number cannot: terminals send it as ESC+digit,
@@ -60,6 +70,13 @@ def _lazy(module: str, name: str) -> Any:
     def make() -> Screen:
         import importlib
 
+        from textual._context import active_app
+
+        from kenttä.ui.kept import take_prebuilt_mode
+
+        prebuilt = take_prebuilt_mode(active_app.get(), module)  # built ahead (kenttä.ui.kept)
+        if prebuilt is not None:
+            return prebuilt
         return getattr(importlib.import_module(f"kenttä.ui.screens.{module}"), name)()
 
     return make
@@ -119,8 +136,11 @@ class KenttaApp(App[None]):
         def load() -> None:
             import importlib
 
-            for name in WARM_UP_MODULES:
+            for name in WARM_UP_MODULES + WARM_UP_SCREENS:
                 importlib.import_module(name)
+            from kenttä.ui.kept import warm_up
+
+            self.call_from_thread(warm_up, self)
 
         self.run_worker(load, thread=True, group="warm-up", exit_on_error=False)
 

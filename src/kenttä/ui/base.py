@@ -172,6 +172,18 @@ class Translated:
         # Called by Textual besides the screen's own on_mount (handlers run for each class).
         self._keep_text_on_focus()
 
+    _styled_at: int | None = None  # the app's CSS generation the screen was last restyled at
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (Screen._on_screen_resume), which restyles every
+        # widget of the screen on each push: a third to a half of reopening a kept screen
+        # (issue 14). Styles only go stale when the app's CSS changed (theme, stylesheet: the
+        # generation moves on); a widget's own class or focus change restyles it at once.
+        generation = self.app._css_update_count  # type: ignore[attr-defined]
+        if event.refresh_styles and self._styled_at == generation:
+            event.refresh_styles = False
+        self._styled_at = generation
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         from textual.widgets import Input
 
@@ -200,6 +212,32 @@ class Translated:
         """A read for the screen (a newer read of the same group replaces it)."""
         run_db(self, fn, *args, **kwargs)  # type: ignore[arg-type]
 
+    def db_now(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], Any],
+        group: str = "db",
+        **kwargs: Any,
+    ) -> None:
+        """A quick read (a millisecond) a screen shows as it opens: read at once when the
+        database is free, so the screen's first frame already shows it (not an empty frame,
+        then a second one; issue 14); when a thread holds the database, read as `db` does.
+        An older read of the same group still on its way is dropped."""
+        app = self.kapp
+        if not app.db_lock.acquire(blocking=False):
+            self.db(fn, *args, done=done, group=group, **kwargs)
+            return
+        self.workers.cancel_group(self, group)  # type: ignore[attr-defined]
+        try:
+            result = fn(app.ws, *args, **kwargs)
+        except Exception as exc:  # shown in words, as a read in a thread would be
+            app.db_lock.release()
+            app.show_error(exc)
+            return
+        app.db_lock.release()
+        done(result)
+
     def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """A write: never cancelled by a reload; it ends in `done` or in `failed`."""
         run_db(self, fn, *args, write=True, **kwargs)  # type: ignore[arg-type]
@@ -217,6 +255,18 @@ class BaseScreen(Translated, Screen):
         self._init_translation()
         self._loaded_once = False
         self._resumed = False
+        self._styled_as_now()
+
+    def _styled_as_now(self) -> None:
+        """A screen made now is styled by the stylesheet as it is now when it mounts. Textual
+        does not know that: the first switch to a mode's new screen (F5, F6…) re-parses every
+        rule and restyles every screen of the app (~100 ms, issue 14). Say it is current."""
+        from contextlib import suppress
+
+        from textual._context import active_app
+
+        with suppress(LookupError):  # made outside a running app: Textual decides as before
+            self._css_update_count = active_app.get()._css_update_count
 
     def on_mount(self) -> None:
         self.sub_title = t(self.TITLE_KEY)

@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from functools import cache
 from typing import Any, TypeVar
 
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
-from kenttä.store.schema import columns_of
+from kenttä.store.schema import columns_of as _columns_of
 
 R = TypeVar("R", bound=m.Record)
+
+
+@cache
+def columns_of(model: type[m.Record]) -> dict[str, Any]:
+    """A model's columns and their kinds, worked out once per model (typing.get_type_hints
+    per row made a page of 24 vouchers cost 6 ms; issue 14). Callers only read it."""
+    return _columns_of(model)
+
 
 # A voucher in these states no longer holds budget: its value is back in the device's share.
 RELEASED = (VoucherStatus.CANCELLED.value, VoucherStatus.EXPIRED.value)

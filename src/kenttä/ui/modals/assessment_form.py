@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -13,6 +14,20 @@ from kenttä.i18n import code, t
 from kenttä.services.clients import assessments, team
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import format_date, split_list
+
+ASSESSMENT_FORM = "assessment-form"
+
+
+def open_assessment(app: Any, client_id: str) -> None:
+    """The assessment form for a client: one form, kept and emptied for each opening."""
+    from kenttä.ui.kept import open_kept
+
+    open_kept(
+        app,
+        ASSESSMENT_FORM,
+        lambda: AssessmentForm(client_id),
+        lambda form: form.reuse(client_id),
+    )
 
 
 class AssessmentForm(FormModal):
@@ -51,11 +66,36 @@ class AssessmentForm(FormModal):
         yield self.label("assessment.recommended")
         yield Input(placeholder=t("assessment.recommended_hint"), id="recommended")
 
+    def waits_for_record(self) -> bool:
+        return not self.client_id
+
+    def reuse(self, client_id: str) -> None:
+        """Make this kept form a new assessment of `client_id`: every field as on a new form
+        (nothing of the one before), then begin (before it is shown)."""
+        self.client_id = client_id
+        if not self.is_mounted:  # still being built: it begins when mounted
+            return
+        for field in self.query("#form-box Input").results(Input):
+            field.value = format_date(self.kapp.today) if field.id == "assessed-on" else ""
+        picks = self.query_one("#team-assessors", SelectionList)
+        picks.clear_options()
+        picks.display = False
+        self.query_one("#form-box").scroll_home(animate=False)
+        self.begin()
+
     def reload(self) -> None:
         # the responsible coach and the co-workers, to tick who took part (issue 15 point 7)
-        self.db(team.assessors_of, self.client_id, done=self._team, group="team")
+        client_id = self.client_id
 
-    def _team(self, people: list[str]) -> None:
+        def read(ws: Any) -> tuple[str, list[str]]:
+            return client_id, team.assessors_of(ws, client_id)
+
+        self.db_now(read, done=self._team, group="team")
+
+    def _team(self, read: tuple[str, list[str]]) -> None:
+        client_id, people = read
+        if client_id != self.client_id:  # read for the client this form was open for before
+            return
         picks = self.query_one("#team-assessors", SelectionList)
         picks.clear_options()
         picks.add_options([(person, person) for person in people])

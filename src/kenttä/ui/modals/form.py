@@ -66,6 +66,22 @@ class FormModal(BaseModal):
     def on_mount(self) -> None:
         for widget in self.query("#form-box Input, #form-box Select"):
             widget.compact = True  # type: ignore[attr-defined]
+        if self.waits_for_record():
+            # built ahead: its first field focused already (else Textual focuses the form's
+            # box, and moving from it restyles every field as the form opens)
+            self.focus_first()
+            return
+        self.begin()
+
+    def waits_for_record(self) -> bool:
+        """True for a form built ahead (kenttä.ui.kept): it begins when it is given one."""
+        return False
+
+    def begin(self) -> None:
+        """Each opening: no reason shown, what the fields hold now is the unchanged state,
+        the form's reads, the first field focused."""
+        self._busy = False
+        self.query_one("#form-error", Static).update("")
         self._opened_with = self.field_values()
         self.reload()
         self.focus_first()

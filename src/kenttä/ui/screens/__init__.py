@@ -1,1 +1,1 @@
-"""The app's screens; each has its .tcss beside it."""
+"""The app's screens; some have their .tcss beside them (others keep it in DEFAULT_CSS)."""

@@ -48,20 +48,26 @@ Loaded = tuple[ClientCard, frozenset[str], dict[str, str], list[dict[str, Any]]]
 
 def open_client_card(app: Any, client_id: str) -> None:
     """Show a client's card: the one card screen, reused (made on the first opening)."""
-    if app.is_screen_installed(CARD_SCREEN):
-        card = app.get_screen(CARD_SCREEN)
-        if any(card in stack for stack in app._screen_stacks.values()):
-            app.push_screen(ClientCardScreen(client_id))  # a card over a card: a new one
-            return
-        card.switch_client(client_id)
-    else:
-        app.install_screen(ClientCardScreen(client_id), CARD_SCREEN)
-    app.push_screen(CARD_SCREEN)
+    from kenttä.ui.kept import open_kept
+
+    open_kept(
+        app,
+        CARD_SCREEN,
+        lambda: ClientCardScreen(client_id),
+        lambda card: card.switch_client(client_id),
+    )
 
 
 class ClientCardScreen(BaseScreen):
     TITLE_KEY = "card.title"
-    CSS_PATH = "client_card.tcss"
+    # DEFAULT_CSS, not a CSS_PATH: a screen's own stylesheet makes Textual parse every rule
+    # of the app again and restyle every screen when it first opens (~100 ms, issue 14)
+    DEFAULT_CSS = """
+    ClientCardScreen #card-tabs { height: 1fr; }
+    ClientCardScreen #summary-scroll { height: 1fr; padding: 0 1; }
+    ClientCardScreen #notes-table { height: 1fr; }
+    ClientCardScreen #note-preview-scroll { height: 8; border-top: solid $primary; padding: 0 1; }
+    """
     BINDINGS: ClassVar = [
         Binding("escape", "back", "keys.back"),
         Binding("n", "new_note", "keys.new_note"),
@@ -134,7 +140,7 @@ class ClientCardScreen(BaseScreen):
             card = client_service.client_card(ws, client_id, today=today, view=view)
             return card, role_actions(ws), segment_names(ws), team_service.team_of(ws, client_id)
 
-        self.db(load, done=self.show)
+        self.db_now(load, done=self.show)
         if self.query_one("#card-tabs", TabbedContent).active == "notes":
             self._load_notes()
         else:  # the notes are read when their tab is first shown: the card opens sooner
@@ -194,9 +200,9 @@ class ClientCardScreen(BaseScreen):
         self.query_one("#card-tabs", TabbedContent).active = tab
 
     def action_new_note(self) -> None:
-        from kenttä.ui.screens.note_editor import NoteEditorScreen
+        from kenttä.ui.screens.note_editor import open_note_editor
 
-        self.app.push_screen(NoteEditorScreen(self.client_id))
+        open_note_editor(self.app, self.client_id)
 
     def action_correct_note(self) -> None:
         from kenttä.ui.screens.note_editor import NoteEditorScreen
@@ -210,14 +216,14 @@ class ClientCardScreen(BaseScreen):
         self.app.push_screen(NoteEditorScreen(self.client_id, corrects=note))
 
     def action_assessment(self) -> None:
-        from kenttä.ui.modals.assessment_form import AssessmentForm
+        from kenttä.ui.modals.assessment_form import open_assessment
 
-        self.app.push_screen(AssessmentForm(self.client_id))
+        open_assessment(self.app, self.client_id)
 
     def action_plan(self) -> None:
-        from kenttä.ui.screens.plan_editor import PlanEditorScreen
+        from kenttä.ui.screens.plan_editor import open_plan_editor
 
-        self.app.push_screen(PlanEditorScreen(self.client_id))
+        open_plan_editor(self.app, self.client_id)
 
     def action_voucher(self) -> None:
         from kenttä.ui.modals.voucher_issue import VoucherIssueModal

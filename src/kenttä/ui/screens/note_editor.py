@@ -19,11 +19,32 @@ from kenttä.ui.base import BaseScreen, run_db
 from kenttä.ui.parsing import format_date
 
 AUTOSAVE_SECONDS = 0.3
+NOTE_EDITOR = "note-editor"
+
+
+def open_note_editor(app: Any, client_id: str) -> None:
+    """A new note for a client: one editor, kept and emptied for each opening (a correction
+    shows the note it corrects: it gets an editor of its own)."""
+    from kenttä.ui.kept import open_kept
+
+    open_kept(
+        app,
+        NOTE_EDITOR,
+        lambda: NoteEditorScreen(client_id),
+        lambda editor: editor.reuse(client_id),
+    )
 
 
 class NoteEditorScreen(BaseScreen):
     TITLE_KEY = "note.title"
-    CSS_PATH = "note_editor.tcss"
+    # DEFAULT_CSS, not a CSS_PATH: see ClientCardScreen
+    DEFAULT_CSS = """
+    NoteEditorScreen #note-original { height: 7; border-bottom: solid $primary; padding: 0 1; }
+    NoteEditorScreen #note-meta { height: 1; margin: 0 1; }
+    NoteEditorScreen #note-kind { width: 30; }
+    NoteEditorScreen #note-draft-state { width: 1fr; color: $text-muted; text-align: right; }
+    NoteEditorScreen #note-body { height: 1fr; }
+    """
     RECOMPOSE_ON_LANGUAGE = False
     RELOAD_ON_RESUME = False
     BINDINGS: ClassVar = [
@@ -65,24 +86,52 @@ class NoteEditorScreen(BaseScreen):
         yield TextArea(id="note-body", soft_wrap=True, tab_behavior="focus")
         yield Footer()
 
+    def reuse(self, client_id: str) -> None:
+        """Make this kept editor a new note for `client_id`, empty (nothing of the note or the
+        client before, not for a frame); its draft is read when it is shown."""
+        if self._timer is not None:
+            self._timer.stop()
+        self.client_id = client_id
+        self.draft_key = drafts.note_key(client_id, None)
+        self._timer = None
+        self._dirty = self._saved = self._ready = False
+        self._loaded_once = False  # the draft and the name are read on the next resume
+        self.whose = ""
+        self.sub_title = self.screen_title()
+        if not self.is_mounted:
+            return
+        self.query_one("#note-body", TextArea).load_text("")
+        self.query_one("#note-draft-state", Static).update("")
+        self.query_one("#note-kind", Select).value = NoteKind.MEETING.value
+
     def reload(self) -> None:
-        self.db(drafts.load_draft, self.draft_key, done=self._loaded, group="draft-load")
-        client_id = self.client_id
-        self.db(
-            lambda ws: client_service.names_of(ws, [client_id]).get(client_id, ""),
+        key, client_id = self.draft_key, self.client_id
+        if not client_id:  # built ahead (kenttä.ui.kept): nothing to read until reused
+            return
+        self.db_now(
+            lambda ws: (key, drafts.load_draft(ws, key)), done=self._loaded, group="draft-load"
+        )
+        self.db_now(
+            lambda ws: (client_id, client_service.names_of(ws, [client_id]).get(client_id, "")),
             done=self._show_whose,
             group="note-whose",
         )
 
-    def _show_whose(self, name: str) -> None:
+    def _show_whose(self, read: tuple[str, str]) -> None:
         """Whose record the note goes to: the client's name in the title."""
+        client_id, name = read
+        if client_id != self.client_id:  # read for the client this editor had before
+            return
         self.whose = name
         self.sub_title = self.screen_title()
 
     def screen_title(self) -> str:
         return f"{t(self.TITLE_KEY)}: {self.whose}" if self.whose else t(self.TITLE_KEY)
 
-    def _loaded(self, body: str | None) -> None:
+    def _loaded(self, read: tuple[str, str | None]) -> None:
+        key, body = read
+        if key != self.draft_key:  # the draft of the note this editor had before
+            return
         area = self.query_one("#note-body", TextArea)
         if body is not None:
             area.load_text(body)
@@ -105,18 +154,19 @@ class NoteEditorScreen(BaseScreen):
         if self._dirty and not self._saved:
             self._dirty = False
             body = self.query_one("#note-body", TextArea).text
+            key = self.draft_key
             run_db(
                 self.app,
                 drafts.save_draft,
-                self.draft_key,
+                key,
                 body,
-                done=lambda _: self._show_draft_saved(),
+                done=lambda _: self._show_draft_saved(key),
                 group="draft",
                 write=True,
             )
 
-    def _show_draft_saved(self) -> None:
-        if self.is_attached:
+    def _show_draft_saved(self, key: str) -> None:
+        if self.is_attached and key == self.draft_key and not self._saved:
             self.query_one("#note-draft-state", Static).update(t("note.draft_saved"))
 
     def action_save(self) -> None:

@@ -17,6 +17,20 @@ from kenttä.ui.modals.form import FormModal
 from kenttä.ui.parsing import format_date
 from kenttä.ui.widgets.table import Table
 
+PLAN_EDITOR = "plan-editor"
+
+
+def open_plan_editor(app: Any, client_id: str) -> None:
+    """A client's plan: one editor, kept and emptied for each opening."""
+    from kenttä.ui.kept import open_kept
+
+    open_kept(
+        app,
+        PLAN_EDITOR,
+        lambda: PlanEditorScreen(client_id),
+        lambda editor: editor.reuse(client_id),
+    )
+
 
 class StepForm(FormModal):
     TITLE_KEY = "plan.step_title"
@@ -79,11 +93,28 @@ class PlanEditorScreen(BaseScreen):
         yield Table([t("plan.col_due"), t("plan.col_step"), t("plan.col_status")], id="plan-steps")
         yield Footer()
 
-    def reload(self) -> None:
-        self.db(plans.plan_of, self.client_id, done=self.show)
+    def reuse(self, client_id: str) -> None:
+        """Make this kept editor `client_id`'s plan: empty until it is read (nothing of the
+        plan before, not for a frame); the plan is read when the editor is shown."""
+        self.client_id = client_id
+        self.steps = {}
+        self.saved_goal = None
+        self._first_show = True
+        if not self.is_mounted:
+            return
+        self.query_one("#plan-goal", Input).value = ""
+        self.query_one("#plan-steps", DataTable).clear()
 
-    def show(self, result: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> None:
-        plan, steps = result
+    def reload(self) -> None:
+        client_id = self.client_id
+        if not client_id:  # built ahead (kenttä.ui.kept): nothing to read until reused
+            return
+        self.db_now(lambda ws: (client_id, plans.plan_of(ws, client_id)), done=self.show)
+
+    def show(self, read: tuple[str, tuple[dict[str, Any] | None, list[dict[str, Any]]]]) -> None:
+        client_id, (plan, steps) = read
+        if client_id != self.client_id:  # read for the client this editor had before
+            return
         self.steps = {step["id"]: step for step in steps}
         self.saved_goal = (plan["goal"] or "") if plan else ""
         goal = self.query_one("#plan-goal", Input)

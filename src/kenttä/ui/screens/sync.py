@@ -167,9 +167,9 @@ class SyncScreen(BaseScreen):
         yield Footer()
 
     def reload(self) -> None:
-        self.db(sync_status.status, done=self.show_status)
+        self.db_now(sync_status.status, done=self.show_status)
         if self.kapp.ws.role == "supervisor":
-            self.db(sync_status.conflicts, done=self.show_conflicts, group="conflicts")
+            self.db_now(sync_status.conflicts, done=self.show_conflicts, group="conflicts")
 
     def action_refresh(self) -> None:
         self.reload()
