@@ -99,8 +99,9 @@ async def test_a_refused_voucher_move_says_why_in_the_language(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f5")
         await settle(pilot)
-        await pilot.press("u")
+        await pilot.press("down", "u")  # the second row's provider is chosen: "used" is next
         await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmModal"
         await pilot.press("y")
         await settle(pilot)
         await pilot.pause(0.3)  # the toast is drawn a moment after it is posted

@@ -40,7 +40,10 @@ WALK = [
     ("budgets", ["f5", "f5", "b"]),
     ("sync", ["f6", "f6"]),
     ("conflict", ["f6", "f6", "@focus:#conflict-table", "enter"]),
-    ("refused move", ["f5", "f5", "@refuse", "u", "y"]),  # a service's refusal, in words
+    (
+        "refused move",
+        ["f5", "f5", "down", "@refuse", "u", "y"],
+    ),  # a provider-chosen row  # a service's refusal, in words
     ("dashboard", ["f7"]),
     ("dashboard records", ["f7", "enter"]),
     ("help", ["f1"]),
