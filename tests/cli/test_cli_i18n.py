@@ -97,9 +97,12 @@ def test_json_keeps_codes_and_ids(tmp_path, caseload_db) -> None:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("fi", "henkilötunnus: Henkilötunnuksen tarkistemerkin pitäisi olla {right}, ei {wrong}"),
-        ("sv", "personbeteckning: Kontrolltecknet borde vara {right}, inte {wrong}"),
-        ("en", "henkilötunnus: The check character should be {right}, not {wrong}"),
+        (
+            "fi",
+            "rivi 2: henkilötunnus: Henkilötunnuksen tarkistemerkin pitäisi olla {right}, ei {wrong}",
+        ),
+        ("sv", "rad 2: personbeteckning: Kontrolltecknet borde vara {right}, inte {wrong}"),
+        ("en", "line 2: henkilötunnus: The check character should be {right}, not {wrong}"),
     ],
 )
 def test_a_bad_henkilotunnus_on_import_reads_in_the_language(
@@ -118,4 +121,47 @@ def test_a_bad_henkilotunnus_on_import_reads_in_the_language(
     )
     result = CliRunner().invoke(cli, ["--db", db, "import", "clients", str(csv)])
     lines = result.stderr.strip().splitlines() if result.stderr_bytes else []
-    assert f"line 2: {expected.format(right=right, wrong=wrong)}" in lines, result.output
+    assert expected.format(right=right, wrong=wrong) in lines, result.output
+
+
+EXCEL_ROWS = [
+    "Etunimi;Sukunimi;Henkilötunnus;Kotikunta;Postinumero;Puhelin;Sähköposti",
+    "Testi;Äijälä;;Kuopio;70100;040 123 4567;testi@example.fi",
+    ";Nimetön;;297;70100;;",
+    "Kolmas;Ärrä;;297;70100;;ei-sähköposti",
+    "Testi;Äijälä;;Kuopio;70100;040 123 4567;testi@example.fi",
+]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("fi", ["rivi 3: etunimi: puuttuu", "rivi 4: sähköposti: arvo ei kelpaa",
+                "rivi 5: sama kuin rivi 2"]),
+        ("sv", ["rad 3: förnamn: saknas", "rad 4: e-post: värdet godtas inte",
+                "rad 5: samma som rad 2"]),
+        ("en", ["line 3: first name: missing", "line 4: email: not a valid value",
+                "line 5: same as line 2"]),
+    ],
+)  # fmt: skip
+def test_an_excel_file_s_errors_are_one_line_each_in_the_language(
+    tmp_path, caseload_db, language: str, lines: list[str], encoding: str
+) -> None:
+    """A CSV saved by Excel (Windows-1252 or UTF-8 with BOM, semicolons): each bad row one
+    line in the configured language, the summary too (issue 14)."""
+    db, allowed, _ = caseload_db
+    _config(tmp_path, language)
+    csv = tmp_path / "excel.csv"
+    csv.write_bytes(("\r\n".join(EXCEL_ROWS) + "\r\n").encode(encoding))
+    result = CliRunner().invoke(cli, ["--db", db, "import", "clients", "--dry-run", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == lines
+    summary = result.stdout.strip()
+    assert len(summary.splitlines()) == 1
+    found = problems(summary + "\n" + result.stderr, language, allowed)
+    if language == "fi":  # Finnish is the language here: only English or codes are wrong
+        found = [p for p in found if not p.startswith("finnish")]
+    assert found == []
+    if language != "en":
+        assert "dry run" not in summary and "read as" not in summary

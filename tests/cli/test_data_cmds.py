@@ -78,10 +78,10 @@ def test_import_reports_bad_lines_and_summary(capsys, db: str, tmp_path: Path) -
     code, out, err = call(capsys, "--db", db, "import", "clients", str(csv))
     assert code == 0
     assert out.strip() == (
-        "imported 1, updated 0, unchanged 0, rejected 1 (read as UTF-8 with BOM, separated by ;)"
+        "tuotu 1, päivitetty 0, ennallaan 0, hylätty 1 (luettu: UTF-8 (BOM), erotin ;)"
     )
-    # "line N: reason" (DESIGN §5), the reason in the configured language (fi)
-    assert err.strip().splitlines() == ["line 3: kunta: Tuntematon kunta"]
+    # "line N: reason" (DESIGN §5), wholly in the configured language (fi)
+    assert err.strip().splitlines() == ["rivi 3: kunta: Tuntematon kunta"]
     code, out, _ = call(capsys, "--db", db, "import", "clients", str(csv), "--json")
     assert code == 0
     assert json.loads(out) == {
@@ -95,7 +95,7 @@ def test_import_dry_run(capsys, db: str, tmp_path: Path) -> None:
     csv = tmp_path / "a.csv"
     csv.write_text("nimi\nSavon Metalli Oy\n", encoding="utf-8")
     code, out, _ = call(capsys, "--db", db, "import", "employers", str(csv), "--dry-run")
-    assert code == 0 and out.startswith("dry run: imported 1")
+    assert code == 0 and out.startswith("kokeilu, mitään ei tallennettu: tuotu 1")
     code, out, _ = call(capsys, "--db", db, "import", "employers", str(csv), "--json")
     assert json.loads(out)["imported"] == 1
 

@@ -83,6 +83,9 @@ KINDS = {
 
 
 def test_same_people_in_every_format_export_identically(capsys, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        'language = "en"\nrole = "supervisor"\n', encoding="utf-8"
+    )  # its words
     exports = {}
     for kind, (encoding, label, delimiter) in KINDS.items():
         db = str(tmp_path / f"{kind}.db")

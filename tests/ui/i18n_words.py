@@ -6,7 +6,9 @@
 - Finnish left over: a word of a Finnish catalogue text that the Swedish and English texts of
   the same key do not use, and no Swedish or English text uses at all (so "Y-tunnus" and
   "henkilötunnus", which English uses too, do not count), and no data in the database
-  holds (names, services, notes are written in Finnish by the people who keep them).
+  holds (names, services, notes are written in Finnish by the people who keep them);
+- English left over (on Finnish and Swedish screens): a word of an English text that no
+  Finnish or Swedish text uses, and no data holds.
 """
 
 from __future__ import annotations
@@ -50,6 +52,20 @@ def finnish_only_words() -> frozenset[str]:
     return frozenset(found - elsewhere)
 
 
+@cache
+def english_only_words() -> frozenset[str]:
+    """Words of English texts that no Finnish or Swedish text uses (an English reason left
+    on a Finnish or Swedish screen: "cannot change voucher …", issue 14)."""
+    fi, sv, en = (i18n.catalogue(lang) for lang in ("fi", "sv", "en"))
+    elsewhere: set[str] = set()
+    for text in (*fi.values(), *sv.values()):
+        elsewhere |= _words(text)
+    found: set[str] = set()
+    for text in en.values():
+        found |= {w for w in _words(text) if len(w) >= 5}
+    return frozenset(found - elsewhere)
+
+
 def data_words(conn: sqlite3.Connection) -> set[str]:
     """Every word the database's own text holds (written by people, in Finnish)."""
     words: set[str] = set()
@@ -77,6 +93,8 @@ def problems(text: str, language: str, allowed: set[str]) -> list[str]:
     found += [f"key {k}" for k in keys if re.search(rf"(?<![\w.@]){re.escape(k)}(?![\w.])", text)]
     words = _words(text) - allowed
     found += [f"finnish {w}" for w in sorted(words & finnish_only_words())]
+    if language != "en":
+        found += [f"english {w}" for w in sorted(words & english_only_words())]
     if language == "sv":
         swedish = set().union(*(set(WORD.findall(v)) for v in i18n.catalogue("sv").values()))
         english = {c for c in codes_here if "_" not in c and len(c) >= 4} - swedish

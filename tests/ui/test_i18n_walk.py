@@ -40,6 +40,10 @@ WALK = [
     ("budgets", ["f5", "f5", "b"]),
     ("sync", ["f6", "f6"]),
     ("conflict", ["f6", "f6", "@focus:#conflict-table", "enter"]),
+    (
+        "refused move",
+        ["f5", "f5", "down", "@refuse", "u", "y"],
+    ),  # a provider-chosen row  # a service's refusal, in words
     ("dashboard", ["f7"]),
     ("dashboard records", ["f7", "enter"]),
     ("help", ["f1"]),
@@ -47,15 +51,26 @@ WALK = [
 ]
 
 
+def _refuse_next_move(monkeypatch) -> None:
+    from kenttä.services.vouchers import core
+
+    def refuse(*args, **kwargs):
+        raise ValueError("cannot change voucher from issued to used (allowed: cancelled)")
+
+    monkeypatch.setattr(core, "transition", refuse)
+
+
 async def _quick(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
 
 
-async def _walk(app, pilot, keys: list[str]) -> None:
+async def _walk(app, pilot, keys: list[str], monkeypatch) -> None:
     for key in keys:
         if key.startswith("@focus:"):
             app.screen.query_one(key.removeprefix("@focus:")).focus()
+        elif key == "@refuse":  # the next voucher move is refused with an uncoded reason
+            _refuse_next_move(monkeypatch)
         else:
             await pilot.press(key)
         if len(key) > 1:  # a screen may change: wait for it (letters typed need not)
@@ -87,9 +102,10 @@ async def test_every_screen_in_the_language(make_app, caseload_ws, monkeypatch, 
         await settle(pilot)
         for name, keys in WALK:
             await _home(app, pilot)
-            await _walk(app, pilot, keys)
+            await _walk(app, pilot, keys, monkeypatch)
             seen.append(f"{name}: {type(app.screen).__name__}")
-            trouble = problems(screen_text(app), language, allowed)
+            toasts = [str(n.message) for n in app._notifications]  # drawn a moment later
+            trouble = problems("\n".join([screen_text(app), *toasts]), language, allowed)
             if trouble:
                 found[name] = trouble
     assert found == {}, seen

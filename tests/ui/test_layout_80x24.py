@@ -101,7 +101,8 @@ async def test_f5_shows_value_validity_and_status(app_80x24, language: str) -> N
         await settle(pilot)
         text = screen_text(app)
         first = app.screen.query_one("#voucher-table").selected().voucher
-        assert "1 200 €" in text.replace("\u00a0", " ")  # the VALM voucher's value
+        value = "1,200 €" if language == "en" else "1 200 €"  # the language's marks
+        assert value in text.replace("\u00a0", " ")  # the VALM voucher's value
         assert "16.6.26" in text  # valid three months from 16.3.2026, with the year
         assert i18n.catalogue(language)["voucher_short.provider_chosen"] in text
         assert first.number in text  # in full, below the table

@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,8 +94,30 @@ def import_(
     else:
         for error in result.errors:
             click.echo(error.in_words(), err=True)
-        read_as = f" ({result.source.describe()})" if result.source else ""
-        click.echo(("dry run: " if dry_run else "") + result.summary() + read_as)
+        click.echo(_summary_in_words(result, dry_run))
+
+
+def _summary_in_words(result: Any, dry_run: bool) -> str:
+    """`kokeilu: tuotu 1, …, hylätty 4 (luettu: Windows-1252, erotin ;)` in the language."""
+    from kenttä.i18n import t
+
+    text = t(
+        "cli_text.import_summary", imported=result.imported, updated=result.updated,
+        unchanged=result.unchanged, rejected=result.rejected,
+    )  # fmt: skip
+    if dry_run:
+        text = t("import_words.dry_run", summary=text)
+    source = result.source
+    if source is None:
+        return text
+    encoding = t("import_words.encoding_" + source.encoding.replace("-", "_"))
+    if source.encoding == "xlsx":
+        how = t("import_words.read_sheet", encoding=encoding, sheet=source.sheet or "")
+    else:
+        separator = source.delimiter or ","
+        shown = t("import_words.tab") if separator == "\t" else separator
+        how = t("import_words.read_as", encoding=encoding, separator=shown)
+    return f"{text} ({how})"
 
 
 def _import_feedback(

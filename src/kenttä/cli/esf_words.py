@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from kenttä.cli.words import day, table
-from kenttä.i18n import code, get_language, has, t
+from kenttä.i18n import code, has, t
+from kenttä.i18n.numbers import euros
 from kenttä.services.reports._base import flatten
-from kenttä.services.vouchers.common import eur, eur_fi
 
 # where a part of a figure's key is a code: the catalogue kind that names it
 CODE_KINDS = {"outcomes": "outcome", "funnel": "status", "by_status": "voucher"}
@@ -44,10 +44,9 @@ def label_of(key: str, services: Mapping[str, str]) -> str:
 
 
 def _number(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    if get_language() == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",")
+    from kenttä.i18n.numbers import number
+
+    return number(value, decimals)
 
 
 def shown(key: str, value: Any) -> str:
@@ -59,7 +58,7 @@ def shown(key: str, value: Any) -> str:
         return f"{_number(value * 100, 1)} %"
     if key.endswith("euros"):
         cents = round(value * 100)
-        return eur(cents) if get_language() == "en" else eur_fi(cents)
+        return euros(cents)
     if isinstance(value, float):
         return _number(value, 2)
     if isinstance(value, int):

@@ -46,9 +46,10 @@ def _codes(text: str | None) -> list[str] | None:
 
 
 def _eur(cents: int) -> str:
-    from kenttä.services.vouchers import eur
+    """Euros as the configured language writes them (450,00 € / 450.00 €)."""
+    from kenttä.i18n.numbers import euros
 
-    return eur(cents)
+    return euros(cents)
 
 
 def _service_json(service: Any, providers: list[Any] | None = None) -> dict[str, Any]:

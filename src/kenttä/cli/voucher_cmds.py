@@ -57,10 +57,9 @@ def _day(text: str | None) -> date | None:
 
 def _eur(cents: int) -> str:
     """Euros as the configured language writes them (450,00 € / 450.00 €)."""
-    from kenttä.i18n import get_language
-    from kenttä.services.vouchers.common import eur, eur_fi
+    from kenttä.i18n.numbers import euros
 
-    return eur(cents) if get_language() == "en" else eur_fi(cents)
+    return euros(cents)
 
 
 def _voucher_json(voucher: Voucher) -> dict:

@@ -196,10 +196,22 @@ class Translated:
         translate_bindings(self)  # type: ignore[arg-type]
         self.sub_title = self.screen_title()
         if self.RECOMPOSE_ON_LANGUAGE:
+            focused = getattr(self.focused, "id", None)  # type: ignore[attr-defined]
             await self.recompose()  # type: ignore[attr-defined]
             self._keep_text_on_focus()
+            self._focus_again(focused)
             self.reload()
         self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def _focus_again(self, widget_id: str | None) -> None:
+        """After a recompose the widget that had the focus is focused again (the list, not
+        the first field: the next key is a command, never a letter typed into a search)."""
+        if widget_id is None:
+            return
+        for widget in self.query(f"#{widget_id}"):  # type: ignore[attr-defined]
+            if widget.focusable:
+                self.set_focus(widget)  # type: ignore[attr-defined]
+            return
 
     def screen_title(self) -> str:
         """The title in the current language (a screen may add whose record it is)."""

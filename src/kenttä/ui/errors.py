@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kenttä.i18n import has, t, validation_message
+from kenttä.i18n import get_language, has, t, validation_message
 
 
 def error_text(exc: Exception) -> str:
@@ -35,4 +35,15 @@ def error_text(exc: Exception) -> str:
             return validation_message(exc)
         if has(f"error.{code}"):
             return t(f"error.{code}")
-    return str(exc) or type(exc).__name__
+    return _untranslated(exc)
+
+
+def _untranslated(exc: Exception) -> str:
+    """An error with no words in the catalogue: the UI's own (already in words) as it is;
+    a service's English reason only in English; elsewhere the catalogue's general refusal,
+    never English on a Finnish or Swedish screen (issue 14)."""
+    if not isinstance(exc, ValueError):  # a bug or the machine: its kind, never its text
+        return t("error.unexpected", error=type(exc).__name__)
+    if type(exc).__module__.startswith("kenttä.ui") or get_language() == "en":
+        return str(exc) or type(exc).__name__
+    return t("error.refused")

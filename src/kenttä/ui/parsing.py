@@ -62,11 +62,10 @@ def parse_euros(text: str) -> int | None:
 
 
 def format_euros(cents: int | None) -> str:
-    if cents is None:
-        return ""
-    euros, rest = divmod(int(cents), 100)
-    text = f"{euros:,}".replace(",", "\u00a0")
-    return f"{text},{rest:02d} €"
+    """`1 500,00 €` (fi, sv) or `1,500.00 €` (en)."""
+    from kenttä.i18n.numbers import euros
+
+    return euros(cents)
 
 
 def split_list(text: str) -> list[str]:
@@ -85,11 +84,9 @@ def format_date_short(value: date | str | None) -> str:
 
 def format_euros_short(cents: int | None) -> str:
     """`1 500 €`, `120,50 €`: whole euros without ",00" (narrow columns)."""
-    if cents is None:
-        return ""
-    if int(cents) % 100:
-        return format_euros(cents)
-    return f"{int(cents) // 100:,} €".replace(",", "\u00a0")
+    from kenttä.i18n.numbers import euros
+
+    return euros(cents, whole_short=True)
 
 
 def format_time(value: datetime | None) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require
 
 if TYPE_CHECKING:
@@ -39,13 +40,16 @@ def add_event(
 
     require(ws, "record_event")
     if not place.strip():
-        raise ValueError("the place is required")
+        raise Refused("event_place", "the place is required")
     clients = list(dict.fromkeys(client_ids or []))
     scopes = {c: live_scope(ws, "clients", c, ValueError("no such client")) for c in clients}
     if employer_id:
         live_scope(ws, "employers", employer_id, ValueError("no such employer"))
     if attended < len(clients):
-        raise ValueError(f"{attended} attended, but {len(clients)} clients are listed as attendees")
+        raise Refused(
+            "event_attended",
+            f"{attended} attended, but {len(clients)} clients are listed as attendees",
+        )
     event = InfoEvent(
         held_on=held_on,
         place=place,
@@ -95,7 +99,7 @@ def event_detail(ws: Workspace, event_id: str) -> dict[str, Any]:
     )
     row = cur.fetchone()
     if row is None:
-        raise ValueError("no such event")
+        raise Refused("no_event", "no such event")
     item = dict(zip(_COLUMNS, row, strict=True))
     item["organisers"] = json.loads(item["organisers"]) if item["organisers"] else []
     item["attendees"] = [

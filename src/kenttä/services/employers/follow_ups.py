@@ -20,7 +20,11 @@ from kenttä.services.roles import require, require_scope
 
 
 class FollowUpError(ValueError):
-    """A follow-up refused: a one-line reason with no personal data."""
+    """A follow-up refused: a one-line reason with no personal data (`code` for screens)."""
+
+    def __init__(self, reason: str, *, code: str = "invalid") -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 def record_follow_up(
@@ -43,10 +47,10 @@ def record_follow_up(
         (placement_id,),
     ).fetchone()
     if row is None:
-        raise FollowUpError("no such placement")
+        raise FollowUpError("no such placement", code="no_placement")
     require_scope(ws, row[2])
     if next_date is not None and next_date < contacted_on:
-        raise FollowUpError("the next date is before the contact")
+        raise FollowUpError("the next date is before the contact", code="next_before_contact")
     try:
         follow_up = PlacementFollowUp(
             placement_id=placement_id,

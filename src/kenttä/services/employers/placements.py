@@ -12,6 +12,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.employers import follow_ups
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope, whose_sql
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
@@ -78,9 +79,9 @@ def add_placement(
         ).fetchone()
         is None
     ):
-        raise ValueError("no such employer")
+        raise Refused("no_employer", "no such employer")
     if end_date is not None and end_date < start_date:
-        raise ValueError("end date is before the start date")
+        raise Refused("placement_dates", "end date is before the start date")
     placement = Placement(
         client_id=client_id,
         employer_id=employer_id,
@@ -152,21 +153,28 @@ def check_next_step(ws: Workspace, placement: Placement) -> None:
             (placement.follows,),
         ).fetchone()
         if row is None or row[0] != placement.client_id:
-            raise ValueError("the placement it follows is not one of this client's")
+            raise Refused(
+                "placement_follows", "the placement it follows is not one of this client's"
+            )
         if placement.start_date.isoformat() < row[1]:
-            raise ValueError("a path's next step cannot start before the step it follows")
+            raise Refused(
+                "placement_before", "a path's next step cannot start before the step it follows"
+            )
         taken = ws.store.conn.execute(
             f"SELECT 1 FROM placements WHERE follows = ? AND {LIVE}", (placement.follows,)
         ).fetchone()
         if taken is not None:
-            raise ValueError("that placement already has a next step")
+            raise Refused("placement_next_taken", "that placement already has a next step")
     supported = placement.employed_by or placement.learning_periods
     if supported and placement.kind != PlacementKind.APPRENTICESHIP.value:
-        raise ValueError("learning periods and an employing association are for apprenticeships")
+        raise Refused(
+            "placement_apprenticeship",
+            "learning periods and an employing association are for apprenticeships",
+        )
     if placement.employed_by and (
         ws.store.conn.execute(
             f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (placement.employed_by,)
         ).fetchone()
         is None
     ):
-        raise ValueError("no such employing association")
+        raise Refused("no_association", "no such employing association")

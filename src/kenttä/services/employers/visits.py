@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require
 
 # The models (pydantic) load on the first write: the Today screen reads this module at
@@ -72,9 +73,9 @@ def log_visit(
     from kenttä.services.employers import needs as need_records
 
     require(ws, "edit_employer")
-    scope = live_scope(ws, "employers", employer_id, ValueError("no such employer"))
+    scope = live_scope(ws, "employers", employer_id, Refused("no_employer", "no such employer"))
     if next_contact is not None and next_contact < visited_on:
-        raise ValueError("next contact is before the visit")
+        raise Refused("next_before_visit", "next contact is before the visit")
     visit = Visit(
         employer_id=employer_id,
         visited_on=visited_on,

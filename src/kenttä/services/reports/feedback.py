@@ -147,8 +147,10 @@ def report_rows(report: dict[str, Any]) -> list[list[Any]]:
 
 
 def mean_text(mean: float | None) -> str:
-    """`4,25` as Finnish writes it (– when nobody answered)."""
-    return "–" if mean is None else f"{mean:.2f}".replace(".", ",")
+    """`4,25` (fi, sv) or `4.25` (en) (– when nobody answered)."""
+    from kenttä.i18n.numbers import number
+
+    return "–" if mean is None else number(mean, 2)
 
 
 def report_table(report: dict[str, Any]) -> str:

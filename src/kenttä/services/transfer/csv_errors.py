@@ -17,20 +17,28 @@ class LineError:
     reason: str
     column: str | None = None
     error: Exception | None = field(default=None, compare=False)  # an IdentifierError
+    code: str = field(default="invalid", compare=False)  # `import_words.<code>` for people
+    other_line: int | None = field(default=None, compare=False)  # the same row's first line
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
 
     def in_words(self) -> str:
-        """`line N: reason` with the reason in the current language when it has words
-        (a bad henkilötunnus, Y-tunnus, municipality or postal code)."""
-        if self.error is None:
-            return str(self)
-        from kenttä.i18n import code, validation_message
+        """`rivi N: reason` wholly in the current language (issue 14): a bad identifier
+        (henkilötunnus, Y-tunnus, municipality, postal code) with its own words, every other
+        reason by its code, named by the column in words."""
+        from kenttä.i18n import code, t, validation_message
 
-        where = code("column", self.column) if self.column else ""
-        message = validation_message(self.error)
-        return f"line {self.line}: {where}: {message}" if where else f"line {self.line}: {message}"
+        column = self.column
+        if column is None and self.code == "invalid" and ":" in self.reason:
+            column = self.reason.split(":", 1)[0].strip()  # "email: not an email address"
+        where = code("column", column) if column else ""
+        if self.error is not None:
+            message = validation_message(self.error)
+        else:
+            message = t(f"import_words.{self.code}", line=self.other_line or "")
+        reason = f"{where}: {message}" if where else message
+        return t("cli_text.line_error", line=self.line, reason=reason)
 
 
 def _reason(exc: ValidationError) -> str:
@@ -50,4 +58,5 @@ def line_error(line: int, exc: ValidationError) -> LineError:
     where = ".".join(str(p) for p in first["loc"])
     if isinstance(inner, IdentifierError):
         return LineError(line, _reason(exc), column=where, error=inner)
-    return LineError(line, _reason(exc))
+    kind = "missing" if first["type"] == "missing" else "invalid"
+    return LineError(line, _reason(exc), column=where or None, code=kind)

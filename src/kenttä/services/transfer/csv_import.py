@@ -128,7 +128,9 @@ class _Importer:
                 if col is not None and i < len(cells) and cells[i].strip()
             }
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-                result.errors.append(LineError(line, "more cells than header columns"))
+                result.errors.append(
+                    LineError(line, "more cells than header columns", code="extra_cells")
+                )
                 continue
             try:
                 values = self.fmt.convert(raw)
@@ -141,12 +143,19 @@ class _Importer:
                 result.errors.append(LineError(line, str(exc)))
                 continue
             if self.scopes is not None and values["scope"] not in self.scopes:
-                result.errors.append(LineError(line, "scope: outside this device's scopes"))
+                result.errors.append(
+                    LineError(line, "scope: outside this device's scopes", code="scope")
+                )
                 continue
             key = self.match_key(record)
             if key in seen:
                 what = self.fmt.key_label if key[0] == "key" else "name and details"
-                result.errors.append(LineError(line, f"same {what} as line {seen[key]}"))
+                result.errors.append(
+                    LineError(
+                        line, f"same {what} as line {seen[key]}", code="same_as",
+                        other_line=seen[key],
+                    )
+                )  # fmt: skip
                 continue
             seen[key] = line
             good.append(_Row(line, values, record))

@@ -158,10 +158,16 @@ def split_csv(text: str, encoding: str) -> TableFile:
 
 def _add_row(table: TableFile, line: int, cells: list[str]) -> None:
     if any("\x00" in c for c in cells):
-        table.errors.append(LineError(line, "a NUL byte in a cell (a damaged or binary file?)"))
+        table.errors.append(
+            LineError(line, "a NUL byte in a cell (a damaged or binary file?)", code="nul")
+        )
     elif any(MOJIBAKE.search(c) for c in cells):
         table.errors.append(
-            LineError(line, "garbled letters (UTF-8 once read as Windows-1252, e.g. 'Ã¤' for 'ä')")
+            LineError(
+                line,
+                "garbled letters (UTF-8 once read as Windows-1252, e.g. 'Ã¤' for 'ä')",
+                code="garbled",
+            )
         )
     else:
         table.rows.append((line, [plain_cell(c) for c in cells]))

@@ -24,7 +24,7 @@ class ConfirmModal(BaseModal):
     ConfirmModal Button { margin-left: 2; }
     """
     BINDINGS: ClassVar = [
-        Binding("y,k", "answer(True)", "keys.yes"),
+        Binding("y,k,j", "answer(True)", "keys.yes"),  # yes, kyllä, ja
         Binding("n,escape", "answer(False)", "keys.no"),
     ]
 

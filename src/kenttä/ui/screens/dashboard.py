@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from kenttä.domain import localtime
 from kenttä.i18n import t
+from kenttä.i18n.numbers import euros, percent
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, resolve_programme
 from kenttä.services.reports.esf import EsfReport, compute, explain
@@ -69,12 +70,11 @@ def load_dashboard(ws: Workspace, kind: str, today: date, programme: str | None)
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+    return percent(value)  # the language's decimal mark (en: a point)
 
 
 def _euros(cents: int) -> str:
-    whole, rest = divmod(cents, 100)
-    return f"{whole:,}".replace(",", " ") + (f",{rest:02d}" if rest else "")
+    return euros(cents, whole_short=True, sign=False)
 
 
 class TrendChart(Widget):

@@ -14,18 +14,24 @@ from kenttä.i18n import code, t
 from kenttä.services.employers import EmployerRow
 from kenttä.services.employers import core as employer_service
 from kenttä.ui.base import BaseScreen
-from kenttä.ui.parsing import format_date
+from kenttä.ui.parsing import clip, format_date_short
 from kenttä.ui.widgets.paged_table import PagedTable
+
+# At 80 columns every column is on screen (issue 14): a long name or municipality is cut
+# with "…" (Enter opens the card with the full name), the next contact is `18.1.27`.
+NAME_WIDTH = 22
+MUNICIPALITY_WIDTH = 11
 
 
 def render_employer(row: EmployerRow) -> tuple[str, ...]:
+    municipality = municipalities().get(row.municipality or "", row.municipality or "")
     return (
-        row.name,
+        clip(row.name, NAME_WIDTH),
         row.y_tunnus or "",
         code("employer_kind", row.kind),
-        municipalities().get(row.municipality or "", row.municipality or ""),
+        clip(municipality, MUNICIPALITY_WIDTH),
         "★" if row.sponsor else "",
-        format_date(row.next_contact),
+        format_date_short(row.next_contact),
     )
 
 
@@ -59,8 +65,8 @@ class EmployersScreen(BaseScreen):
                 t("employers.col_ytunnus"),
                 t("employers.col_kind"),
                 t("employers.col_municipality"),
-                t("employers.col_sponsor"),
-                t("employers.col_next"),
+                t("employers_narrow.col_sponsor"),
+                t("employers_narrow.col_next"),
             ],
             render_employer,
             id="employer-table",

@@ -277,9 +277,25 @@ class VouchersScreen(BaseScreen):
 
         self.app.push_screen(ConfirmModal(question), answer)
 
+    def _cannot_move(self, row: VoucherRow, status: str) -> bool:
+        """A step the voucher's status does not allow is said at once, without asking first
+        (a paid voucher is never offered "mark as used?"). True when refused."""
+        from kenttä.i18n import code
+
+        lifecycle = _vouchers()
+        current = lifecycle.S(row.voucher.status)
+        if lifecycle.S(status) in lifecycle.TRANSITIONS[current]:
+            return False
+        self.notify(
+            t("voucher_refuse.move", number=row.voucher.number,
+              current=code("voucher", current.value), to=code("voucher", status)),
+            severity="warning",
+        )  # fmt: skip
+        return True
+
     def action_move(self, status: str) -> None:
         row = self._selected()
-        if row is None:
+        if row is None or self._cannot_move(row, status):
             return
         number = row.voucher.number  # the voucher as it was when the key was pressed
         today = self.kapp.today
@@ -302,7 +318,7 @@ class VouchersScreen(BaseScreen):
 
     def action_cancel_voucher(self) -> None:
         row = self._selected()
-        if row is None:
+        if row is None or self._cannot_move(row, "cancelled"):
             return
         number = row.voucher.number
         self._confirm(

@@ -1,0 +1,12 @@
+"""A refusal with a reason code: the English reason is for logs and tests, the code is what
+the screens translate (`error.<code>` in the catalogue)."""
+
+from __future__ import annotations
+
+
+class Refused(ValueError):
+    """A service refused a request; `code` names the reason for the catalogue."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
