@@ -135,13 +135,13 @@ async def test_a_reused_plan_editor_shows_the_next_clients_plan_only(make_app):
 
 
 async def test_screens_built_ahead_open_on_the_right_record(make_app):
-    from kenttä.ui import kept
+    from kenttä.ui import kept, warm_up
 
     app = make_app()
     helmi = app.ws.ids["clients"][HELMI]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for step in kept._steps(app):  # what warm_up does, one step per quiet moment
+        for step in warm_up._steps(app):  # what warm_up does, one step per quiet moment
             step()
         await settle(pilot)
         card = app.get_screen("client-card")

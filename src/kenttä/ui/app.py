@@ -138,7 +138,7 @@ class KenttaApp(App[None]):
 
             for name in WARM_UP_MODULES + WARM_UP_SCREENS:
                 importlib.import_module(name)
-            from kenttä.ui.kept import warm_up
+            from kenttä.ui.warm_up import warm_up
 
             self.call_from_thread(warm_up, self)
 

@@ -54,7 +54,15 @@ from kenttä_sync.ground.changes import PROTOCOL_VERSION
 from kenttä_sync.ground.errortext import field_names, unquoted
 from kenttä_sync.ground.schema import SyncSchema
 from kenttä_sync.transport import protocol
-from kenttä_sync.transport.server import enrolment, errors, intake, openapi, pieces, snapshots
+from kenttä_sync.transport.server import (
+    enrolment,
+    errors,
+    intake,
+    openapi,
+    pieces,
+    snapshots,
+    stream,
+)
 from kenttä_sync.transport.server.errors import ErrorBody, HttpError, failure, guarded, status_of
 from kenttä_sync.transport.server.recovery import NONCE_PATTERN
 from kenttä_sync.transport.server.stores import StorePool
@@ -234,6 +242,7 @@ def create_app(
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
     pieces.add_routes(app, pool)  # /v1/push-chunk, /v1/pull-chunk
+    stream.add_routes(app, pool)  # /v1/push-stream: the same pieces, streamed in frames
     snapshots.add_routes(app, pool)  # /v1/snapshot
 
     @app.post("/v1/counters", responses=intake.ERRORS)

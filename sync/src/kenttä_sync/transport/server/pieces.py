@@ -31,10 +31,6 @@ if TYPE_CHECKING:
 
 
 def add_routes(app: FastAPI, pool: "StorePool") -> None:
-    from kenttä_sync.transport.server import stream
-
-    stream.add_routes(app, pool)  # /v1/push-stream: the same pieces, streamed in frames
-
     @app.post("/v1/push-chunk", response_class=Response, responses=ERRORS)
     async def push_chunk(request: Request, creds: Credentials) -> Response:
         """A piece of a transaction too large for one request (kenttä_sync.transport.chunked_push)."""

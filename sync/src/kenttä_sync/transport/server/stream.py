@@ -1,5 +1,5 @@
 """The office's route for a large transaction streamed in frames (`POST /v1/push-stream`,
-`kenttä_sync.transport.push_stream`), added by pieces.add_routes.
+`kenttä_sync.transport.push_stream`), added by the app beside pieces' routes.
 
 The body is read as it arrives: each frame completed is one piece of the transaction,
 staged at once through the same code as `/v1/push-chunk` (authentication, role checks,
