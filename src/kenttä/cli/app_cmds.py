@@ -45,6 +45,11 @@ def demo(obj: CliContext, path: str | None, random_seed: int, no_ui: bool) -> No
     if no_ui:
         click.echo(str(ws.store.path))
         return
+    from kenttä.domain import localtime
+    from kenttä.ui.prefetch import start_today
+
+    today = localtime.today()
+    prefetch = start_today(ws, today)  # Today's read runs while Textual is imported
     from kenttä.ui.app import run_app
 
-    run_app(ws)
+    run_app(ws, today, prefetch)
