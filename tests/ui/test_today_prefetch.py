@@ -80,3 +80,17 @@ async def test_a_read_for_another_day_is_not_shown(caseload_ws: Any) -> None:
     own = await today_lines(KenttaApp(caseload_ws, today=TODAY))
     prefetch = start_today(caseload_ws, TODAY - timedelta(days=30))
     assert await today_lines(KenttaApp(caseload_ws, today=TODAY, prefetch=prefetch)) == own
+
+
+def test_the_interpreter_switches_as_before_once_the_early_read_is_done(caseload_ws: Any) -> None:
+    import sys
+    import time
+
+    before = sys.getswitchinterval()
+    prefetch = start_today(caseload_ws, TODAY)
+    assert sys.getswitchinterval() < before  # quicker hand-overs while the read runs
+    prefetch.take(summary_key(TODAY, first_owner(caseload_ws))).result(timeout=60)
+    deadline = time.monotonic() + 10
+    while sys.getswitchinterval() != before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sys.getswitchinterval() == before

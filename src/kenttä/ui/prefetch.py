@@ -11,10 +11,28 @@ nothing else touches the connection meanwhile.
 
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures import Future
 from datetime import date
 from typing import Any
+
+# A read gives the interpreter back at every row SQLite hands it, and waits to get it again
+# while the main thread imports Textual: 5 ms each time by default. While reads run: 0.5 ms.
+SWITCH_SECONDS = 0.0005
+_switch: dict[str, float] = {"running": 0, "before": 0.005}
+_switch_lock = threading.Lock()
+
+
+def _quick_switches(change: int) -> None:
+    with _switch_lock:
+        if _switch["running"] == 0:
+            _switch["before"] = sys.getswitchinterval()
+        _switch["running"] += change
+        quick = _switch["running"] > 0
+        sys.setswitchinterval(
+            min(_switch["before"], SWITCH_SECONDS) if quick else _switch["before"]
+        )
 
 
 class Prefetch:
@@ -26,6 +44,7 @@ class Prefetch:
     def start(self, key: Any, fn: Any, *args: Any, **kwargs: Any) -> None:
         """Run the read `fn(ws, *args, **kwargs)` in a thread, now."""
         future: Future = Future()
+        _quick_switches(+1)
 
         def run() -> None:
             try:
@@ -33,6 +52,8 @@ class Prefetch:
                     future.set_result(fn(self.ws, *args, **kwargs))
             except BaseException as exc:  # the screen reads again (and reports a failure)
                 future.set_exception(exc)
+            finally:
+                _quick_switches(-1)
 
         self._reads[key] = future
         threading.Thread(target=run, name="kentta-prefetch", daemon=True).start()
