@@ -11,10 +11,15 @@ from kenttä.cli.common import CliContext
 @click.pass_obj
 def open_app(obj: CliContext) -> None:
     """Open the app on the local database."""
-    from kenttä.ui.app import run_app
+    from kenttä.domain import localtime
+    from kenttä.ui.prefetch import start_today
 
     ws = obj.workspace()
-    run_app(ws)
+    today = localtime.today()
+    prefetch = start_today(ws, today)  # Today's read runs while Textual is imported
+    from kenttä.ui.app import run_app
+
+    run_app(ws, today, prefetch)
 
 
 @click.command("init")
@@ -40,6 +45,11 @@ def demo(obj: CliContext, path: str | None, random_seed: int, no_ui: bool) -> No
     if no_ui:
         click.echo(str(ws.store.path))
         return
+    from kenttä.domain import localtime
+    from kenttä.ui.prefetch import start_today
+
+    today = localtime.today()
+    prefetch = start_today(ws, today)  # Today's read runs while Textual is imported
     from kenttä.ui.app import run_app
 
-    run_app(ws)
+    run_app(ws, today, prefetch)

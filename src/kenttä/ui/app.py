@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterable
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from kenttä.services.context import Workspace
 from kenttä.services.privacy import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 from kenttä.ui.errors import error_text
+from kenttä.ui.prefetch import Prefetch
 from kenttä.ui.widgets import table_widths
 
 IDLE_CHECK_SECONDS = 15
@@ -114,11 +116,18 @@ class KenttaApp(App[None]):
     ]
 
     def __init__(
-        self, ws: Workspace, *, today: date | None = None, language: str | None = None
+        self,
+        ws: Workspace,
+        *,
+        today: date | None = None,
+        language: str | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.ws = ws
         self.today = today or localtime.today()
-        self.db_lock = threading.RLock()
+        # a read started before the app (kenttä.ui.prefetch) holds this lock while it runs
+        self.db_lock = prefetch.lock if prefetch is not None else threading.RLock()
+        self._prefetch = prefetch
         set_language(language or getattr(ws.config, "language", None) or "fi")
         super().__init__()
         translate_bindings(self)
@@ -126,6 +135,10 @@ class KenttaApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         self.idle_lock = IdleLock(ws.store.path, ws.config.idle_lock_minutes)
+
+    def prefetched(self, key: Any) -> Future | None:
+        """The read started for `key` before the app (once: a reload reads anew), or None."""
+        return None if self._prefetch is None else self._prefetch.take(key)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
@@ -314,9 +327,11 @@ class KenttaApp(App[None]):
         yield SystemCommand(t("command.quit"), t("command.quit_help"), self.action_quit)
 
 
-def run_app(ws: Workspace, today: date | None = None) -> None:
-    """Run the app in the terminal until the person quits (exit status 1 after a crash)."""
-    app = KenttaApp(ws, today=today)
+def run_app(ws: Workspace, today: date | None = None, prefetch: Prefetch | None = None) -> None:
+    """Run the app in the terminal until the person quits (exit status 1 after a crash).
+
+    `prefetch`: Today's read, started before this module was imported (cli open)."""
+    app = KenttaApp(ws, today=today, prefetch=prefetch)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)

@@ -62,6 +62,7 @@ def _footer_signature(footer: _footer.Footer, screen: Any) -> tuple:
         (key, binding.key, app.get_key_display(binding), binding.description, binding.action,
          binding.show, binding.group, binding.tooltip, enabled, tooltip)
         for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+        if binding.show  # a hidden key (Input's, DataTable's) changes nothing shown
     )  # fmt: skip
     return keys, footer.show_command_palette, app.ENABLE_COMMAND_PALETTE
 

@@ -213,7 +213,9 @@ class ClientsScreen(BaseScreen):
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         text = t("clients.count_more" if event.more else "clients.count", count=event.count)
-        self.query_one("#client-count", Static).update(text)
+        line = self.query_one("#client-count", Static)
+        if line.content != text:  # one line of fixed height: no layout for new words
+            line.update(text, layout=False)
 
     def on_key(self, event: Any) -> None:
         search = self.query_one("#client-search", Input)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import date
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from kenttä.services import today as today_service
 from kenttä.services.today import TodaySummary
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date
+from kenttä.ui.prefetch import first_owner, summary_key
 from kenttä.ui.widgets.footer import Footer
 
 
@@ -39,7 +41,7 @@ class TodayScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         # A coach's day is their own clients; coordinators and supervisors see everyone's.
-        self.mine_only = self.kapp.ws.role == "coach"
+        self.mine_only = first_owner(self.kapp.ws) is not None
         self.expanded: set[str] = set()
         self.summary: TodaySummary | None = None
 
@@ -51,6 +53,13 @@ class TodayScreen(BaseScreen):
 
     def reload(self) -> None:
         owner = self.kapp.ws.user if self.mine_only else None
+        started = self.kapp.prefetched(summary_key(self.kapp.today, owner))
+        if started is not None and started.done() and started.exception() is None:
+            self.show(started.result())  # read while the app started: on the first frame
+            return
+        if started is not None:  # still reading: the worker waits for it (the same lock)
+            self.db(_first_read, started, self.kapp.today, owner, done=self.show, group="today")
+            return
         self.db(
             today_service.today_summary,
             today=self.kapp.today,
@@ -190,3 +199,11 @@ class TodayScreen(BaseScreen):
             from kenttä.ui.modals.forms import OutcomeCheckModal
 
             self.app.push_screen(OutcomeCheckModal(record_id, _rest[0] if _rest else None))
+
+
+def _first_read(ws: Any, started: Any, today: date, owner: str | None) -> TodaySummary:
+    """The read started with the app, or (if it failed) the same read again."""
+    try:
+        return started.result()
+    except Exception:
+        return today_service.today_summary(ws, today=today, owner=owner)

@@ -39,6 +39,7 @@ class Footer(TextualFooter):
                 tooltip,
             )
             for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show  # the footer shows no hidden key: moving the focus changes nothing
         )
         return keys, self.show_command_palette, app.ENABLE_COMMAND_PALETTE
 

@@ -11,11 +11,12 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from kenttä.ui.base import run_db
+from kenttä.ui.widgets.plain_cells import PlainCells
 
 Row = TypeVar("Row")
 
 
-class PagedTable(DataTable, Generic[Row]):
+class PagedTable(PlainCells, DataTable, Generic[Row]):
     """Rows come from `fetch(ws, after=key, limit=n)`; the next page loads near the end."""
 
     PAGE = 50

@@ -13,8 +13,12 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from kenttä.ui.widgets.plain_cells import PlainCells
 
-class Table(DataTable):
+
+class Table(PlainCells, DataTable):
+    """Plain one-line rows are drawn directly (plain_cells.py)."""
+
     def __init__(
         self,
         columns: Sequence[str | Text | tuple[str | Text, int | None]],
