@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from kenttä.domain import models as m
 from kenttä.domain.codes import VoucherStatus
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def _column_type(annotation: Any) -> ColumnType:
