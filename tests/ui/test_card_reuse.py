@@ -63,13 +63,16 @@ async def test_a_language_switch_makes_the_kept_card_anew(make_app: Any) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await find_and_open(pilot, "Ojala Lau")
+        finnish_card = app.screen
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f9")  # Swedish
         await settle(pilot)
+        assert not finnish_card.is_attached  # let go, not kept beside the new one
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ClientCardScreen"
+        assert app.screen is not finnish_card
         assert "Sammanfattning" in str(app.screen.query_one("Tabs").render()) or any(
             "Sammanfattning" in str(tab.label) for tab in app.screen.query("Tab")
         )

@@ -262,6 +262,8 @@ class KenttaApp(App[None]):
         for name, screen in list(self._installed_screens.items()):
             if isinstance(screen, Translated) and screen not in stacked:
                 self.uninstall_screen(name)  # a kept screen (the client card) is made anew
+                if screen.is_attached:  # shown before or built ahead: let it go, as Textual
+                    await screen.remove()  # does with a screen popped after uninstalling
         for stack in list(self._screen_stacks.values()):
             for screen in list(stack):
                 if isinstance(screen, Translated):
