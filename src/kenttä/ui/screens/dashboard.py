@@ -31,6 +31,7 @@ from kenttä.services.reports import Period, ReportError, resolve_programme
 from kenttä.services.reports.esf import EsfReport, compute, explain
 from kenttä.services.reports.trend import MonthPoint, monthly_trend, period_for
 from kenttä.ui.base import Translated
+from kenttä.ui.parsing import format_date
 from kenttä.ui.screens.dashboard_feedback import FeedbackLine, FeedbackModal, feedback_line
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -330,8 +331,8 @@ class DashboardScreen(Translated, Screen):
         }[self.kind]
         period = t(
             "reports.dashboard.period",
-            start=data.period.start.strftime("%d.%m.%Y"),
-            end=data.period.end.strftime("%d.%m.%Y"),
+            start=format_date(data.period.start),
+            end=format_date(data.period.end),
         )
         who = (
             t("reports.dashboard.programme", programme=data.programme)
