@@ -6,6 +6,7 @@ what the rule itself says), ✗ (not eligible, why) or ? (the data the rule need
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich.text import Text
@@ -48,6 +49,10 @@ def eligibility_line(e: Eligibility) -> str:
     return text + _why(e)
 
 
+# The card's text column at 80×24 (the card's padding and scroll bar taken off).
+CARD_TEXT_WIDTH = 74
+
+
 def start_data_text(c: Client) -> Text:
     """Two or three lines: gender, status, education; unemployment; ESF+ answers, consent."""
     out = Text()
@@ -78,6 +83,10 @@ def start_data_text(c: Client) -> Text:
         if c.consent
         else t("card_start.consent_missing")
     )
-    out.append(f"\n  {t('card_start.consent')} {consent.strip()} · {t('card_start.esf')}: ")
-    out.append(", ".join(answers) or t("card_start.esf_none"))
+    esf = f"{t('card_start.esf')}: " + (", ".join(answers) or t("card_start.esf_none"))
+    line = f"{t('card_start.consent')} {consent.strip()} · {esf}"
+    if len(line) > CARD_TEXT_WIDTH - 2:  # wrapped by hand, indented: not to column 1
+        esf = textwrap.fill(esf, CARD_TEXT_WIDTH, initial_indent="  ", subsequent_indent="    ")
+        line = f"{t('card_start.consent')} {consent.strip()}\n{esf}"
+    out.append(f"\n  {line}")
     return out.append("\n")
