@@ -122,9 +122,10 @@ def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
 class _Run:
     def __init__(
         self, replica: LocalReplica, transport: HttpTransport, sizer: Sizer,
-        progress: Progress | None,
+        progress: Progress | None, riding: chunked_pull.Riding | None = None,
     ) -> None:  # fmt: skip
         self.replica = replica
+        self.riding = riding  # an exchange the first pull piece carries (chunked_pull)
         self.transport = transport
         self.sizer = sizer
         self.progress = progress
@@ -209,7 +210,7 @@ class _Run:
                     self.head = first[2].head
                 return chunked_pull.pull_once(
                     self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
-                    self.timed, self.took_kept, first,
+                    self.timed, self.took_kept, first, self.riding,
                 )  # fmt: skip
             except chunked_pull.OldServer:
                 self.pieces = False
@@ -239,6 +240,7 @@ def sync_link(
     summary: LinkSummary | None = None,
     snapshot_hook: BulkHook | None = None,
     snapshots: bool = True,
+    riding: chunked_pull.Riding | None = None,
 ) -> LinkSummary:
     """Push every unacknowledged change (large transactions in pieces), then pull. `summary`
     (if given) is filled as the sync goes, so a caller still has it when the sync fails.
@@ -247,7 +249,11 @@ def sync_link(
     as they are now (snapshot_client.py; `snapshot_hook`: the application's `BulkHook`),
     and a device whose cursor lies before a compacted part of the office's log takes one
     in place of its rows (after its own changes were pushed and acknowledged); either way
-    the pull then continues from the snapshot's position."""
+    the pull then continues from the snapshot's position.
+
+    `riding`: an exchange (the application's counters) that the first pull piece carries
+    to the office, after the push; its `answer` is None if the office did not answer it
+    (an older office, ordinary pulls, or a sync that failed before the pull)."""
     started = time.monotonic()
     me = replica.device_id
     summary = summary if summary is not None else LinkSummary()
@@ -257,7 +263,7 @@ def sync_link(
     seq0 = _count(replica, "SELECT COALESCE(MAX(seq), 0) FROM _changes")
     sent0, recv0 = transport.bytes_sent, transport.bytes_received
     cuts0 = getattr(transport, "cuts", 0)
-    run = _Run(replica, transport, Sizer(limit), progress)
+    run = _Run(replica, transport, Sizer(limit), progress, riding)
 
     def fill() -> None:
         summary.pushed = device_side.acked_seq(replica) - acked0
