@@ -2,10 +2,11 @@
 progress that counts the whole sync across runs, and a truthful summary.
 
 * Sizes (`Sizer`): requests start at `START` changes (or `limit` if smaller); after a cut
-  the size halves; after a request that carried changes it becomes what the link moved in
-  that time scaled to `TARGET` seconds (at most doubling at once), so on a slow line with a
-  long latency a request is mostly data, yet ends well within the few seconds a dropping
-  link stays up; never below `MIN_SIZE` nor above `limit`.
+  the size halves (unless its one cut came when most of it was done: `late_cut`); after a
+  request that carried changes it becomes what the link moved in that time scaled to
+  `TARGET` seconds (at most doubling at once), so on a slow line with a long latency a
+  request is mostly data, yet ends well within the few seconds a dropping link stays up;
+  never below `MIN_SIZE` nor above `limit`.
 * Pushes go in whole transactions; a transaction larger than the current size goes through
   `kenttä_sync.transport.large_push`: streamed in frames the office stages as they arrive
   (`push_stream`; a piece per request to an older office, `chunked_push`), resumed without a
@@ -74,6 +75,18 @@ class Sizer:
             self.size = max(self.low, self.size // 2)
         elif seconds < FAST:
             self.size = min(self.high, self.size * 2)
+
+
+def late_cut(transport: Any, cuts_before: int) -> bool:
+    """Whether a request that got through after exactly one cut (not a stall) had most of it
+    done when that came: the cut try ran at least half as long as the try that went. Such
+    a cut says the link dropped, not that the request was too large for it, so the size is
+    fitted to the try that went rather than halved (a request that is too slow for the
+    link shrinks by that fit anyway)."""
+    if getattr(transport, "cuts", 0) != cuts_before + 1:
+        return False
+    went, cut_after = getattr(transport, "last_seconds", 0.0), getattr(transport, "cut_after", 0.0)
+    return went > 0 and cut_after >= went / 2
 
 
 @dataclass
@@ -164,8 +177,11 @@ class _Run:
         if getattr(result, "head", None) is not None:  # a pull piece names the log head
             self.head = result.head
         carried = changes or len(getattr(result, "changes", ()) or ())
+        seconds = time.monotonic() - started
         cut = getattr(self.transport, "cuts", 0) > cuts
-        self.sizer.after(time.monotonic() - started, cut, carried)
+        if cut and late_cut(self.transport, cuts):  # the link dropped; the size was not at
+            seconds, cut = self.transport.last_seconds, False  # fault: fit the try that went
+        self.sizer.after(seconds, cut, carried)
         self.batches += 1
         return result
 
