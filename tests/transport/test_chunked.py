@@ -45,6 +45,7 @@ class Office:
         self.stream = False  # /v1/push-stream: off (an older office: a piece per request)
         self.cut_stream_at: float | None = None  # the next stream is cut after this share
         self.streamed: list[int] = []  # changes in the frames of each stream that went out
+        self.paths: list[str] = []  # the path of every request tried
         office = self
 
         class InProcess(LinkTransport):
@@ -57,6 +58,7 @@ class Office:
                 real = self.client.request
 
                 def request(method: str, path: str, **kw: Any) -> httpx.Response:
+                    office.paths.append(path)
                     if path == "/v1/push-stream":
                         return office.streamed_request(real, method, path, **kw)
                     if path == "/v1/push-chunk":

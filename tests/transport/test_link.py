@@ -165,3 +165,36 @@ def test_a_failed_sync_says_what_went_and_what_is_still_waiting(
     assert "Toimistolle meni tällä kerralla 0 muutosta; 10 odottaa tällä koneella" in done.stderr
     assert "Palvelimeen ei saada yhteyttä – yritetään uudelleen" in done.stderr
     assert "cannot connect" in done.stderr  # true here: nothing listens any more
+
+
+@pytest.mark.parametrize(
+    ("cut_after", "size"),
+    [(2.0, 1000), (0.3, 500)],  # late in the try (most of it done): kept; early: halved
+)
+def test_a_request_cut_when_most_of_it_was_done_keeps_its_size(
+    monkeypatch: pytest.MonkeyPatch, cut_after: float, size: int
+) -> None:
+    from types import SimpleNamespace
+
+    from kenttä_sync.transport import link as link_module
+    from kenttä_sync.transport import resumable
+
+    clock = [0.0]
+    fake_time = SimpleNamespace(monotonic=lambda: clock[0])
+    monkeypatch.setattr(link_module, "time", fake_time)
+    monkeypatch.setattr(resumable, "time", fake_time)
+    tries = [(cut_after, True), (2.5, False)]  # (seconds the try runs, cut), in order
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seconds, cut = tries.pop(0)
+        clock[0] += seconds
+        if cut:
+            raise httpx.ReadError("connection cut")
+        return httpx.Response(200, json={})
+
+    link, notices, _ = link_with(handler)
+    run = object.__new__(resumable._Run)  # only what `timed` uses: the link and the sizer
+    run.transport, run.sizer, run.batches, run.head = link, resumable.Sizer(1000), 0, None
+    run.timed(lambda: link._request("POST", "/v1/pull-chunk"), 1000)  # 1000 changes in 2.5 s
+    assert [n.kind for n in notices] == ["cut"]  # the retry line is there either way
+    assert run.sizer.size == size

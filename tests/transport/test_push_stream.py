@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from kenttä_sync.transport import push_stream
+from kenttä_sync.transport.server import pieces
 
 from tests.transport.helpers import canonical
 from tests.transport.test_chunked import Office, _laptop, _office_rows, _staged, _sync
@@ -68,3 +70,32 @@ def test_a_body_that_is_not_a_stream_of_frames_is_refused_in_one_line(
     stranger = client.post("/v1/push-stream", content=push_stream.encode([b"{}"]))
     assert stranger.status_code == 401
     assert _staged(sqlite_store_url) == 0
+
+
+def test_the_counters_exchange_rides_on_the_stream_and_an_older_office_is_asked_apart(
+    tmp_path: Path, sqlite_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = Office(sqlite_store_url)
+    office.stream = True
+    db = _laptop(tmp_path, sqlite_store_url, office, clients=400)
+    office.paths.clear()
+    summary = _sync(db, office)
+    assert summary.pushed == 800 and summary.waiting == 0
+    # the pull and the budgets' exchange were answered with the stream: one request in all
+    assert office.paths == ["/v1/push-stream"]
+    assert _budget_exchange(db) is not None
+
+    monkeypatch.setattr(pieces, "counters_exchange", lambda *_args: None)  # an older office
+    office.paths.clear()
+    _sync(db, office)
+    assert office.paths == ["/v1/pull-chunk", "/v1/counters"]
+
+
+def _budget_exchange(db: Path) -> str | None:
+    from tests.transport.helpers import workspace
+
+    ws = workspace(db)
+    try:
+        return ws.store.replica.state("last_budget_exchange")
+    finally:
+        ws.close()

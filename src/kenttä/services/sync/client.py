@@ -53,6 +53,7 @@ from kenttä_sync.transport import (
     waiting,
 )
 from kenttä_sync.transport import bundle as bundles
+from kenttä_sync.transport.chunked_pull import Riding
 from kenttä_sync.transport.server.enrolment import bundle_key
 from kenttä_sync.transport.server.recovery import new_nonce
 
@@ -210,12 +211,15 @@ def sync(
     try:
         with transport(urls[0], enrolled.device_id, enrolled.secret, **transport_options) as http:
             # no /v1/status first (a round trip): the pull's pieces name the office's log head
+            # the budgets' exchange rides on the first pull piece (no round trip of its own);
+            # an older office answers it over /v1/counters after the sync, as before
+            riding = Riding(budget_sync.counter_request(ws.store.conn))
             with erasure.compact_after_erasures(ws):  # a received erasure leaves no trace
                 sync_link(
                     ws.store.replica, http, batch, progress, None, summary,
-                    snapshot_hook=SnapshotHook(), snapshots=snapshots,
+                    snapshot_hook=SnapshotHook(), snapshots=snapshots, riding=riding,
                 )  # fmt: skip
-            budget = budget_sync.exchange(ws, budget_sync.http_send(http))
+            budget = budget_sync.exchange(ws, budget_sync.http_send(http), first=riding.answer)
             _set_states(ws, {"last_budget_exchange": json.dumps(budget, sort_keys=True)})
     except Exception as exc:
         exc.summary = summary  # type: ignore[attr-defined]

@@ -22,7 +22,8 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -48,6 +49,7 @@ class PullChunkRequest(protocol.Message):
     offset: int = Field(default=0, ge=0)
     size: int = Field(ge=1, le=MAX)
     written: int | None = Field(default=None, ge=0, le=MAX_CURSOR)  # as in PullRequest
+    counters: dict[str, Any] | None = None  # an exchange riding along (`Riding`); optional
 
 
 class PullChunkResponse(protocol.Message):
@@ -60,10 +62,38 @@ class PullChunkResponse(protocol.Message):
     head: int | None = (
         None  # the office's log head (the device's pull progress needs no /v1/status)
     )
+    counters: dict[str, Any] | None = None  # the answer to the request's `counters`
 
 
-def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, bytes]:
-    """The server side of one piece: (HTTP status, protocol answer bytes)."""
+@dataclass
+class Riding:
+    """A counters exchange (kenttä_sync.counters: the body of `/v1/counters`) that rides on
+    the sync's first pull piece instead of a round trip of its own after the sync.
+
+    Every pull piece carries `request` until the office answers one; `answer` is then its
+    answer, or None from an office that does not know the field (older than it) or refused
+    the exchange: the application then exchanges over `/v1/counters`, which says why."""
+
+    request: dict[str, Any]
+    answer: dict[str, Any] | None = None
+    done: bool = False  # the office answered a piece that carried the request
+
+    def field(self) -> dict[str, Any] | None:
+        return None if self.done else self.request
+
+    def took(self, answer: PullChunkResponse) -> None:
+        if not self.done:
+            self.done, self.answer = True, answer.counters
+
+
+Exchange = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def handle(
+    central: CentralStore, device_id: str, data: bytes, exchange: Exchange | None = None
+) -> tuple[int, bytes]:
+    """The server side of one piece: (HTTP status, protocol answer bytes). A request's
+    `counters` is answered by `exchange` after the pull (None: the answer has none)."""
     schema = central.schema
     versions = {"schema_name": schema.name, "schema_version": schema.version}
     try:
@@ -87,6 +117,8 @@ def handle(central: CentralStore, device_id: str, data: bytes) -> tuple[int, byt
         **versions, changes=piece, offset=request.offset, total=len(changes), cursor=cursor,
         more=more, head=int(central.head()),
     )  # fmt: skip
+    if request.counters is not None and exchange is not None:
+        answer.counters = exchange(request.counters)
     return 200, answer.model_dump_json().encode()
 
 
@@ -169,6 +201,7 @@ def pull_once(
     timed: Callable[[Callable[[], PullChunkResponse]], PullChunkResponse],
     resumed: Callable[[int], None] | None = None,
     first: tuple[int, int, PullChunkResponse] | None = None,
+    riding: Riding | None = None,
 ) -> bool:
     """Pull one selection (whole transactions) in pieces of `size()` changes and apply it
     in one local transaction; returns whether the office has more.
@@ -178,7 +211,8 @@ def pull_once(
     goes on at the next one from the first missing piece (`resumed(changes held)` says
     so); the kept pieces are dropped when the selection is applied, when the office answers
     another selection (its log changed, or the transaction is gone) or asks for a snapshot.
-    `first`: (cursor, limit, answer) of the first piece, asked along with a streamed push."""
+    `first`: (cursor, limit, answer) of the first piece, asked along with a streamed push;
+    `riding`: an exchange the pieces carry until the office answers one (`Riding`)."""
     cursor = device_side.cursor(replica)
     written = device_side.written(replica)
     versions = {"schema_name": replica.schema.name, "schema_version": replica.schema.version}
@@ -194,6 +228,7 @@ def pull_once(
         request = PullChunkRequest(
             **versions, device_id=replica.device_id, cursor=cursor, limit=limit,
             offset=len(held), size=max(1, min(size(), MAX)), written=written,
+            counters=riding.field() if riding is not None else None,
         )  # fmt: skip
         try:
             answer = ready or timed(lambda r=request: _post(transport, r))
@@ -201,6 +236,8 @@ def pull_once(
             drop_staged(replica)  # the transaction is gone from the office's log
             raise
         ready = None
+        if riding is not None:
+            riding.took(answer)
         if key is not None and (answer.cursor, answer.total) != key:
             restarts += 1
             drop_staged(replica)

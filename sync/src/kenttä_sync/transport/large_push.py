@@ -10,7 +10,8 @@
   missing change; it gives up after `retries` cuts in a row that staged nothing more.
 * The stream that carries the transaction's last change ends with the first pull piece
   (`chunked_pull.PullChunkRequest`), answered in the same answer: the pull that follows
-  starts from it (`run.prefetched`), without a round trip of its own.
+  starts from it (`run.prefetched`), without a round trip of its own. The piece carries
+  the application's counters exchange (`run.riding`) when it fits a pull frame.
 * An office without the stream route gets a piece per request (`chunked_push`), each of
   the sizer's current size.
 """
@@ -166,7 +167,12 @@ def _pull_frame(run: Any) -> tuple[int, int, bytes]:
         device_id=replica.device_id, cursor=cursor, limit=limit, offset=0, size=limit,
         written=device_side.written(replica),
     )  # fmt: skip
-    return cursor, limit, request.model_dump_json().encode()
+    frame = request.model_dump_json().encode()
+    riding = run.riding.field() if run.riding is not None else None
+    if riding is not None:  # the exchange rides along if the frame stays a pull frame
+        with_it = request.model_copy(update={"counters": riding}).model_dump_json().encode()
+        frame = with_it if len(with_it) <= push_stream.PULL_FRAME else frame
+    return cursor, limit, frame
 
 
 def _announce(transport: HttpTransport, cut: LinkCut, cuts: int) -> None:

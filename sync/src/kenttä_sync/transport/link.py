@@ -15,7 +15,8 @@ several office URLs.
   when connecting fails, the link stalls, the office fails, or cuts follow one another;
 * knows several office URLs: a URL that cannot be connected to (or stalls) is left for the
   next one at once, before any wait; the URL that answered is kept for the next requests;
-* counts what the push loop adapts its request sizes to (`cuts`, `last_seconds`).
+* counts what the push loop adapts its request sizes to (`cuts`, `last_seconds`, and
+  `cut_after`: how long a try that was cut had run).
 
 Every protocol request is safe to repeat, so retrying after a cut is always harmless.
 """
@@ -99,7 +100,8 @@ class LinkTransport(HttpTransport):
         self.notify = notify
         self.read_timeout = read_timeout
         self.cuts = 0  # failed tries so far (cuts, stalls, unreachable), for adaptive sizes
-        self.last_seconds = 0.0  # how long the last answered request took
+        self.last_seconds = 0.0  # how long the last answered request took (its last try)
+        self.cut_after = 0.0  # how long the last try that was cut or stalled had run
 
     def _use(self, url: str) -> None:
         self.url = url
@@ -132,6 +134,7 @@ class LinkTransport(HttpTransport):
                 except httpx.TimeoutException:  # read, write or pool: the link went silent
                     kind = "stall"
                     self.cuts += 1
+                    self.cut_after = 0.0  # not a late cut: the link may be what is wrong
                     if not resend:
                         raise LinkCut("stall") from None
                     continue
@@ -139,6 +142,7 @@ class LinkTransport(HttpTransport):
                     self._refuse_tls(exc)
                     kind = "cut"
                     self.cuts += 1
+                    self.cut_after = time.monotonic() - started
                     if not resend:
                         raise LinkCut("cut") from None
                     break  # the server is there: the same URL after the wait

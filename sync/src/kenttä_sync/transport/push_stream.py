@@ -32,6 +32,7 @@ from kenttä_sync.transport.client import HttpTransport
 PATH = "/v1/push-stream"
 MAX_FRAME = 16 * 1024 * 1024  # bytes of one frame's JSON
 FRAMES = 40  # frames per request at most
+PULL_FRAME = 4096  # bytes of a pull frame's JSON at most (a larger frame is a piece)
 _LEVEL = 9  # once per body; as small as one gzip of the whole (the bad link's baseline)
 
 

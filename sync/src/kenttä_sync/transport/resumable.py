@@ -2,10 +2,11 @@
 progress that counts the whole sync across runs, and a truthful summary.
 
 * Sizes (`Sizer`): requests start at `START` changes (or `limit` if smaller); after a cut
-  the size halves; after a request that carried changes it becomes what the link moved in
-  that time scaled to `TARGET` seconds (at most doubling at once), so on a slow line with a
-  long latency a request is mostly data, yet ends well within the few seconds a dropping
-  link stays up; never below `MIN_SIZE` nor above `limit`.
+  the size halves (unless its one cut came when most of it was done: `late_cut`); after a
+  request that carried changes it becomes what the link moved in that time scaled to
+  `TARGET` seconds (at most doubling at once), so on a slow line with a long latency a
+  request is mostly data, yet ends well within the few seconds a dropping link stays up;
+  never below `MIN_SIZE` nor above `limit`.
 * Pushes go in whole transactions; a transaction larger than the current size goes through
   `kenttä_sync.transport.large_push`: streamed in frames the office stages as they arrive
   (`push_stream`; a piece per request to an older office, `chunked_push`), resumed without a
@@ -76,6 +77,18 @@ class Sizer:
             self.size = min(self.high, self.size * 2)
 
 
+def late_cut(transport: Any, cuts_before: int) -> bool:
+    """Whether a request that got through after exactly one cut (not a stall) had most of it
+    done when that came: the cut try ran at least half as long as the try that went. Such
+    a cut says the link dropped, not that the request was too large for it, so the size is
+    fitted to the try that went rather than halved (a request that is too slow for the
+    link shrinks by that fit anyway)."""
+    if getattr(transport, "cuts", 0) != cuts_before + 1:
+        return False
+    went, cut_after = getattr(transport, "last_seconds", 0.0), getattr(transport, "cut_after", 0.0)
+    return went > 0 and cut_after >= went / 2
+
+
 @dataclass
 class LinkSummary(SyncSummary):
     waiting: int = 0  # this device's changes the office has not acknowledged yet
@@ -122,9 +135,10 @@ def _batch(replica: LocalReplica, size: int) -> tuple[list[Change], bool]:
 class _Run:
     def __init__(
         self, replica: LocalReplica, transport: HttpTransport, sizer: Sizer,
-        progress: Progress | None,
+        progress: Progress | None, riding: chunked_pull.Riding | None = None,
     ) -> None:  # fmt: skip
         self.replica = replica
+        self.riding = riding  # an exchange the first pull piece carries (chunked_pull)
         self.transport = transport
         self.sizer = sizer
         self.progress = progress
@@ -163,8 +177,11 @@ class _Run:
         if getattr(result, "head", None) is not None:  # a pull piece names the log head
             self.head = result.head
         carried = changes or len(getattr(result, "changes", ()) or ())
+        seconds = time.monotonic() - started
         cut = getattr(self.transport, "cuts", 0) > cuts
-        self.sizer.after(time.monotonic() - started, cut, carried)
+        if cut and late_cut(self.transport, cuts):  # the link dropped; the size was not at
+            seconds, cut = self.transport.last_seconds, False  # fault: fit the try that went
+        self.sizer.after(seconds, cut, carried)
         self.batches += 1
         return result
 
@@ -209,7 +226,7 @@ class _Run:
                     self.head = first[2].head
                 return chunked_pull.pull_once(
                     self.replica, self.transport, self.sizer.size, lambda: self.sizer.size,
-                    self.timed, self.took_kept, first,
+                    self.timed, self.took_kept, first, self.riding,
                 )  # fmt: skip
             except chunked_pull.OldServer:
                 self.pieces = False
@@ -239,6 +256,7 @@ def sync_link(
     summary: LinkSummary | None = None,
     snapshot_hook: BulkHook | None = None,
     snapshots: bool = True,
+    riding: chunked_pull.Riding | None = None,
 ) -> LinkSummary:
     """Push every unacknowledged change (large transactions in pieces), then pull. `summary`
     (if given) is filled as the sync goes, so a caller still has it when the sync fails.
@@ -247,7 +265,11 @@ def sync_link(
     as they are now (snapshot_client.py; `snapshot_hook`: the application's `BulkHook`),
     and a device whose cursor lies before a compacted part of the office's log takes one
     in place of its rows (after its own changes were pushed and acknowledged); either way
-    the pull then continues from the snapshot's position."""
+    the pull then continues from the snapshot's position.
+
+    `riding`: an exchange (the application's counters) that the first pull piece carries
+    to the office, after the push; its `answer` is None if the office did not answer it
+    (an older office, ordinary pulls, or a sync that failed before the pull)."""
     started = time.monotonic()
     me = replica.device_id
     summary = summary if summary is not None else LinkSummary()
@@ -257,7 +279,7 @@ def sync_link(
     seq0 = _count(replica, "SELECT COALESCE(MAX(seq), 0) FROM _changes")
     sent0, recv0 = transport.bytes_sent, transport.bytes_received
     cuts0 = getattr(transport, "cuts", 0)
-    run = _Run(replica, transport, Sizer(limit), progress)
+    run = _Run(replica, transport, Sizer(limit), progress, riding)
 
     def fill() -> None:
         summary.pushed = device_side.acked_seq(replica) - acked0

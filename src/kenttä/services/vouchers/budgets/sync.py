@@ -14,7 +14,8 @@ Device side, at each sync (HTTP, or a bundle and its reply):
            (idempotent by grant id), answer return requests with what is unspent, mark
            orders done or refused and keep the snapshot of the central figures.
 Over HTTP this repeats (at most `ROUNDS` times) until nothing new comes back, so grants are
-acknowledged and answers to requests delivered in the same sync. A bundle carries the
+acknowledged and answers to requests delivered in the same sync; the first round rides on
+the sync's first pull piece when the office takes it there (no round trip of its own). A bundle carries the
 request and its reply the answer; acknowledgements follow with the next exchange.
 
 Central side: `budget_rows` gives the figures for `kenttä server budget show` (and the
@@ -122,15 +123,18 @@ def apply_answer(ws: Workspace, answer: dict) -> dict[str, int]:
     return result
 
 
-def exchange(ws: Workspace, send: Send, rounds: int = ROUNDS) -> dict[str, int]:
-    """Exchange with the central store until nothing new comes back (at most `rounds`)."""
+def exchange(
+    ws: Workspace, send: Send, rounds: int = ROUNDS, first: dict | None = None
+) -> dict[str, int]:
+    """Exchange with the central store until nothing new comes back (at most `rounds`).
+    `first`: the answer to the first round, already received (it rode on the sync's pull,
+    kenttä_sync.transport.chunked_pull.Riding); None: it is sent."""
     total = dict.fromkeys(
         ("grants", "granted_cents", "answered_cents", "returns_sent", "orders_done",
          "orders_refused"), 0,
     )  # fmt: skip
-    for _ in range(rounds):
-        request = counter_request(ws.store.conn)
-        answer = send(request)
+    for n in range(rounds):
+        answer = first if n == 0 and first is not None else send(counter_request(ws.store.conn))
         got = apply_answer(ws, answer)
         total["returns_sent"] += len(answer.get("returns_done") or [])
         for key, value in got.items():

@@ -21,7 +21,8 @@ Routes (the OpenAPI spec is served at /openapi.json):
   acknowledgements, returns and orders in; acknowledged ids, pending grants and return
   requests out (rule top-ups are made here). Orders (`kenttä_sync.counters.orders`) apply
   only from a device enrolled as a supervisor, whose answer also carries a snapshot (with
-  `counter_report`'s figures). 400 for a malformed exchange.
+  `counter_report`'s figures). 400 for a malformed exchange. The same exchange rides on a
+  pull piece's optional `counters` (server/pieces.py), sparing a sync this round trip.
 
 Limits (intake.py, errors.py): bodies over MAX_COMPRESSED bytes (or MAX_BODY once inflated) get 413
 naming the limit; invalid fields 422 (or a protocol `bad_request`) naming the field path and
@@ -241,8 +242,8 @@ def create_app(
         code, answer, headers = await run_in_threadpool(work)
         return Response(answer, status_code=code, media_type="application/json", headers=headers)
 
-    pieces.add_routes(app, pool)  # /v1/push-chunk, /v1/pull-chunk
-    stream.add_routes(app, pool)  # /v1/push-stream: the same pieces, streamed in frames
+    pieces.add_routes(app, pool, counter_report)  # /v1/push-chunk, /v1/pull-chunk
+    stream.add_routes(app, pool, counter_report)  # /v1/push-stream: the pieces, in frames
     snapshots.add_routes(app, pool)  # /v1/snapshot
 
     @app.post("/v1/counters", responses=intake.ERRORS)

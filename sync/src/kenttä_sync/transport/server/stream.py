@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
-from kenttä_sync.transport.push_stream import PATH, FrameDecoder, FrameError
+from kenttä_sync.transport.push_stream import PATH, PULL_FRAME, FrameDecoder, FrameError
 from kenttä_sync.transport.server.errors import HttpError, guarded
 from kenttä_sync.transport.server.intake import ERRORS, Credentials, authenticate
 
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from kenttä_sync.transport.server.stores import StorePool
 
 
-def add_routes(app: FastAPI, pool: "StorePool") -> None:
+def add_routes(app: FastAPI, pool: "StorePool", report: Any = None) -> None:
+    """`report`: the application's counter figures, for a pull frame's counters exchange."""
+
     from kenttä_sync.transport.server.pieces import answer_piece
 
     @app.post(PATH, response_class=Response, responses=ERRORS)
@@ -44,7 +46,8 @@ def add_routes(app: FastAPI, pool: "StorePool") -> None:
                 for frame in decoder.feed(data):
                     if last is not None and _is_pull(frame):  # after the pieces: a pull
                         code, answer = await run_in_threadpool(
-                            guarded, lambda f=frame: answer_piece(pool, creds, f, "", pull=True)
+                            guarded,
+                            lambda f=frame: answer_piece(pool, creds, f, "", True, report),
                         )
                         pulled = answer if code == 200 else None  # else: it pulls itself
                         continue
@@ -77,7 +80,7 @@ def _known(pool: "StorePool", creds: Any) -> None:
 
 def _is_pull(frame: bytes) -> bool:
     """A pull request frame (small; a piece of changes is never read twice here)."""
-    if len(frame) > 4096:
+    if len(frame) > PULL_FRAME:
         return False
     try:
         data = json.loads(frame)
