@@ -217,6 +217,26 @@ class KenttaApp(App[None]):
         else:
             self.switch_mode(mode)
 
+    # Textual holds every frame for 50 ms after a mode switch (App.delay_update), to hide a
+    # screen still being built. A mode's screen made before (shown, or built ahead and loaded)
+    # has nothing to hide: its rows stay until the reload replaces them. The hold was half of
+    # F5's and F6's opening time (issue 14).
+    _hold_frames = True
+
+    def switch_mode(self, mode: str) -> Any:
+        from kenttä.ui.kept import prebuilt_mode_ready
+
+        ready = mode in self._screen_stacks or prebuilt_mode_ready(self, mode)
+        self._hold_frames = not ready
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._hold_frames = True
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if self._hold_frames:
+            super().delay_update(delay)
+
     def action_dashboard(self) -> None:
         cls = _dashboard_class()
         if cls is None:

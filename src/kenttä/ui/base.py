@@ -297,6 +297,14 @@ class BaseScreen(Translated, Screen):
     def on_screen_suspend(self) -> None:
         self._resumed = False
 
+    loaded_ahead = False  # read while built ahead (kenttä.ui.kept), before its first opening
+
+    def load_ahead(self) -> None:
+        """Read the screen's data while it is built ahead, not shown (its opening reads again,
+        as every later opening does, and shows these rows until then)."""
+        self.loaded_ahead = True
+        self.reload()
+
 
 class BaseModal(Translated, ModalScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,6 +23,8 @@ RETRY_SECONDS = 0.5
 # Between two screens built ahead: each is 20–60 ms of the event loop, so a key pressed then
 # waits at most that long.
 STEP_SECONDS = 0.1
+# A mode's screen built ahead reads its data; drawn again with it after this long.
+LOADED_SECONDS = 0.3
 
 
 def in_a_stack(app: Any, screen: Screen) -> bool:
@@ -58,21 +60,31 @@ def prebuild(app: Any, name: str, make: Callable[[], Screen]) -> None:
     _mount_off_screen(app, screen)
 
 
-def _mount_off_screen(app: Any, screen: Screen) -> None:
+def _mount_off_screen(app: Any, screen: Screen, *, load: bool = False) -> None:
     """Compose, mount and style `screen`, then lay it out and draw it once at the app's size,
-    all without showing it (what its first opening would otherwise do while you wait)."""
+    all without showing it (what its first opening would otherwise do while you wait).
+    `load`: a mode's screen also reads its first data (its opening then shows it at once and
+    reads it again, as every later opening does)."""
     from textual.widget import AwaitMount
 
     mounted = AwaitMount(screen, app._register(app, screen))  # Textual's step before a push
 
+    def draw() -> None:
+        if in_a_stack(app, screen) or not screen.is_attached:
+            return  # opened meanwhile: Textual lays it out itself
+        screen._refresh_layout(app.size)
+        screen._compositor.render_update(full=True)
+
     async def lay_out() -> None:
         await mounted
         if in_a_stack(app, screen) or not screen.is_attached:
-            return  # opened meanwhile: Textual lays it out itself
+            return
         screen.update_node_styles(animate=False)  # what its first push would do
         screen._styled_at = app._css_update_count
-        screen._refresh_layout(app.size)
-        screen._compositor.render_update(full=True)
+        draw()
+        if load and hasattr(screen, "load_ahead"):
+            screen.load_ahead()
+            app.set_timer(LOADED_SECONDS, draw)  # again with its rows
 
     app.call_later(lay_out)
 
@@ -87,7 +99,15 @@ def prebuild_mode(app: Any, mode: str, make: Callable[[], Screen]) -> None:
     if mode not in waiting:
         screen = make()
         waiting[mode] = (screen, get_language())
-        _mount_off_screen(app, screen)
+        _mount_off_screen(app, screen, load=True)
+
+
+def prebuilt_mode_ready(app: Any, mode: str) -> bool:
+    """The mode's screen is built ahead, in the language shown now, and has its first data."""
+    from kenttä.i18n import get_language
+
+    screen, language = app.__dict__.get(PREBUILT_MODES, {}).get(mode, (None, None))
+    return screen is not None and language == get_language() and screen.loaded_ahead
 
 
 def take_prebuilt_mode(app: Any, mode: str) -> Screen | None:

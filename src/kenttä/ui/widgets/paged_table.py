@@ -125,6 +125,14 @@ class PagedTable(PlainCells, DataTable, Generic[Row]):
         if generation != self._generation:
             return
         self._loading = False
+        if not (replace and self._shows(rows)):  # a reload that found nothing new: no redraw
+            self._put(rows, replace)
+        if rows:
+            self._after = self._key(rows[-1])
+        self._more = len(rows) >= limit
+        self.post_message(self.Loaded(self, self.row_count, self._more))
+
+    def _put(self, rows: list[Any], replace: bool) -> None:
         keep = self.selected_id() if replace else None
         if replace:
             self.clear()
@@ -137,10 +145,15 @@ class PagedTable(PlainCells, DataTable, Generic[Row]):
             self.add_row(*self._render(row), key=rid)
         if keep is not None and keep in self.records:
             self.move_cursor(row=self.get_row_index(keep), animate=False, scroll=True)
-        if rows:
-            self._after = self._key(rows[-1])
-        self._more = len(rows) >= limit
-        self.post_message(self.Loaded(self, self.row_count, self._more))
+
+    def _shows(self, rows: list[Any]) -> bool:
+        """The table shows exactly these rows, in this order, each as it is now."""
+        if len(rows) != len(self.records) or not rows:
+            return False
+        return all(
+            self._row_id(row) == rid and self.records[rid] == row
+            for row, rid in zip(rows, self.records, strict=True)
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self._more and not self._loading and event.cursor_row >= self.row_count - 10:
