@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -30,15 +31,20 @@ def conflict_rows(ws: Workspace, *, show_all: bool = False) -> list[dict[str, An
     raw = ws.store.conn.execute(
         f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM _conflicts{where} ORDER BY id"
     ).fetchall()
-    rows = []
-    for values in raw:
-        row = dict(zip(CONFLICT_COLUMNS, values, strict=True))
-        for side in ("value_a", "value_b"):
-            if row[side] is not None:
-                with contextlib.suppress(ValueError):
-                    row[side] = json.loads(row[side])
-        rows.append(row)
-    return rows
+    return [conflict_row(values) for values in raw]
+
+
+def conflict_row(values: Sequence[Any]) -> dict[str, Any]:
+    """One `_conflicts` row (in CONFLICT_COLUMNS' order) by column, canonical: the two
+    values decoded from JSON where they are JSON (a device's list and the office's alike)."""
+    from kenttä_sync.ground import CONFLICT_COLUMNS
+
+    row = dict(zip(CONFLICT_COLUMNS, values, strict=True))
+    for side in ("value_a", "value_b"):
+        if row[side] is not None:
+            with contextlib.suppress(ValueError):
+                row[side] = json.loads(row[side])
+    return row
 
 
 def parse_value(ws: Workspace, conflict_id: str, text: str) -> Any:

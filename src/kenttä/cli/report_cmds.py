@@ -117,23 +117,56 @@ def report() -> None:
     """ESF monitoring, follow-up, quality and feedback reports."""
 
 
-@report.command("esf")
-@_required_period
-@click.option("--programme", help="Only this programme's clients (default: all).")
-@click.option(
-    "--explain", "figure", metavar="FIGURE", help="List the records behind FIGURE (a JSON key)."
+def _period_report(
+    name: str, programme_help: str, *options: Callable[..., Any]
+) -> Callable[[Callable[..., None]], click.Command]:
+    """Register `report NAME` over a required period: --from/--to, --programme
+    (`programme_help`), the `options`, then the formats; the body's docstring is its help.
+
+    The body is called as `body(ws, period, programme, fmt, out, **options' values)`: the
+    workspace open (closed after the body), the programme resolved (None: all) and --json
+    folded into `fmt`. Bad dates, a bad format or programme stop it before the body runs.
+    """
+
+    def register(body: Callable[..., None]) -> click.Command:
+        def command(
+            obj: CliContext,
+            start: str,
+            end: str,
+            programme: str | None,
+            fmt: str,
+            as_json: bool,
+            out: str | None,
+            **values: Any,
+        ) -> None:
+            fmt = _fmt(fmt, as_json, out)
+            period = _period(start, end, required=True)
+            assert period is not None
+            ws = obj.workspace()
+            try:
+                body(ws, period, _programme(ws, programme), fmt, out, **values)
+            finally:
+                ws.close()
+
+        command.__doc__ = body.__doc__
+        func = _format_options(click.pass_obj(command))
+        for option in reversed(options):
+            func = option(func)
+        func = click.option("--programme", help=programme_help)(func)
+        return report.command(name)(_required_period(func))
+
+    return register
+
+
+@_period_report(
+    "esf",
+    "Only this programme's clients (default: all).",
+    click.option(
+        "--explain", "figure", metavar="FIGURE", help="List the records behind FIGURE (a JSON key)."
+    ),
 )
-@_format_options
-@click.pass_obj
 def esf_cmd(
-    obj: CliContext,
-    start: str,
-    end: str,
-    programme: str | None,
-    figure: str | None,
-    fmt: str,
-    as_json: bool,
-    out: str | None,
+    ws: Workspace, period: Period, prog: str | None, fmt: str, out: str | None, figure: str | None
 ) -> None:
     """ESF+ indicators, funnel, outcomes, companies and vouchers over a period.
 
@@ -143,49 +176,41 @@ def esf_cmd(
     """
     from kenttä.services.reports import esf, formats
 
-    fmt = _fmt(fmt, as_json, out)
-    period = _period(start, end, required=True)
-    assert period is not None
-    ws = obj.workspace()
-    try:
-        prog = _programme(ws, programme)
-        if figure:
-            try:
-                records = esf.explain(ws, figure, period, prog)
-            except ReportError as exc:
-                raise CommandError(str(exc)) from None
-            payload = {
-                "figure": figure,
-                "period": period.as_dict(),
-                "programme": prog,
-                "count": len(records),
-                "records": records,
-            }
-            _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
-            return
-        result = esf.compute(ws, period, prog)
-        if fmt == "json":
-            payload = result.model_dump(mode="json")
-            if out:
-                import json
+    if figure:
+        try:
+            records = esf.explain(ws, figure, period, prog)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from None
+        payload = {
+            "figure": figure,
+            "period": period.as_dict(),
+            "programme": prog,
+            "count": len(records),
+            "records": records,
+        }
+        _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
+        return
+    result = esf.compute(ws, period, prog)
+    if fmt == "json":
+        payload = result.model_dump(mode="json")
+        if out:
+            import json
 
-                _emit(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), out)
-            else:
-                echo_json(payload)
-        elif fmt == "csv":
-            _emit(formats.esf_csv(result), out)
-        elif fmt == "xlsx":
-            assert out is not None
-            formats.esf_xlsx(result, out)
-            click.echo(f"wrote {out}", err=True)
-        else:  # for a person: labels and codes in the configured language
-            from kenttä.cli.esf_words import esf_table
-            from kenttä.services.vouchers import list_services
+            _emit(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), out)
+        else:
+            echo_json(payload)
+    elif fmt == "csv":
+        _emit(formats.esf_csv(result), out)
+    elif fmt == "xlsx":
+        assert out is not None
+        formats.esf_xlsx(result, out)
+        click.echo(f"wrote {out}", err=True)
+    else:  # for a person: labels and codes in the configured language
+        from kenttä.cli.esf_words import esf_table
+        from kenttä.services.vouchers import list_services
 
-            names = {s.code: s.name for s in list_services(ws)}
-            _emit(esf_table(result, names), out)
-    finally:
-        ws.close()
+        names = {s.code: s.name for s in list_services(ws)}
+        _emit(esf_table(result, names), out)
 
 
 FOLLOWUP_COLUMNS = [

@@ -8,46 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
-from kenttä.cli.common import CliContext
-from kenttä.cli.report_cmds import (
-    _emit,
-    _emit_list,
-    _fmt,
-    _format_options,
-    _period,
-    _programme,
-    _required_period,
-    report,
-)
+from kenttä.cli.report_cmds import _emit, _emit_list, _period_report
+from kenttä.services.context import Workspace
+from kenttä.services.reports import Period
 
 
-@report.command("sectors")
-@_required_period
-@click.option("--programme", help="Only this programme's needs (default: all).")
-@_format_options
-@click.pass_obj
+@_period_report("sectors", "Only this programme's needs (default: all).")
 def sectors_cmd(
-    obj: CliContext,
-    start: str,
-    end: str,
-    programme: str | None,
-    fmt: str,
-    as_json: bool,
-    out: str | None,
+    ws: Workspace, period: Period, programme: str | None, fmt: str, out: str | None
 ) -> None:
     """Labour needs recorded in a period: open, filled and withdrawn, by industry and occupation."""
     from kenttä.services.reports.sectors import COLUMNS, sector_view
 
-    fmt = _fmt(fmt, as_json, out)
-    period = _period(start, end, required=True)
-    assert period is not None
-    ws = obj.workspace()
-    try:
-        result = sector_view(ws, period, _programme(ws, programme))
-    finally:
-        ws.close()
+    result = sector_view(ws, period, programme)
     if fmt == "table":
         _emit(_table(result["rows"]), out)
         return

@@ -8,53 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
-from kenttä.cli.common import CliContext
-from kenttä.cli.report_cmds import (
-    _emit,
-    _emit_list,
-    _fmt,
-    _format_options,
-    _period,
-    _programme,
-    _required_period,
-    report,
-)
+from kenttä.cli.report_cmds import _emit, _emit_list, _period_report
+from kenttä.services.context import Workspace
+from kenttä.services.reports import Period
 
 
-@report.command("segments")
-@_required_period
-@click.option("--programme", help="Only this programme's clients (default: all).")
-@_format_options
-@click.pass_obj
+@_period_report("segments", "Only this programme's clients (default: all).")
 def segments_cmd(
-    obj: CliContext,
-    start: str,
-    end: str,
-    programme: str | None,
-    fmt: str,
-    as_json: bool,
-    out: str | None,
+    ws: Workspace, period: Period, programme: str | None, fmt: str, out: str | None
 ) -> None:
     """Participants, starters, leavers and results by client segment over a period."""
     from kenttä.services.reports.segments import COLUMNS, by_segment
 
-    fmt = _fmt(fmt, as_json, out)
-    period = _period(start, end, required=True)
-    assert period is not None
-    ws = obj.workspace()
-    try:
-        prog = _programme(ws, programme)
-        result = by_segment(ws, period, prog)
-        if fmt == "table":
-            from kenttä.services.clients.segments import segment_names
+    result = by_segment(ws, period, programme)
+    if fmt == "table":
+        from kenttä.services.clients.segments import segment_names
 
-            _emit(_table(result["segments"], segment_names(ws)), out)
-            return
-        _emit_list(fmt, out, result["segments"], COLUMNS, result, "segments")
-    finally:
-        ws.close()
+        _emit(_table(result["segments"], segment_names(ws)), out)
+        return
+    _emit_list(fmt, out, result["segments"], COLUMNS, result, "segments")
 
 
 def _table(rows: list[dict[str, Any]], names: dict[str, str]) -> str:

@@ -347,17 +347,12 @@ def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
     """Conflicts at the central store (both values, authors and stamps)."""
     from kenttä_sync.ground import CONFLICT_COLUMNS
 
+    from kenttä.cli.conflict_cmds import conflict_row
+
     where = "" if show_all else " WHERE resolved_stamp IS NULL"
     with office_store(store_url) as central:
         raw = central.db.execute(f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM _conflicts{where}")
-    rows = []
-    for values in sorted(raw, key=lambda r: r[0]):
-        row = dict(zip(CONFLICT_COLUMNS, values, strict=True))
-        for side in ("value_a", "value_b"):
-            if row[side] is not None:
-                with contextlib.suppress(ValueError):
-                    row[side] = json.loads(row[side])
-        rows.append(row)
+    rows = [conflict_row(values) for values in sorted(raw, key=lambda r: r[0])]
     if as_json:
         echo_json(rows)
         return

@@ -31,6 +31,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
 
 
 def _cents(text: str | None) -> int | None:
+    """A euro amount typed in (450 / 450,50 €) as cents (also `voucher …`'s); bad: one line."""
     from kenttä.services.vouchers import VoucherError, parse_eur
 
     if text is None:

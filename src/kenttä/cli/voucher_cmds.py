@@ -11,6 +11,7 @@ from datetime import date, datetime
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.tray_cmds import _cents, _eur
 from kenttä.cli.words import voucher_state
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Voucher
@@ -33,17 +34,6 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
         ws.close()
 
 
-def _euros(text: str | None) -> int | None:
-    from kenttä.services.vouchers import VoucherError, parse_eur
-
-    if text is None:
-        return None
-    try:
-        return parse_eur(text)
-    except VoucherError as exc:
-        raise CommandError(str(exc)) from None
-
-
 def _day(text: str | None) -> date | None:
     if text is None:
         return None
@@ -53,13 +43,6 @@ def _day(text: str | None) -> date | None:
         except ValueError:
             continue
     raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD or D.M.YYYY)")
-
-
-def _eur(cents: int) -> str:
-    """Euros as the configured language writes them (450,00 € / 450.00 €)."""
-    from kenttä.i18n.numbers import euros
-
-    return euros(cents)
 
 
 def _voucher_json(voucher: Voucher) -> dict:
@@ -91,7 +74,7 @@ def issue(
     """Issue a voucher within this device's budget share; prints its number."""
     from kenttä.services.vouchers import issue_voucher
 
-    value_cents = _euros(value)
+    value_cents = _cents(value)
     until = _day(valid_until)
     with _workspace(obj) as ws:
         made = issue_voucher(
@@ -245,7 +228,7 @@ def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
     """Give back AMOUNT euros of unused share of BUDGET_ID (sent at the next sync)."""
     from kenttä.services.vouchers.budgets import return_share
 
-    cents = _euros(amount) or 0
+    cents = _cents(amount) or 0
     with _workspace(obj) as ws:
         return_share(ws, budget_id, cents)
     click.echo(f"returned {_eur(cents)}")

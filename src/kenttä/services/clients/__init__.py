@@ -32,7 +32,7 @@ _EXPORTS = {
     "ClientCard": "core",
     "vouchers_of": "core",
     "client_card": "core",
-    "names_of": "core",
+    "names_of": "names",
     "FIXED_FIELDS": "rules",
     "ClientError": "rules",
     "merged_for_update": "rules",

@@ -15,6 +15,7 @@ from typing import Any
 from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
 from kenttä.domain.eligibility import Eligibility, age_on, client_eligibility, months_between
 from kenttä.domain.models import Client
+from kenttä.services.clients.names import names_of as names_of  # client_service.names_of
 from kenttä.services.clients.rules import ClientError, merged_for_update, validated
 from kenttä.services.context import Workspace
 from kenttä.services.privacy.audit import audit, audit_in
@@ -383,17 +384,3 @@ def client_card(ws: Workspace, client_id: str, *, today: date, view: bool = True
     if view:
         audit(ws, "view", "clients", client_id, "card", client.scope)
     return card
-
-
-def names_of(ws: Workspace, client_ids: list[str]) -> dict[str, str]:
-    """'Last First' for each id (for lists that show whose record a row is)."""
-    ids = sorted(set(client_ids))
-    names: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for cid, first, last in ws.store.conn.execute(
-            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", chunk
-        ):
-            names[cid] = f"{last or ''} {first or ''}".strip()
-    return names

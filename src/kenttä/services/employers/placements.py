@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kenttä.domain.codes import PlacementKind
 from kenttä.services.context import Workspace
@@ -101,19 +101,21 @@ def add_placement(
 
 
 def for_client(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
-    rows = ws.store.conn.execute(
-        f"{_SELECT} WHERE p.client_id = ? AND p._deleted IS NULL AND p._erased IS NULL"
-        " ORDER BY p.start_date DESC",
-        (client_id,),
-    ).fetchall()
-    return follow_ups.attach(ws, _dicts(rows))
+    return _placements_of(ws, "client_id", client_id)
 
 
 def for_employer(ws: Workspace, employer_id: str) -> list[dict[str, Any]]:
+    return _placements_of(ws, "employer_id", employer_id)
+
+
+def _placements_of(
+    ws: Workspace, column: Literal["client_id", "employer_id"], record_id: str
+) -> list[dict[str, Any]]:
+    """The live placements whose `column` is `record_id`, the latest first, with follow-ups."""
     rows = ws.store.conn.execute(
-        f"{_SELECT} WHERE p.employer_id = ? AND p._deleted IS NULL AND p._erased IS NULL"
+        f"{_SELECT} WHERE p.{column} = ? AND p._deleted IS NULL AND p._erased IS NULL"
         " ORDER BY p.start_date DESC",
-        (employer_id,),
+        (record_id,),
     ).fetchall()
     return follow_ups.attach(ws, _dicts(rows))
 

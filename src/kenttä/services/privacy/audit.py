@@ -26,19 +26,26 @@ def audit_in(
     scope: str | None = None,
 ) -> str:
     """Append an audit event inside an open transaction (the same one as the change)."""
-    return tx.insert(
-        "audit_events",
-        {
-            "at": utc_now().isoformat(timespec="seconds"),
-            "actor": ws.user,
-            "device_id": ws.device_id,
-            "action": action,
-            "record_table": table,
-            "record_id": record_id,
-            "detail": detail,
-            "scope": scope or ws.config.scope,
-        },
-    )
+    at = utc_now().isoformat(timespec="seconds")
+    row = audit_row(ws, at, action, table, record_id, detail, scope or ws.config.scope)
+    return tx.insert("audit_events", row)
+
+
+def audit_row(
+    ws: Workspace, at: str, action: str, table: str, record_id: str, detail: str, scope: str
+) -> dict[str, str]:
+    """An `audit_events` row without its id, by this user on this device (for `audit_in`
+    and for bulk writers that insert many at once)."""
+    return {
+        "at": at,
+        "actor": ws.user,
+        "device_id": ws.device_id,
+        "action": action,
+        "record_table": table,
+        "record_id": record_id,
+        "detail": detail,
+        "scope": scope,
+    }
 
 
 def audit(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from kenttä.services.clients.names import names_of
 from kenttä.services.context import Workspace
 from kenttä.services.roles import require
 
@@ -167,25 +168,11 @@ def record_names(ws: Workspace, rows: list[tuple[str, str]]) -> dict[tuple[str, 
                     client_of[(table, row_id)] = str(found[0])
         except sqlite3.Error:
             continue
-    names = _client_names(ws, list(client_of.values()))
+    names = names_of(ws, list(client_of.values()))
     for key, client_id in client_of.items():
         if names.get(client_id):
             out[key] = names[client_id]
     return out
-
-
-def _client_names(ws: Workspace, client_ids: list[str]) -> dict[str, str]:
-    """'Last First' by client id (the Today screen's path: no import of the client service)."""
-    names: dict[str, str] = {}
-    ids = sorted(set(client_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for cid, first, last in ws.store.conn.execute(
-            f"SELECT id, first_name, last_name FROM clients WHERE id IN ({marks})", chunk
-        ):
-            names[cid] = f"{last or ''} {first or ''}".strip()
-    return names
 
 
 def stamp_time(stamp: Any) -> datetime | None:

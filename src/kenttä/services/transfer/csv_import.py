@@ -35,6 +35,7 @@ from kenttä.domain import models as m
 from kenttä.domain.codes import OutcomeCheck
 from kenttä.services.context import Workspace, utc_now
 from kenttä.services.data import EXIT_CHECKPOINTS
+from kenttä.services.privacy.audit import audit_row
 from kenttä.services.roles import may, own_scopes, require
 from kenttä.services.transfer.csv_columns import (
     TABLES,
@@ -276,19 +277,8 @@ def _write(
 
     def event(action: str, record_id: str, scope: str, detail: str) -> None:
         if table == "clients":
-            audit.append(
-                {
-                    "id": uuid7(),
-                    "at": now,
-                    "actor": ws.user,
-                    "device_id": ws.device_id,
-                    "action": action,
-                    "record_table": table,
-                    "record_id": record_id,
-                    "detail": detail,
-                    "scope": scope,
-                }
-            )
+            row = audit_row(ws, now, action, table, record_id, detail, scope)
+            audit.append({"id": uuid7(), **row})
 
     with ws.store.replica.transaction(ws.user) as tx, _index_later(tx, table, len(inserts)):
         rows = []

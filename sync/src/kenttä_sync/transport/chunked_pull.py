@@ -19,7 +19,6 @@ keeps nothing between pieces.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from kenttä_sync.device.replica import LocalReplica
 from kenttä_sync.ground.changes import Change
 from kenttä_sync.transport import protocol
 from kenttä_sync.transport.chunked_push import version_mismatch
-from kenttä_sync.transport.client import HttpTransport
+from kenttä_sync.transport.client import HttpTransport, answer_data, post_gzipped
 
 MAX = 5000  # changes per selection and per piece (as an ordinary pull's limit)
 MAX_CURSOR = 2**62
@@ -132,21 +131,10 @@ class OldServer(RuntimeError):
 
 
 def _post(transport: HttpTransport, request: PullChunkRequest) -> PullChunkResponse:
-    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
-    transport.bytes_sent += len(body)
-    response = transport._request(
-        "POST", "/v1/pull-chunk", content=body,
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
-    )  # fmt: skip
+    response = post_gzipped(transport, "/v1/pull-chunk", request.model_dump_json().encode())
     if response.status_code in (404, 405):
         raise OldServer()
-    data = json.loads(response.content)
-    if data.get("kind") == "error":
-        if data.get("code") == "version":
-            raise protocol.VersionMismatch(str(data.get("message")))
-        if data.get("code") == "snapshot":
-            raise protocol.SnapshotRequired(f"snapshot: {data.get('message')}")
-        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    data = answer_data(response, snapshot=True)
     return PullChunkResponse.model_validate(data)
 
 

@@ -16,6 +16,7 @@ before the next is asked for, so a cut sync resumes from the last acknowledged b
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import time
 from collections.abc import Callable
@@ -125,12 +126,7 @@ class HttpTransport:
 
     def send(self, data: bytes) -> bytes:
         """POST one protocol request; returns the protocol answer's bytes."""
-        body = gzip.compress(data, compresslevel=5)
-        self.bytes_sent += len(body)
-        response = self._request(
-            "POST", "/v1/sync", content=body,
-            headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
-        )  # fmt: skip
+        response = post_gzipped(self, "/v1/sync", data)
         if response.status_code not in (200, 400, 409):
             raise protocol.SyncError(f"the server answered {_detail(response)}")
         return response.content
@@ -161,6 +157,31 @@ class HttpTransport:
         if response.status_code != 200:
             raise protocol.SyncError(f"enrolment refused: {_detail(response)}")
         return response.json()
+
+
+def post_gzipped(transport: HttpTransport, path: str, data: bytes) -> httpx.Response:
+    """POST `data` gzip-compressed to `path` (counted in `bytes_sent`), retried as the
+    transport's `_request` retries; the answer whatever its status (401/403 raise)."""
+    body = gzip.compress(data, compresslevel=5)
+    transport.bytes_sent += len(body)
+    return transport._request(
+        "POST", path, content=body,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+
+
+def answer_data(response: httpx.Response, *, snapshot: bool = False) -> dict[str, Any]:
+    """A piece's answer (JSON); an error answer is raised: `VersionMismatch` for "version",
+    `SnapshotRequired` for "snapshot" where the route may ask for one (`snapshot`), else
+    `SyncError` with the office's code and words."""
+    data = json.loads(response.content)
+    if data.get("kind") == "error":
+        if data.get("code") == "version":
+            raise protocol.VersionMismatch(str(data.get("message")))
+        if snapshot and data.get("code") == "snapshot":
+            raise protocol.SnapshotRequired(f"snapshot: {data.get('message')}")
+        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    return data
 
 
 # -- a whole sync -----------------------------------------------------------------------------

@@ -18,8 +18,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,7 +26,12 @@ from kenttä_sync.device.replica import LocalReplica
 from kenttä_sync.ground.changes import CHANGE_LOG_COLUMNS, Change, row_to_change
 from kenttä_sync.transport import chunked_pull, protocol, push_stream
 from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
-from kenttä_sync.transport.client import HttpTransport, ServerUnreachable
+from kenttä_sync.transport.client import (
+    HttpTransport,
+    ServerUnreachable,
+    answer_data,
+    post_gzipped,
+)
 from kenttä_sync.transport.link import LinkCut, RetryNotice
 
 MIN_FRAME = 50
@@ -51,22 +54,13 @@ def _one(replica: LocalReplica, sql: str, params: tuple) -> int:
 
 def post_piece(transport: HttpTransport, request: ChunkRequest) -> ChunkResponse:
     """One piece (or, with no changes, the question "what do you hold?") to /v1/push-chunk."""
-    body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
-    transport.bytes_sent += len(body)
-    response = transport._request(
-        "POST", "/v1/push-chunk", content=body,
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
-    )  # fmt: skip
+    response = post_gzipped(transport, "/v1/push-chunk", request.model_dump_json().encode())
     if response.status_code == 404:
         raise protocol.SyncError(
             "this transaction is too large for one request and the office server is too old "
             "to take it in pieces: update the server, or carry it on a USB stick"
         )
-    data = json.loads(response.content)
-    if data.get("kind") == "error":
-        if data.get("code") == "version":
-            raise protocol.VersionMismatch(str(data.get("message")))
-        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    data = answer_data(response)
     return ChunkResponse.model_validate(data)
 
 

@@ -19,7 +19,6 @@ gets pieces one request each.
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from kenttä_sync.ground.changes import Change
 from kenttä_sync.transport import protocol
 from kenttä_sync.transport.chunked_push import ChunkRequest, ChunkResponse
-from kenttä_sync.transport.client import HttpTransport
+from kenttä_sync.transport.client import HttpTransport, answer_data
 
 PATH = "/v1/push-stream"
 MAX_FRAME = 16 * 1024 * 1024  # bytes of one frame's JSON
@@ -123,11 +122,7 @@ def post(
     )
     if response.status_code in (404, 405):
         raise OldServer()
-    data = json.loads(response.content)
-    if data.get("kind") == "error":
-        if data.get("code") == "version":
-            raise protocol.VersionMismatch(str(data.get("message")))
-        raise protocol.SyncError(f"{data.get('code')}: {data.get('message')}")
+    data = answer_data(response)
     if "detail" in data:
         raise protocol.SyncError(f"the server answered {str(data['detail'])[:300]}")
     return ChunkResponse.model_validate(data)
