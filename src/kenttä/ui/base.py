@@ -83,11 +83,37 @@ async def _footer_rebuild(footer: _footer.Footer) -> None:
     footer._rebuild_due = False  # type: ignore[attr-defined]
     if not footer.is_attached:
         return
+    if footer.screen is not footer.app.screen and _stacked(footer.app, footer.screen):
+        # a screen under another (Clients under the card it opened: its search lost the focus)
+        # shows its keys again only when it is on top: rebuilt then, if they changed at all,
+        # not in the middle of opening the screen above (30–50 ms of it, issue 14)
+        _rebuild_when_shown(footer)
+        return
     shown = _footer_signature(footer, footer.screen)
     if shown == getattr(footer, "_keys_shown", None):
         return
     footer._keys_shown = shown  # type: ignore[attr-defined]
     await footer.recompose()
+
+
+def _stacked(app: Any, screen: Any) -> bool:
+    """In a stack of the app (shown, or under what is shown); not a screen built ahead."""
+    return any(screen in stack for stack in app._screen_stacks.values())
+
+
+def _rebuild_when_shown(footer: _footer.Footer) -> None:
+    app = footer.app
+    if getattr(footer, "_waiting_to_be_shown", False):
+        return
+    footer._waiting_to_be_shown = True  # type: ignore[attr-defined]
+
+    def shown(screen: Any) -> None:
+        if screen is footer.screen:
+            footer._waiting_to_be_shown = False  # type: ignore[attr-defined]
+            app.screen_change_signal.unsubscribe(footer)
+            _footer_bindings_changed(footer, screen)
+
+    app.screen_change_signal.subscribe(footer, shown)
 
 
 _footer.Footer.bindings_changed = _footer_bindings_changed  # type: ignore[method-assign]
@@ -258,6 +284,43 @@ class Translated:
     @property
     def kapp(self) -> KenttaApp:
         return self.app  # type: ignore[attr-defined,return-value]
+
+
+def set_sub_title_now(screen: Any, text: str) -> None:
+    """The screen's subtitle (whose record it is), in the header's next frame: Textual's
+    header takes it through an async watcher, two frames after the rest (issue 14)."""
+    from textual.css.query import NoMatches
+    from textual.widgets import Header
+    from textual.widgets._header import HeaderTitle
+
+    screen.sub_title = text
+    try:
+        header = screen.query_one(Header)
+        header.query_one(HeaderTitle).update(header.format_title())
+    except NoMatches:
+        pass
+
+
+def lay_out_now(widget: Any) -> None:
+    """Lay out the shown screen now that `widget` (auto height) holds new text: its first
+    frame then has the right layout. Textual would take two message hops and draw a frame of
+    the old layout first (a card's opening: two frames, 30–60 ms, issue 14)."""
+    from textual.widget import Widget
+
+    screen = widget.screen
+    if not screen.is_current or widget.app._batch_count:
+        return
+    for ancestor in widget.ancestors:  # what Textual's own refresh does before a layout
+        if not isinstance(ancestor, Widget):
+            break
+        ancestor._clear_arrangement_cache()
+    # the whole screen, as Textual's own frame after a push does: the terminal may still show
+    # the screen before (a partial update would draw only the changes over it)
+    screen._dirty_widgets.clear()
+    screen._dirty_widgets.add(screen)
+    screen._repaint_required = False
+    screen._refresh_layout()
+    widget._layout_required = False  # laid out: no second layout for the same text
 
 
 class BaseScreen(Translated, Screen):

@@ -16,7 +16,7 @@ from kenttä.services.clients import core as client_service
 from kenttä.services.clients import notes as note_service
 from kenttä.services.clients import team as team_service
 from kenttä.services.roles import may
-from kenttä.ui.base import BaseScreen, role_actions
+from kenttä.ui.base import BaseScreen, lay_out_now, role_actions, set_sub_title_now
 from kenttä.ui.parsing import format_date
 from kenttä.ui.screens.client_card_text import render_note, summary_text
 from kenttä.ui.widgets.paged_table import PagedTable
@@ -170,11 +170,14 @@ class ClientCardScreen(BaseScreen):
         self.allowed, self.team = allowed, team
         self.card = card
         self._viewed = True
-        self.sub_title = f"{t(self.TITLE_KEY)}: {card.client.last_name} {card.client.first_name}"
+        name = f"{card.client.last_name} {card.client.first_name}"
+        set_sub_title_now(self, f"{t(self.TITLE_KEY)}: {name}")
         casework = "view_notes" in self.allowed
         text = summary_text(card, casework=casework, segments=segments, team=team)
-        self.query_one("#summary-text", Static).update(text)
+        summary = self.query_one("#summary-text", Static)
+        summary.update(text)
         self.refresh_bindings()
+        lay_out_now(summary)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A role sees only the keys it may use (hidden until the card knows the role)."""
