@@ -34,8 +34,18 @@ def error_text(exc: Exception) -> str:
         if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
             return validation_message(exc)
         if has(f"error.{code}"):
-            return t(f"error.{code}")
+            text = t(f"error.{code}", **_values(exc))
+            return text if "{" not in text else t("error.invalid")  # a value it lacks
     return _untranslated(exc)
+
+
+def _values(exc: Exception) -> dict[str, str]:
+    """The values a refusal carries for its words, none of them personal: the field at
+    fault (ClientError.field), in words."""
+    field = getattr(exc, "field", None)
+    if not isinstance(field, str) or not field:
+        return {}
+    return {"field": t(f"field.{field}") if has(f"field.{field}") else field}
 
 
 def _untranslated(exc: Exception) -> str:
