@@ -287,3 +287,29 @@ def test_every_refusal_the_ui_can_reach_has_a_code() -> None:
         f"{s.where}: {s.cls} without a code" for s in _sites() if s.reachable and s.code is None
     ]
     assert uncoded == [], "\n" + "\n".join(uncoded)
+
+
+BOOKKEEPING = {"id", "scope", "at", "actor", "device_id", "action", "record_table", "record_id"}
+BOOKKEEPING |= {"detail", "written_at"}  # set by the app itself, never typed or chosen
+
+
+def test_every_field_a_refusal_can_name_has_words_in_fi_sv_and_en() -> None:
+    """A model's own check (a missing, too long or wrong-kind value) reaches the screen as
+    "check the field: …" naming the field; the field's name is a code until it has words."""
+    from pydantic import BaseModel
+
+    missing = []
+    for name in ("kenttä.domain.models", "kenttä.domain.groups", "kenttä.domain.matching"):
+        module = importlib.import_module(name)
+        for model in vars(module).values():
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                continue
+            if model.__module__ != name:
+                continue
+            for field in sorted(set(model.model_fields) - BOOKKEEPING):
+                missing += [
+                    f"{model.__name__}.{field}: field.{field} missing in {language}"
+                    for language in LANGUAGES
+                    if f"field.{field}" not in catalogue(language)
+                ]
+    assert missing == [], "\n" + "\n".join(sorted(set(missing)))

@@ -106,3 +106,19 @@ def test_the_field_at_fault_is_named_in_the_language(language: str) -> None:
     assert named == words["error.invalid_field"].format(field=words["field.first_name"])
     unnamed = error_text(ClientError("invalid_field", "a field is missing"))
     assert unnamed == words["error.invalid"]  # never a raw "{field}"
+
+
+def test_a_models_check_names_the_field_in_the_language(language: str) -> None:
+    """A value of the wrong kind: "check the field: …" with the field in words, also for a
+    part of a field (a rating of one area is the ratings)."""
+    from kenttä.domain.models import Assessment
+
+    words = catalogue(language)
+    for data, field in (
+        ({"assessed_on": "kesäkuussa"}, "assessed_on"),
+        ({"assessed_on": date(2026, 1, 5), "ratings": {"skills": "hyvä"}}, "ratings"),
+    ):
+        exc = _refusal(lambda data=data: Assessment(client_id="c", **data))
+        shown = error_text(exc)
+        assert shown == words["error.invalid_field"].format(field=words[f"field.{field}"])
+        assert field not in shown  # never the field's code
