@@ -6,13 +6,15 @@ only "not accepted" on a Finnish or Swedish screen. This walks the source with `
 construction of a ValueError (or a subclass) in `services/` and `domain/` is found, its class
 resolved by importing the module, and its code read from the call.
 
-- A literal code must have words in fi, sv and en (identifier codes: `validation.<code>`,
-  which error_text shows first), and those words take no placeholders (error_text fills none).
+- A literal code (or a class's default, when a call leaves the code out) must have words in
+  fi, sv and en (identifier codes: `validation.<code>`, which error_text shows first), with no
+  placeholder but those error_text fills (`{field}`).
 - A code that is not a literal must forward a caught error's `.code` (whose own raise sites
   are checked here too), or be a choice between literals.
 - In any module the UI imports (directly, transitively or through a package's lazy exports),
   a ValueError without a code (a bare ValueError, a class with no `code`, or one left to its
   default) is refused: the caseworker would be told nothing.
+- A model's own check names the field at fault: every field of a record has words.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ NOT_A_REFUSAL = {"PermissionDenied"}  # error_text words it by its action (`perm
 
 
 def _scanned(name: str) -> bool:
-    return name.split(".")[1:2] in ([s] for s in SCANNED)
+    parts = name.split(".")
+    return len(parts) > 1 and parts[1] in SCANNED
 
 
 def _module_name(path: Path) -> str:
