@@ -245,7 +245,7 @@ def test_the_walk_finds_the_refusals_and_what_the_ui_reaches() -> None:
     """The walk itself: it sees the known classes and the UI's rooms (not the CLI's)."""
     classes = {s.cls for s in _sites()}
     assert {"Refused", "NoteError", "PlanError", "VoucherError", "IdentifierError"} <= classes
-    assert len(_raised_codes()) > 100
+    assert len(_raised_codes()) > 90  # a floor: the walk sees the codes
     reachable = _reachable_from_ui()
     assert "kenttä.services.clients.notes" in reachable  # through the package's lazy names
     assert "kenttä.domain.models" in reachable
