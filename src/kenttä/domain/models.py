@@ -44,6 +44,7 @@ from kenttä.domain.record import (
     Record,
     YTunnus,
 )
+from kenttä.domain.refusal import Refused
 
 
 class Client(Record):
@@ -124,7 +125,7 @@ class Assessment(Record):
     def _ratings_in_range(self) -> Assessment:
         for area, rating in self.ratings.items():
             if not 1 <= rating <= 5:
-                raise ValueError(f"rating for {area} must be 1–5")
+                raise Refused("rating_range", f"rating for {area} must be 1–5")
         return self
 
 
@@ -191,7 +192,7 @@ class LearningPeriod(BaseModel):
     @model_validator(mode="after")
     def _in_order(self) -> LearningPeriod:
         if self.end < self.start:
-            raise ValueError("a learning period ends before it starts")
+            raise Refused("learning_period_order", "a learning period ends before it starts")
         return self
 
 
@@ -300,12 +301,12 @@ class Feedback(Record):
     def _scores_in_range(self) -> Feedback:
         for question, score in self.scores.items():
             if not 1 <= score <= 5:
-                raise ValueError(f"score for {question} must be 1–5")
+                raise Refused("score_range", f"score for {question} must be 1–5")
         overall = self.scores.get(FeedbackQuestion.SATISFACTION.value)  # type: ignore[call-overload]
         if overall is None:
             self.scores[FeedbackQuestion.SATISFACTION.value] = self.rating  # type: ignore[index]
         elif overall != self.rating:
-            raise ValueError("rating must equal the satisfaction score")
+            raise Refused("rating_mismatch", "rating must equal the satisfaction score")
         return self
 
 

@@ -13,7 +13,12 @@ from importlib import resources
 
 
 class OccupationError(ValueError):
-    """A code that is not in the classification; the message says so in one line."""
+    """A code that is not in the classification; the message says so in one line, `code`
+    names the reason for the screens' catalogue."""
+
+    def __init__(self, message: str, *, code: str = "occupation_unknown") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @cache
@@ -29,7 +34,9 @@ def validate_occupation(value: str) -> str:
     known = occupations()
     if code in known or (len(code) == 4 and code.isdigit() and code[:3] in known):
         return code
-    raise OccupationError(f"{code!r} is not an occupation code of ammattiluokitus 2010")
+    raise OccupationError(
+        f"{code!r} is not an occupation code of ammattiluokitus 2010", code="occupation_unknown"
+    )
 
 
 def occupation_name(code: str | None) -> str:

@@ -1,12 +1,9 @@
 """A refusal with a reason code: the English reason is for logs and tests, the code is what
-the screens translate (`error.<code>` in the catalogue)."""
+the screens translate (`error.<code>` in the catalogue). The class is the domain's, so that a
+model's validator and a service refuse alike."""
 
 from __future__ import annotations
 
+from kenttä.domain.refusal import Refused
 
-class Refused(ValueError):
-    """A service refused a request; `code` names the reason for the catalogue."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
+__all__ = ["Refused"]

@@ -22,10 +22,7 @@ def error_text(exc: Exception) -> str:
             inner = first.get("ctx", {}).get("error")
             if isinstance(inner, Exception):
                 return error_text(inner)
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            return t(
-                "error.invalid_field", field=t(f"field.{where}") if has(f"field.{where}") else where
-            )
+            return t("error.invalid_field", field=_field_words(first.get("loc", ())))
     if type(exc).__name__ == "PermissionDenied":  # the role may not: say what, in words
         action = getattr(exc, "action", "")
         return t(f"permission.{action}") if has(f"permission.{action}") else t("error.permission")
@@ -34,8 +31,28 @@ def error_text(exc: Exception) -> str:
         if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
             return validation_message(exc)
         if has(f"error.{code}"):
-            return t(f"error.{code}")
+            text = t(f"error.{code}", **_values(exc))
+            return text if "{" not in text else t("error.invalid")  # a value it lacks
     return _untranslated(exc)
+
+
+def _field_words(loc: tuple) -> str:
+    """The field at fault in words: `ratings.skills` is the ratings, `learning_periods.0.end`
+    the learning periods (the field a person filled), when the whole path has no words."""
+    where = ".".join(str(p) for p in loc)
+    for key in (f"field.{where}", f"field.{loc[0]}" if loc else ""):
+        if key and has(key):
+            return t(key)
+    return where
+
+
+def _values(exc: Exception) -> dict[str, str]:
+    """The values a refusal carries for its words, none of them personal: the field at
+    fault (ClientError.field), in words."""
+    field = getattr(exc, "field", None)
+    if not isinstance(field, str) or not field:
+        return {}
+    return {"field": t(f"field.{field}") if has(f"field.{field}") else field}
 
 
 def _untranslated(exc: Exception) -> str:

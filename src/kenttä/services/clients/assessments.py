@@ -11,6 +11,7 @@ from kenttä.domain.models import Assessment
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import live_scope
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require
 
 AREAS = [a.value for a in AssessmentArea]
@@ -39,7 +40,7 @@ def save_assessment(
 ) -> Assessment:
     """Validate (ratings 1–5) and store a new assessment; audited."""
     require(ws, "write_note")
-    scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
+    scope = live_scope(ws, "clients", client_id, Refused("no_client", "no such client"))
     assessment = Assessment(
         client_id=client_id,
         assessed_on=assessed_on,

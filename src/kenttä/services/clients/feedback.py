@@ -22,6 +22,7 @@ from kenttä.domain.models import Feedback
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE, live_scope
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require
 
 QUESTIONS: tuple[str, ...] = tuple(q.value for q in FeedbackQuestion)
@@ -31,7 +32,12 @@ OVERALL = FeedbackQuestion.SATISFACTION.value
 
 
 class FeedbackError(ValueError):
-    """Feedback that cannot be stored; the message is one line without personal data."""
+    """Feedback that cannot be stored; the message is one line without personal data, `code`
+    names the reason for the screens' catalogue (a file's import keeps the default)."""
+
+    def __init__(self, message: str, *, code: str = "feedback_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def voucher_ref(
         (value,),
     ).fetchone()
     if row is None:
-        raise FeedbackError("no such voucher")
+        raise FeedbackError("no such voucher", code="unknown_voucher")
     return VoucherRef(*row)
 
 
@@ -75,21 +81,25 @@ def build_feedback(
     """Validated feedback (not stored): the overall question must be answered, scores 1–5."""
     if voucher is not None:
         if client_id is not None and client_id != voucher.client_id:
-            raise FeedbackError("the voucher is another client's")
+            raise FeedbackError("the voucher is another client's", code="feedback_voucher_client")
         client_id = voucher.client_id
         service_code = service_code or voucher.service_code
         provider_id = provider_id or voucher.provider_id
     if client_id is None:
-        raise FeedbackError("no client")
+        raise FeedbackError("no client", code="feedback_no_client")
     unknown = sorted(set(scores) - set(QUESTIONS))
     if unknown:
-        raise FeedbackError(f"unknown question {unknown[0]!r} (use {'|'.join(QUESTIONS)})")
+        raise FeedbackError(
+            f"unknown question {unknown[0]!r} (use {'|'.join(QUESTIONS)})", code="feedback_question"
+        )
     for question, score in scores.items():
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-            raise FeedbackError(f"{question}: a score is a whole number 1–5")
+            raise FeedbackError(f"{question}: a score is a whole number 1–5", code="score_range")
     if OVERALL not in scores:
-        raise FeedbackError(f"{OVERALL}: the overall question needs an answer")
-    scope = live_scope(ws, "clients", client_id, FeedbackError("no such client"))
+        raise FeedbackError(
+            f"{OVERALL}: the overall question needs an answer", code="feedback_overall"
+        )
+    scope = live_scope(ws, "clients", client_id, FeedbackError("no such client", code="no_client"))
     try:
         return Feedback(
             client_id=client_id,
@@ -106,7 +116,11 @@ def build_feedback(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise FeedbackError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        inner = first.get("ctx", {}).get("error")
+        raise FeedbackError(
+            f"{where}: {first['msg'].removeprefix('Value error, ')}",
+            code=inner.code if isinstance(inner, Refused) else "feedback_invalid",
+        ) from None
 
 
 def record_feedback(
@@ -145,7 +159,7 @@ def store_feedback(ws: Workspace, rows: list[Feedback], detail: str) -> None:
 def feedback_of(ws: Workspace, client_id: str) -> list[dict[str, Any]]:
     """The client's feedback, newest first, with scores decoded and the comment (casework)."""
     require(ws, "view_notes")
-    live_scope(ws, "clients", client_id, FeedbackError("no such client"))
+    live_scope(ws, "clients", client_id, FeedbackError("no such client", code="no_client"))
     cols = ("id", "given_on", "service_code", "rating", "scores", "comment", "voucher_id", "source")
     rows = ws.store.conn.execute(
         f"SELECT {', '.join(cols)} FROM feedback WHERE client_id = ? AND {LIVE}"

@@ -54,7 +54,12 @@ _LIVE = "{a}._deleted IS NULL AND {a}._erased IS NULL"
 
 
 class ScreeningError(ValueError):
-    """A screening that cannot be run (an unknown programme, a negative count); one line."""
+    """A screening that cannot be run (an unknown programme, a negative count); one line,
+    `code` names the reason for the screens' catalogue."""
+
+    def __init__(self, message: str, *, code: str = "screening_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,11 @@ class Screening:
         for name in ("min_benefit_days", "no_activity_days"):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 100_000:
-                raise ScreeningError(f"{name.replace('_', '-')} must be 0–100000")
+                raise ScreeningError(
+                    f"{name.replace('_', '-')} must be 0–100000", code="screening_days"
+                )
         if self.plan is not None and self.plan not in PLAN_STATES:
-            raise ScreeningError(f"plan must be {' or '.join(PLAN_STATES)}")
+            raise ScreeningError(f"plan must be {' or '.join(PLAN_STATES)}", code="screening_plan")
         if self.eligible is not None:
             object.__setattr__(self, "eligible", rule_programme(self.eligible))
 
@@ -111,7 +118,8 @@ def rule_programme(name: str) -> str:
         if wanted in (code, rule.name.split(" (")[0].upper()):
             return code
     raise ScreeningError(
-        f"no eligibility rule for {name.strip()!r}; known: {', '.join(sorted(RULES))}"
+        f"no eligibility rule for {name.strip()!r}; known: {', '.join(sorted(RULES))}",
+        code="no_rule",
     )
 
 

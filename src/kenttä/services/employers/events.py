@@ -42,9 +42,11 @@ def add_event(
     if not place.strip():
         raise Refused("event_place", "the place is required")
     clients = list(dict.fromkeys(client_ids or []))
-    scopes = {c: live_scope(ws, "clients", c, ValueError("no such client")) for c in clients}
+    scopes = {
+        c: live_scope(ws, "clients", c, Refused("no_client", "no such client")) for c in clients
+    }
     if employer_id:
-        live_scope(ws, "employers", employer_id, ValueError("no such employer"))
+        live_scope(ws, "employers", employer_id, Refused("no_employer", "no such employer"))
     if attended < len(clients):
         raise Refused(
             "event_attended",

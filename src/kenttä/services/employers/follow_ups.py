@@ -16,6 +16,7 @@ from typing import Any
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE
+from kenttä.services.refusal import Refused
 from kenttä.services.roles import require, require_scope
 
 
@@ -64,8 +65,13 @@ def record_follow_up(
             scope=row[2] or ws.config.scope,
         )
     except ValidationError as exc:
-        where = ".".join(str(x) for x in exc.errors()[0]["loc"])
-        raise FollowUpError(f"{where}: {exc.errors()[0]['msg']}") from None
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        inner = first.get("ctx", {}).get("error")
+        raise FollowUpError(
+            f"{where}: {first['msg']}",
+            code=inner.code if isinstance(inner, Refused) else "follow_up_invalid",
+        ) from None
     with ws.store.replica.transaction(ws.user) as tx:
         tx.insert("placement_follow_ups", follow_up.to_row())
         audit_in(

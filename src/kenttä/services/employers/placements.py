@@ -72,7 +72,7 @@ def add_placement(
     from kenttä.domain.models import Placement
 
     require(ws, "record_placement")
-    scope = live_scope(ws, "clients", client_id, ValueError("no such client"))
+    scope = live_scope(ws, "clients", client_id, Refused("no_client", "no such client"))
     if (
         ws.store.conn.execute(
             f"SELECT 1 FROM employers WHERE id = ? AND {LIVE}", (employer_id,)

@@ -28,7 +28,12 @@ FTS_INDEXES = ("notes_fts", "clients_fts")  # the ones that index personal colum
 
 
 class ErasureError(ValueError):
-    """An erasure that cannot be made; the message never names the person."""
+    """An erasure that cannot be made; the message never names the person, `code` names the
+    reason for the screens' catalogue."""
+
+    def __init__(self, message: str, *, code: str = "erase_refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,12 @@ def erase_client(ws: Workspace, client_id: str, *, compact: bool = True) -> bool
     """
     require(ws, "erase_client")
     if not erasure_available(ws):
-        raise ErasureError("this version of the sync module cannot erase yet")
+        raise ErasureError(
+            "this version of the sync module cannot erase yet", code="erase_unsupported"
+        )
     state = _client_state(ws, client_id)
     if state is None:
-        raise ErasureError("no client with that id")
+        raise ErasureError("no client with that id", code="no_client")
     scope, erased = state
     if erased is not None:
         return False

@@ -91,7 +91,12 @@ AUDIT_COLUMNS = ("at", "actor", "device_id", "action", "record_table", "record_i
 
 
 class SubjectAccessError(ValueError):
-    """No such client, or nothing can be written; never names the person."""
+    """No such client, or nothing can be written; never names the person, `code` names the
+    reason for the screens' catalogue."""
+
+    def __init__(self, message: str, *, code: str = "subject_access_refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _rows(ws: Workspace, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -113,7 +118,9 @@ def resolve_client(ws: Workspace, ref: str) -> str:
             (ref.upper(),),
         ).fetchone()
     if row is None:
-        raise SubjectAccessError("no client with that id or henkilötunnus on this device")
+        raise SubjectAccessError(
+            "no client with that id or henkilötunnus on this device", code="subject_not_found"
+        )
     return str(row[0])
 
 
@@ -280,7 +287,7 @@ def write_subject_access(ws: Workspace, client_id: str, out: Path) -> tuple[Path
     real_id = report["client"]["id"]
     json_path, text_path = _targets(Path(out), real_id)
     if not json_path.parent.is_dir():
-        raise SubjectAccessError("the output folder does not exist")
+        raise SubjectAccessError("the output folder does not exist", code="no_folder")
     _write_private(json_path, json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True))
     _write_private(text_path, render_text(report))
     audit(ws, "subject_access", "clients", real_id, scope=report["client"].get("scope"))

@@ -20,7 +20,12 @@ from kenttä.services.records import LIVE
 
 
 class ReportError(ValueError):
-    """Bad report input (a date, a period, a programme, a figure); the message is one line."""
+    """Bad report input (a date, a period, a programme, a figure); the message is one line,
+    `code` names the reason for the screens' catalogue."""
+
+    def __init__(self, message: str, *, code: str = "report_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.start > self.end:
             raise ReportError(
-                f"the period starts after it ends ({self.start.isoformat()} > {self.end.isoformat()})"
+                f"the period starts after it ends ({self.start.isoformat()} > {self.end.isoformat()})",
+                code="period_order",
             )
 
     def contains(self, day: date | None) -> bool:
@@ -48,7 +54,9 @@ def parse_day(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise ReportError(f"{what}: not an ISO date (YYYY-MM-DD): {text!r}") from None
+        raise ReportError(
+            f"{what}: not an ISO date (YYYY-MM-DD): {text!r}", code="bad_date"
+        ) from None
 
 
 def to_day(value: Any) -> date | None:
@@ -95,7 +103,10 @@ def resolve_programme(ws: Workspace, name: str | None) -> str | None:
     for code, rule in RULES.items():  # "VÄLKE", "Kuopion pilotti": the rule's name
         if rule.name.split(" (")[0].upper() == wanted:
             return code
-    raise ReportError(f"unknown programme {name.strip()!r}; known: {', '.join(known) or 'none'}")
+    raise ReportError(
+        f"unknown programme {name.strip()!r}; known: {', '.join(known) or 'none'}",
+        code="unknown_programme",
+    )
 
 
 _CLIENT_COLUMNS = (

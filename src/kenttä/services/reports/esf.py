@@ -409,5 +409,7 @@ def explain(
     key = _ALIASES.get(key, key)
     valid = set(figure_names(from_figures(figs, period, programme))) | set(_ALIASES)
     if key not in figs and figure.strip() not in valid:
-        raise ReportError(f"unknown figure {figure.strip()!r}; {FIGURE_HELP}")
+        raise ReportError(
+            f"unknown figure {figure.strip()!r}; {FIGURE_HELP}", code="unknown_figure"
+        )
     return [ref.as_dict() for ref in figs.get(key, [])]

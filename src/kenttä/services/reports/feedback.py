@@ -27,6 +27,7 @@ from typing import Any
 
 from kenttä.services.clients.feedback import QUESTIONS, scores_of
 from kenttä.services.context import Workspace
+from kenttä.services.refusal import Refused
 from kenttä.services.reports._base import Period
 from kenttä.services.roles import require
 
@@ -95,7 +96,7 @@ def feedback_report(
     """The report as JSON-ready data (see the module's definitions)."""
     require(ws, "view_reports")
     if by is not None and by not in BY:
-        raise ValueError(f"by: use {' or '.join(BY)}")
+        raise Refused("report_by", f"by: use {' or '.join(BY)}")
     sql = (
         "SELECT f.rating, f.scores, COALESCE(v.service_code, f.service_code),"
         " COALESCE(v.provider_id, f.provider_id) FROM feedback f"

@@ -19,6 +19,7 @@ from typing import Any
 from kenttä.services.context import Workspace
 from kenttä.services.privacy import audit_in
 from kenttä.services.records import LIVE
+from kenttä.services.refusal import Refused
 from kenttä.services.reports._base import Period, resolve_programme
 from kenttä.services.reports.figures import EsfReport
 from kenttä.services.roles import require
@@ -63,7 +64,9 @@ def set_targets(
     require(ws, "set_targets")
     unknown = sorted(set(values) - set(TARGET_FIGURES)) + sorted(set(clear) - set(TARGET_FIGURES))
     if unknown:
-        raise ValueError(f"unknown target {unknown[0]!r}; use {', '.join(TARGET_FIGURES)}")
+        raise Refused(
+            "unknown_target", f"unknown target {unknown[0]!r}; use {', '.join(TARGET_FIGURES)}"
+        )
     name = resolve_programme(ws, programme)
     assert name is not None
     current = targets_of(ws, name)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from kenttä.domain.codes import POSITIVE_PATHS
 from kenttä.services.context import Workspace
+from kenttä.services.refusal import Refused
 from kenttä.services.reports._base import (
     Period,
     add_months,
@@ -104,4 +105,4 @@ def period_for(ws: Workspace, kind: str, today: date, programme: str | None = No
         return Period(add_months(today, -12) + timedelta(days=1), today)
     if kind == "lifetime":
         return lifetime(ws, programme, today)
-    raise ValueError(f"unknown period kind {kind!r}")
+    raise Refused("period_kind", f"unknown period kind {kind!r}")

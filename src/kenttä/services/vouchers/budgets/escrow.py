@@ -38,12 +38,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kenttä_sync.ground import uuid7
 
 
 class EscrowError(ValueError):
-    """A budget operation refused; one line, amounts in cents in the attributes."""
+    """A budget operation refused; one line; `code` names the reason for the screens'
+    catalogue and `details` its amounts in cents."""
+
+    def __init__(self, message: str, *, code: str = "invalid", **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
 
 
 def _eur(cents: int) -> str:
@@ -90,22 +97,26 @@ class BudgetLedger:
     def set_total(self, cents: int) -> None:
         """A supervisor sets the budget; never below what devices already hold."""
         if cents < 0:
-            raise EscrowError("a budget cannot be negative")
+            raise EscrowError("a budget cannot be negative", code="amount_negative")
         if cents < self.granted_cents:
             raise EscrowError(
                 f"budget of {_eur(cents)} is below the {_eur(self.granted_cents)} already"
-                " granted to devices: ask them to return unused share first"
+                " granted to devices: ask them to return unused share first",
+                code="below_granted",
+                total=cents,
+                granted=self.granted_cents,
             )
         self.total_cents = cents
 
     def grant(self, device: str, cents: int, *, source: str = "request") -> Grant:
         """Give a device share out of the unallocated budget (counted here at once)."""
         if cents <= 0:
-            raise EscrowError("a grant must be more than 0.00 €")
+            raise EscrowError("a grant must be more than 0.00 €", code="amount_positive")
         if cents > self.unallocated_cents:
             raise EscrowError(
                 f"grant of {_eur(cents)} exceeds the unallocated budget of"
-                f" {_eur(self.unallocated_cents)}"
+                f" {_eur(self.unallocated_cents)}",
+                code="over_unallocated",
             )
         self.granted[device] = self.granted.get(device, 0) + cents
         return Grant(uuid7(), self.budget_id, device, cents, source)
@@ -122,10 +133,12 @@ class BudgetLedger:
         """Ask a device to give back up to `cents` of unused share at its next sync
         (and, with `move_to`, grant what comes back to that device)."""
         if cents <= 0:
-            raise EscrowError("a return request must be more than 0.00 €")
+            raise EscrowError("a return request must be more than 0.00 €", code="amount_positive")
         if cents > self.granted.get(device, 0):
             raise EscrowError(
-                f"the device holds only {_eur(self.granted.get(device, 0))} of this budget"
+                f"the device holds only {_eur(self.granted.get(device, 0))} of this budget",
+                code="over_held",
+                held=self.granted.get(device, 0),
             )
         request = ReturnRequest(uuid7(), device, cents, move_to)
         self.requests[device] = request
@@ -138,7 +151,9 @@ class BudgetLedger:
         if return_id in self.seen_returns:
             return None
         if cents <= 0 or cents > self.granted.get(device, 0):
-            raise EscrowError("a return larger than the device's share cannot be applied")
+            raise EscrowError(
+                "a return larger than the device's share cannot be applied", code="over_held_return"
+            )
         self.seen_returns.add(return_id)
         self.granted[device] -= cents
         request = self.requests.get(device)
@@ -212,20 +227,23 @@ def remaining(granted_cents: int, spent_cents: int) -> int:
 def check_issue(value_cents: int, remaining_cents: int) -> None:
     """Refuse a voucher the share cannot cover (the device-side escrow rule)."""
     if value_cents <= 0:
-        raise EscrowError("a voucher's value must be more than 0.00 €")
+        raise EscrowError("a voucher's value must be more than 0.00 €", code="bad_value")
     if value_cents > remaining_cents:
         raise EscrowError(
             f"voucher of {_eur(value_cents)} exceeds the remaining share of"
-            f" {_eur(max(remaining_cents, 0))}"
+            f" {_eur(max(remaining_cents, 0))}",
+            code="over_budget",
         )
 
 
 def check_return(cents: int, remaining_cents: int) -> None:
     if cents <= 0:
-        raise EscrowError("a return must be more than 0.00 €")
+        raise EscrowError("a return must be more than 0.00 €", code="amount_positive")
     if cents > remaining_cents:
         raise EscrowError(
-            f"cannot return {_eur(cents)}: only {_eur(max(remaining_cents, 0))} is unspent"
+            f"cannot return {_eur(cents)}: only {_eur(max(remaining_cents, 0))} is unspent",
+            code="over_return",
+            remaining_cents=max(remaining_cents, 0),
         )
 
 

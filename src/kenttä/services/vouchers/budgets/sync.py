@@ -156,7 +156,9 @@ def http_send(http: Any) -> Send:
                 detail = str(response.json().get("detail"))[:200]
             except (ValueError, AttributeError):
                 detail = f"HTTP {response.status_code}"
-            raise counters.CounterError(f"the office refused the budget exchange: {detail}")
+            raise counters.CounterError(
+                f"the office refused the budget exchange: {detail}", code="office_refused"
+            )
         return dict(response.json())
 
     return send
@@ -267,7 +269,8 @@ def find_budget(db: Any, programme: str, on: date | None = None) -> counters.Cou
     if len(found) != 1:
         raise counters.CounterError(
             f"no voucher budget of {programme} is current" if not found else
-            f"{programme} has several budgets current: name the period"
+            f"{programme} has several budgets current: name the period",
+            code="several_budgets" if found else "no_current_budget",
         )  # fmt: skip
     return found[0]
 
