@@ -165,3 +165,39 @@ def test_an_excel_file_s_errors_are_one_line_each_in_the_language(
     assert found == []
     if language != "en":
         assert "dry run" not in summary and "read as" not in summary
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fi", "rivi 3: etunimi: puuttuu; puhelin: Ei kelpaa puhelinnumeroksi (numerot, "
+               "välilyönnit, + - ( ), 6–15 numeroa); sähköposti: arvo ei kelpaa"),
+        ("sv", "rad 3: förnamn: saknas; telefon: Inte ett giltigt telefonnummer (siffror, "
+               "mellanslag, + - ( ), 6–15 siffror); e-post: värdet godtas inte"),
+        ("en", "line 3: first name: missing; phone: Not a valid phone number (digits, "
+               "spaces, + - ( ), 6–15 digits); email: not a valid value"),
+    ],
+)  # fmt: skip
+def test_a_bad_row_names_every_problem_in_the_language(
+    tmp_path, caseload_db, language: str, expected: str
+) -> None:
+    """Issue 14: "040 abc" is refused as a phone number, and the row names all its problems
+    in one line in the language; `--json` lists each with its English reason and code."""
+    db, _, _ = caseload_db
+    _config(tmp_path, language)
+    csv = tmp_path / "clients.csv"
+    csv.write_text(
+        "etunimi;sukunimi;puhelin;sähköposti\n"
+        "Testi;Tuonti;040 123 4567;\n"
+        ";Tuonti;040 abc;ei-sähköposti\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--db", db, "import", "clients", "--dry-run", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == [expected]
+    result = CliRunner().invoke(cli, ["--db", db, "import", "clients", "--json", str(csv)])
+    (error,) = json.loads(result.stdout)["errors"]
+    assert [(p["column"], p["code"]) for p in error["problems"]] == [
+        ("first_name", "missing"), ("phone", "phone"), ("email", "invalid"),
+    ]  # fmt: skip
+    assert error["reason"].startswith("first_name: missing; phone: not a phone number")
