@@ -138,14 +138,15 @@ def test_budget_commands_refuse_in_euros(tmp_path: Path, store_url: str, central
                       "--amount", "1000").exit_code == 0  # fmt: skip
     done = server_cli("budget", "grant", *base, "--device", "d1", "--amount", "1200")
     assert done.exit_code == 1
-    assert "exceeds the unallocated budget of 1000.00 €" in done.output
+    # in the configured language (the default: Finnish; issue 14), amounts as it writes them
+    assert "ylittää hankkeen TOPI jakamattoman budjetin 1\u00a0000,00 €" in done.output
     assert server_cli("budget", "grant", *base, "--device", "d1", "--amount", "800").exit_code == 0
     done = server_cli("budget", "set", *base, "--from", START, "--to", END, "--amount", "500")
-    assert done.exit_code == 1 and "below the 800.00 € already granted" in done.output
+    assert done.exit_code == 1 and "jo myönnetty 800,00 €" in done.output
     done = server_cli("budget", "grant", *base, "--device", "nobody", "--amount", "1")
-    assert done.exit_code == 1 and "no enrolled device" in done.output
+    assert done.exit_code == 1 and "Laitetta nobody ei ole liitetty" in done.output
     shown = server_cli("budget", "show", "--store", store_url)
-    assert "TOPI" in shown.output and "800.00 €" in shown.output
+    assert "TOPI" in shown.output and "800,00 €" in shown.output and "Myönnetty" in shown.output
     (row,) = json.loads(server_cli("budget", "show", "--store", store_url, "--json").output)
     assert row["devices"][0]["granted_cents"] == 80_000
 

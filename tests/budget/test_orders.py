@@ -256,7 +256,9 @@ def test_a_budget_below_what_is_granted_is_refused(
             "budget", "set", "--store", store_url, "--programme", "TOPI", "--from", str(START),
             "--to", str(END), "--amount", "600",
         )  # fmt: skip
-        assert done.exit_code == 1 and "below the 1000.00 € already granted" in done.output
+        assert done.exit_code == 1 and done.output.strip() == "kenttä: " + t(
+            "budget_error.below_granted", total="600,00 €", granted="1\u00a0000,00 €"
+        )
     finally:
         sup.close()
         coach.close()

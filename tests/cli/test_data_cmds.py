@@ -48,7 +48,7 @@ def test_help_lists_the_commands() -> None:
 @pytest.mark.parametrize("command", ["seed", "import", "export"])
 def test_every_data_command_has_help(capsys, command: str) -> None:
     code, out, _ = call(capsys, command, "--help")
-    assert code == 0 and "Usage" in out
+    assert code == 0 and "Käyttö:" in out  # the configured language (default fi)
 
 
 def test_unknown_command_exits_non_zero() -> None:
@@ -86,7 +86,9 @@ def test_import_reports_bad_lines_and_summary(capsys, db: str, tmp_path: Path) -
     assert code == 0
     assert json.loads(out) == {
         "imported": 0, "updated": 0, "unchanged": 1, "rejected": 1,
-        "errors": [{"line": 3, "reason": "municipality: unknown municipality name"}],
+        "errors": [{"line": 3, "reason": "municipality: unknown municipality name",
+                    "problems": [{"column": "municipality", "code": "municipality_unknown",
+                                  "reason": "municipality: unknown municipality name"}]}],
         "format": "csv", "encoding": "utf-8-sig", "delimiter": ";",
     }  # fmt: skip
 

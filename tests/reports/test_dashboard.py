@@ -158,3 +158,22 @@ async def test_enter_on_a_figure_lists_its_records_by_name(workspace, cohort):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_every_tile_label_fits_at_80_columns(workspace, cohort, language: str):
+    """Issue 14: at 80×24 each F7 tile shows its whole label (English "Positive continuation
+    path" was cut to "Positive continuation p…"), and its value beneath it."""
+    from kenttä.i18n import t
+    from kenttä.ui.screens.dashboard import FIGURES
+
+    fixed_cohort(cohort)
+    set_language(language)
+    app = DashboardApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        labels = [t(f"reports.dashboard.{key}") for key in FIGURES]
+        assert [label for label in labels if label not in shown] == [], shown
+        assert "…" not in "\n".join(shown.splitlines()[2:6]), shown  # no tile cut
+        assert "60,0 %" in shown or "60.0 %" in shown, shown

@@ -69,7 +69,9 @@ def office(client: TestClient, url: str, tmp_path: Path) -> Iterator[Office]:
 
 def _conflict(office: Office, a: Workspace, b: Workspace) -> tuple[str, str]:
     """Two devices change one client's phone concurrently; returns (client id, conflict id)."""
-    client_id = create_client(a, first_name="Testi", last_name="Ristiriita", phone="0401").id
+    client_id = create_client(
+        a, first_name="Testi", last_name="Ristiriita", phone="040 100 0001"
+    ).id
     office.sync(a, b)
     for ws, phone in ((a, "0402"), (b, "0403")):
         with ws.store.replica.transaction(ws.user) as tx:
@@ -152,7 +154,7 @@ def test_only_a_supervisor_device_may_push_a_resolve(office: Office, role: str) 
 def test_only_a_supervisor_device_may_push_an_erasure(office: Office, role: str) -> None:
     boss = office.device("boss", "supervisor", ["kuopio"])
     other = office.device("other", role, ["kuopio"])
-    client_id = create_client(boss, first_name="Testi", last_name="Poisto", phone="0401").id
+    client_id = create_client(boss, first_name="Testi", last_name="Poisto", phone="040 100 0001").id
     office.sync(boss, other)
 
     with other.store.replica.transaction(other.user) as tx:  # acting as a supervisor
@@ -216,7 +218,7 @@ def test_a_coach_bundle_cannot_carry_an_erasure(office: Office, tmp_path: Path) 
     coach = workspace(tmp_path / "coach-usb.db", "coach", scope="kuopio")
     office.opened.append(coach)
     secret = enroll(office.client, office.url, coach, "coach", ["kuopio"]).split(".", 1)[1]
-    client_id = create_client(boss, first_name="Testi", last_name="Nippu", phone="0401").id
+    client_id = create_client(boss, first_name="Testi", last_name="Nippu", phone="040 100 0001").id
     office.sync(boss)
     with coach.store.replica.transaction(coach.user) as tx:  # a tampered laptop
         tx.insert("clients", {"id": client_id, "first_name": "x", "last_name": "y"})

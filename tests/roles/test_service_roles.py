@@ -63,7 +63,7 @@ def lappi_client(ws: Workspace) -> str:
 # action -> a call doing it on the fixture's data
 CALLS: dict[str, Callable[[Workspace], Any]] = {
     "create_client": lambda ws: clients.create_client(ws, first_name="Uusi", last_name="Asiakas"),
-    "update_client": lambda ws: clients.update_client(ws, ids(ws)["client"], phone="0401"),
+    "update_client": lambda ws: clients.update_client(ws, ids(ws)["client"], phone="040 100 0001"),
     "set_status": lambda ws: clients.set_status(ws, ids(ws)["client"], "participating"),
     "record_exit": lambda ws: clients.record_exit(
         ws, ids(ws)["client"], exit_date=TODAY, outcome="job"

@@ -119,6 +119,8 @@ def test_other_invalid_values_are_refused_in_one_line(ws: Workspace) -> None:
         ({"first_name": ""}, "invalid_field", "first_name"),
         ({"municipality": "999"}, "municipality_unknown", "municipality"),
         ({"postal_code": "701"}, "postal_code", "postal_code"),
+        ({"phone": "040 abc"}, "phone", "phone"),
+        ({"phone": "0401"}, "phone", "phone"),
         ({"scope": "lappi"}, "fixed_field", "scope"),
     ):
         with pytest.raises(ClientError) as caught:
@@ -126,6 +128,26 @@ def test_other_invalid_values_are_refused_in_one_line(ws: Workspace) -> None:
         assert (caught.value.code, caught.value.field) == (code, field)
         assert "\n" not in str(caught.value)
     assert logged_since(ws, seq) == []
+
+
+def test_a_phone_number_is_checked_on_creation_and_change_as_import_checks_it(
+    ws: Workspace,
+) -> None:
+    """Issue 14: one rule (`validate_phone`) for a typed and an imported phone number; a
+    number stored before the rule is not checked again when another field changes."""
+    seq = last_seq(ws)
+    with pytest.raises(ClientError) as caught:
+        clients.create_client(ws, first_name="Testi", last_name="Puhelin", phone="040 abc")
+    assert (caught.value.code, caught.value.field) == ("phone", "phone")
+    assert "040" not in str(caught.value)  # the value is never repeated
+    assert logged_since(ws, seq) == []
+    created = clients.create_client(
+        ws, first_name="Testi", last_name="Puhelin", phone=" +358 (40) 123-4567 "
+    )
+    assert created.phone == "+358 (40) 123-4567"
+    with ws.store.replica.transaction(ws.user) as tx:  # a number from before the rule
+        tx.update("clients", created.id, {"phone": "040 1"})
+    assert clients.update_client(ws, created.id, last_name="Puhelinen").phone == "040 1"
 
 
 def test_a_henkilotunnus_another_live_client_has_is_refused(ws: Workspace) -> None:

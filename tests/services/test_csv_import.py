@@ -230,10 +230,10 @@ def test_delimiter_is_sniffed() -> None:
 def test_rows_without_henkilotunnus_match_on_name_whatever_the_case(
     workspace: Workspace, tmp_path
 ) -> None:
-    first = "etunimi;sukunimi;kunta;puhelin\nÖrjan;Äijälä;Kuopio;040 1\n"
+    first = "etunimi;sukunimi;kunta;puhelin\nÖrjan;Äijälä;Kuopio;040 123 4567\n"
     import_csv(workspace, "clients", write(tmp_path, first, "a.csv"))
     changes = count(workspace, "SELECT count(*) FROM _changes")
-    again = "etunimi;sukunimi;kunta;puhelin\nÖRJAN;ÄIJÄLÄ;297;040 1\n"
+    again = "etunimi;sukunimi;kunta;puhelin\nÖRJAN;ÄIJÄLÄ;297;040 123 4567\n"
     result = import_csv(workspace, "clients", write(tmp_path, again, "b.csv"))
     assert (result.imported, result.updated) == (0, 1)  # the names' case is the update
     assert count(workspace, "SELECT count(*) FROM clients") == 1
@@ -294,3 +294,35 @@ def test_employer_update_by_y_tunnus(workspace: Workspace, tmp_path) -> None:
         "SELECT col, value FROM _changes WHERE seq > ?", (before,)
     ).fetchall()
     assert logged == [("sponsor", "0")]
+
+
+def test_a_row_names_every_problem_and_a_phone_must_be_a_phone_number(
+    workspace: Workspace, tmp_path
+) -> None:
+    """Issue 14: "040 abc" is no phone number; a row with several problems names them all
+    (English reasons, each with its column and code, for scripts); good rows are written."""
+    text = (
+        "etunimi;sukunimi;puhelin;sähköposti;aloituspäivä\n"
+        "Testi;Hyvä;+358 40 123 4567;;\n"
+        ";Huono;040 abc;ei-sähköposti;32.1.2026\n"
+        "Testi;Lyhyt;0401;;\n"
+    )
+    result = import_csv(workspace, "clients", write(tmp_path, text))
+    assert result.imported == 1 and [e.line for e in result.errors] == [3, 4]
+    bad = result.errors[0]
+    assert [(p.where(), p.error_code()) for p in bad.problems] == [
+        ("first_name", "missing"),
+        ("phone", "phone"),
+        ("email", "invalid"),
+        ("entry_date", "invalid"),
+    ]
+    assert str(bad).startswith("line 3: first_name: missing; phone: not a phone number")
+    for secret in ("abc", "ei-sähköposti", "32.1.2026", "Huono"):
+        assert secret not in str(bad)
+    assert result.as_dict()["errors"][0]["problems"][1] == {
+        "column": "phone", "code": "phone", "reason": bad.problems[1].reason,
+    }  # fmt: skip
+    assert [(p.where(), p.error_code()) for p in result.errors[1].problems] == [("phone", "phone")]
+    phones = workspace.store.conn.execute("SELECT phone FROM clients WHERE last_name IN"
+                                          " ('Hyvä', 'Huono', 'Lyhyt')").fetchall()  # fmt: skip
+    assert phones == [("+358 40 123 4567",)]

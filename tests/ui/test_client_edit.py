@@ -125,3 +125,27 @@ async def test_a_henkilotunnus_of_another_client_is_refused(make_app) -> None:
         reason = str(app.screen.query_one("#form-error", Static).content)
         assert reason == "Asiakas tällä henkilötunnuksella on jo olemassa"
         assert changes_logged(app, client_id) == []
+
+
+async def test_a_phone_that_is_no_phone_number_is_refused_by_the_import_s_rule(make_app) -> None:
+    """Issue 14: the form checks a typed phone number with the same domain rule as
+    `kenttä import` (`validate_phone`), names it in words, and saves nothing."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_card(pilot)
+        client_id = app.screen.client_id
+        old_phone = app.screen.card.client.phone
+        await pilot.press("m")
+        await settle(pilot)
+        await focus_field(pilot, "phone")
+        await pilot.press(*"040 abc")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientEditModal"
+        reason = str(app.screen.query_one("#form-error", Static).content)
+        assert reason == "Ei kelpaa puhelinnumeroksi (numerot, välilyönnit, + - ( ), 6–15 numeroa)"
+        assert app.focused is not None and app.focused.id == "phone"
+        assert changes_logged(app, client_id) == []
+    phone = app.ws.store.conn.execute("SELECT phone FROM clients WHERE id = ?", (client_id,))
+    assert phone.fetchone()[0] == old_phone

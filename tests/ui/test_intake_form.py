@@ -175,7 +175,7 @@ async def test_a_recorded_exception_is_saved_and_shown_on_the_card(make_app) -> 
         await settle(pilot)
         await open_client(pilot, "Ojala Lau")
         shown = app.screen.query_one("#summary-text", Static).content.plain
-        assert "Kelpoisuus: ✗ ei kelpoinen: ikä 26" in shown
+        assert "Kelpoisuus: ✗ ei kelpoinen: ikä aloittaessa 26" in shown
         await pilot.press("x")
         await settle(pilot)
         assert screen_name(pilot) == "EligibilityExceptionModal"
@@ -183,7 +183,10 @@ async def test_a_recorded_exception_is_saved_and_shown_on_the_card(make_app) -> 
         await settle(pilot)
         assert screen_name(pilot) == "ClientCardScreen"
         shown = app.screen.query_one("#summary-text", Static).content.plain
-        assert "Kelpoisuus: ! poikkeus: Nuori, työttömyys pitkittynyt (sääntö: ikä 26" in shown
+        assert (
+            "Kelpoisuus: ! poikkeus: Nuori, työttömyys pitkittynyt (sääntö: ikä aloittaessa 26"
+            in shown
+        )
     assert changed(before, records(app.ws)) == {("clients", client_id)}
     assert row(
         app.ws,

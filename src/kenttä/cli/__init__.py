@@ -9,6 +9,7 @@ import sys
 import click
 
 from kenttä.cli.common import CliContext, run_guarded
+from kenttä.cli.help_words import LocalContext, forget, localize, summary, wants_help
 
 # command name -> ("module:attribute", one-line summary); each module owns its commands, and
 # `kenttä --help` lists them without importing any.
@@ -41,6 +42,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 class LazyGroup(click.Group):
+    """The root: commands load when called; help in the configured language (help_words)."""
+
+    context_class = LocalContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if wants_help(args):
+            localize(self, "", ctx)
+        else:
+            forget()
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and (wants_help(rest) or isinstance(command, click.Group)):
+            localize(command, name or "", ctx)  # a bare group prints its help too
+        return name, command, rest
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
 
@@ -53,9 +73,9 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        rows = [(name, summary(name, COMMANDS[name][1])) for name in sorted(COMMANDS)]
         rows += [(n, c.get_short_help_str()) for n, c in sorted(self.commands.items())]
-        with formatter.section("Commands"):
+        with formatter.section("Commands"):  # LocalFormatter words the heading
             formatter.write_dl(rows)
 
 

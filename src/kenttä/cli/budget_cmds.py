@@ -11,6 +11,9 @@ Rules (applied to each device at its sync): `equal` tops each device up to the b
 evenly among the enrolled devices; `target` up to `--per-device`; `on-request` grants only
 by `budget grant`. A device never holds more than was granted to it, and the central store
 never grants more than the budget, so the sum issued stays within it under any partition.
+
+What is printed for a person is in the config's language (issue 14; `budget_cli.*`, refusals
+`budget_error.*`, amounts as the language writes euros); `--json` keeps codes and cents.
 """
 
 from __future__ import annotations
@@ -21,17 +24,38 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CommandError, echo_json, office_store, store_option
+from kenttä.i18n import code, t
+
+
+def _refused(exc: Exception) -> CommandError:
+    """A budget refusal (its code and details) in words, in the language."""
+    from kenttä.i18n.budget_words import budget_refusal
+
+    return CommandError(budget_refusal(getattr(exc, "code", None), getattr(exc, "details", {}),
+                                       str(exc)))  # fmt: skip
+
+
+def _euros(cents: int) -> str:
+    from kenttä.i18n.numbers import euros
+
+    return euros(cents)
+
+
+def _period(start: Any, end: Any) -> str:
+    from kenttä.cli.words import day
+
+    return f"{day(start)}–{day(end)}"
 
 
 def _cents(text: str, zero: bool = False) -> int:
-    from kenttä.services.vouchers import VoucherError, eur, parse_eur
+    from kenttä.services.vouchers import VoucherError, parse_eur
 
     try:
         cents = parse_eur(text)
-    except VoucherError as exc:
-        raise CommandError(str(exc)) from None
+    except VoucherError:
+        raise CommandError(t("error.bad_amount")) from None
     if cents <= 0 and not (zero and cents == 0):
-        raise CommandError(f"the amount must be more than {eur(0)}")
+        raise CommandError(t("budget_error.amount_positive"))
     return cents
 
 
@@ -43,7 +67,7 @@ def _find(central: Any, programme: str, on: date | None) -> Any:
     try:
         return find_budget(central.db, programme, on)
     except CounterError as exc:
-        raise CommandError(str(exc)) from None
+        raise _refused(exc) from None
 
 
 def _ready(central: Any) -> None:
@@ -59,8 +83,13 @@ _on = click.option(
 
 
 @click.group("budget")
-def budget() -> None:
+@click.pass_context
+def budget(ctx: click.Context) -> None:
     """Voucher budgets: set them, grant devices shares, move and show them."""
+    from kenttä.cli.help_words import configured_language
+    from kenttä.cli.words import use_language
+
+    use_language(configured_language(ctx))  # no local database here: the config says
 
 
 @budget.command("set")
@@ -84,22 +113,16 @@ def set_(
     """Set a programme's voucher budget for a period (never below what devices hold)."""
     from kenttä_sync.counters import CounterError
 
-    from kenttä.services.vouchers import eur
-    from kenttä.services.vouchers.budgets import (
-        BudgetOrderError,
-        plan_set,
-        refusal_text,
-        set_budget,
-    )
+    from kenttä.services.vouchers.budgets import BudgetOrderError, plan_set, set_budget
 
     if per_device and rule not in (None, "target"):
-        raise CommandError("--per-device goes with --rule target")
+        raise CommandError(t("budget_error.target_rule"))
     target = _cents(per_device) if per_device else None
     try:  # the same checks as a supervisor's order from the TUI (budget_orders)
         plan = plan_set(programme, start.date(), end.date(), _cents(amount, zero=True), rule,
                         target)  # fmt: skip
     except BudgetOrderError as exc:
-        raise CommandError(str(exc)) from None
+        raise _refused(exc) from None
     first, last = plan.start, plan.end
     with office_store(store_url) as central:
         _ready(central)
@@ -109,11 +132,12 @@ def set_(
                 end=last, cents=plan.cents, rule=plan.rule, target_cents=plan.target_cents,
             )  # fmt: skip
         except CounterError as exc:
-            raise CommandError(refusal_text(exc.code, exc.details, str(exc))) from None
+            raise _refused(exc) from None
     click.echo(
-        f"{programme} {first}…{last}: budget {eur(c.total)}, granted {eur(c.granted)},"
-        f" rule {c.rule} (budget id {c.counter_id})"
-    )
+        t("budget_cli.set_done", programme=programme, period=_period(first, last),
+          budget=_euros(c.total), granted=_euros(c.granted), rule=code("budget_rule", c.rule),
+          id=c.counter_id)
+    )  # fmt: skip
 
 
 @budget.command("show")
@@ -122,7 +146,6 @@ def set_(
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def show(store_url: str, programme: str | None, as_json: bool) -> None:
     """Budget, granted, issued, used, invoiced and remaining per programme and device."""
-    from kenttä.services.vouchers import eur
     from kenttä.services.vouchers.budgets import budget_rows
 
     with office_store(store_url) as central:
@@ -132,21 +155,25 @@ def show(store_url: str, programme: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no voucher budgets: `kenttä server budget set`")
+        click.echo(t("budget_cli.none"))
         return
     cols = ("budget", "granted", "issued", "used", "invoiced", "remaining")
-    click.echo(f"{'programme / device':<24} {'period':<23}" + "".join(f"{c:>14}" for c in cols))
+    heads = "".join(f"{t(f'budgets.col_{c}'):>14}" for c in cols)
+    click.echo(f"{t('budgets.col_device'):<24} {t('budget_cli.col_period'):<23}" + heads)
     for r in rows:
-        period = f"{r['period_start']}…{r['period_end']}"
+        period = _period(r["period_start"], r["period_end"])
         figures = [r[f"{c}_cents"] for c in cols]
-        click.echo(f"{r['programme']:<24} {period:<23}" + "".join(f"{eur(v):>14}" for v in figures))
+        click.echo(
+            f"{r['programme']:<24} {period:<23}" + "".join(f"{_euros(v):>14}" for v in figures)
+        )
         for d in r["devices"]:
             figures = [d[f"{c}_cents"] for c in cols[1:]]
             click.echo(
                 f"  {d['device_id']:<22} {'':<23}{'':>14}"
-                + "".join(f"{eur(v):>14}" for v in figures)
+                + "".join(f"{_euros(v):>14}" for v in figures)
             )
-        click.echo(f"  unallocated {eur(r['unallocated_cents'])}, rule {r['rule']}")
+        click.echo("  " + t("budget_cli.unallocated", amount=_euros(r["unallocated_cents"]),
+                              rule=code("budget_rule", r["rule"])))  # fmt: skip
 
 
 @budget.command("grant")
@@ -159,31 +186,28 @@ def grant(store_url: str, programme: str, on: Any, device_id: str, amount: str) 
     """Grant a device a share now (it receives it at its next sync)."""
     from kenttä_sync import counters
 
-    from kenttä.services.vouchers import eur
-
     cents = _cents(amount)
     with office_store(store_url) as central:
         _ready(central)
         if central.device(device_id) is None:
-            raise CommandError(f"no enrolled device {device_id}")
+            raise CommandError(t("budget_cli.no_device", device=device_id))
         c = _find(central, programme, on.date() if on else None)
         try:
             counters.grant(central.db, c.counter_id, device_id, cents)
         except counters.CounterError:
             left = counters.get(central.db, c.counter_id).unallocated  # type: ignore[union-attr]
             raise CommandError(
-                f"a grant of {eur(cents)} exceeds the unallocated budget of {eur(left)}"
-                f" of {programme}"
-            ) from None
-    click.echo(f"granted {eur(cents)} of {programme} to {device_id} (delivered at its next sync)")
+                t("budget_cli.grant_over", amount=_euros(cents), left=_euros(left),
+                  programme=programme)
+            ) from None  # fmt: skip
+    click.echo(t("budget_cli.granted", amount=_euros(cents), programme=programme,
+                 device=device_id))  # fmt: skip
 
 
 def _request(
     store_url: str, programme: str, on: Any, device_id: str, amount: str, move_to: str | None
 ) -> str:
     from kenttä_sync import counters
-
-    from kenttä.services.vouchers.budgets import refusal_text
 
     cents = _cents(amount)
     with office_store(store_url) as central:
@@ -192,7 +216,7 @@ def _request(
         try:
             return counters.request_return(central.db, c.counter_id, device_id, cents, move_to)
         except counters.CounterError as exc:
-            raise CommandError(refusal_text(exc.code, exc.details, str(exc))) from None
+            raise _refused(exc) from None
 
 
 @budget.command("request-return")
@@ -204,7 +228,7 @@ def _request(
 def request_return(store_url: str, programme: str, on: Any, device_id: str, amount: str) -> None:
     """Ask a device for unused share back at its next sync (what is unspent, up to AMOUNT)."""
     rid = _request(store_url, programme, on, device_id, amount, None)
-    click.echo(f"return requested ({rid}); the device answers at its next sync")
+    click.echo(t("budget_cli.return_requested", id=rid))
 
 
 @budget.command("move")
@@ -218,4 +242,4 @@ def move(store_url: str, programme: str, on: Any, source: str, target: str, amou
     """Move unused share: the source gives back what is unspent (up to AMOUNT) at its next
     sync, and that is granted on to the target device."""
     rid = _request(store_url, programme, on, source, amount, target)
-    click.echo(f"move requested ({rid}); it happens when {source} next syncs")
+    click.echo(t("budget_cli.move_requested", id=rid, device=source))

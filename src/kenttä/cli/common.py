@@ -95,6 +95,9 @@ def run_guarded(call: Callable[[], Any]) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+            exc.show()  # a bare group (`kenttä server budget`): its help, once (click 8.2+)
+            sys.exit(exc.exit_code)
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)
             click.echo(f"kenttä: {exc.format_message()}", err=True)

@@ -69,7 +69,8 @@ def import_(
 
     CSV in UTF-8, UTF-16 ("Unicode text") or Windows-1252, separated by tab, `;` or `,`;
     Finnish headers are fine. The encoding used is reported. Bad rows of clients and
-    employers are reported as `line N: reason` and left out; the rest are written together.
+    employers are reported as `line N: reason; reason` (every problem of the row) and left
+    out; the rest are written together.
     Feedback (columns voucher or henkilotunnus, given_on, useful, goals, respect, next_steps,
     satisfaction, comment) is written whole or, at the first bad row, not at all.
     """

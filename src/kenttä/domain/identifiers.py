@@ -1,4 +1,5 @@
-"""Finnish identifiers: henkilötunnus, Y-tunnus, postal code, municipality code.
+"""Finnish identifiers: henkilötunnus, Y-tunnus, postal code, municipality code; and the
+shape of a phone number.
 
 The checks themselves come from python-stdnum (it knows the 2023 century signs); this module
 adds what kenttä needs on top: a reason a person can act on, and the facts a code carries.
@@ -115,6 +116,24 @@ def validate_postal_code(value: str) -> str:
     text = value.strip()
     if not re.fullmatch(r"\d{5}", text):
         raise IdentifierError("postal_code", "postal code must be five digits")
+    return text
+
+
+_PHONE_SHAPE = re.compile(r"\+?[0-9 ()-]+")
+PHONE_DIGITS = (6, 15)  # a Finnish short number (6) up to the longest international (E.164)
+
+
+def validate_phone(value: str) -> str:
+    """A phone number as people write it, Finnish or international (`040 123 4567`,
+    `+358 40 123 4567`, `(09) 310 1691`): digits, spaces, `-` and parentheses, `+` only in
+    front, and 6–15 digits. Returned stripped, otherwise as written."""
+    text = value.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    low, high = PHONE_DIGITS
+    if not _PHONE_SHAPE.fullmatch(text) or not low <= digits <= high:
+        raise IdentifierError(
+            "phone", "not a phone number (digits, spaces, + - ( ); 6 to 15 digits)"
+        )
     return text
 
 

@@ -16,7 +16,7 @@ from kenttä.domain.codes import ClientStatus, Outcome, OutcomeCheck
 from kenttä.domain.eligibility import Eligibility, age_on, client_eligibility, months_between
 from kenttä.domain.models import Client
 from kenttä.services.clients.names import names_of as names_of  # client_service.names_of
-from kenttä.services.clients.rules import ClientError, merged_for_update, validated
+from kenttä.services.clients.rules import ClientError, check_phone, merged_for_update, validated
 from kenttä.services.context import Workspace
 from kenttä.services.privacy.audit import audit, audit_in
 from kenttä.services.records import LIVE, whose_sql
@@ -194,6 +194,7 @@ def create_client(ws: Workspace, **fields: Any) -> Client:
     """Validate and insert a client (a henkilötunnus must be unique); audited."""
     require(ws, "edit_client")
     fields.setdefault("scope", ws.config.scope)
+    check_phone(fields)
     client = Client.model_validate(fields)
     require_scope(ws, client.scope)
     if client.henkilotunnus and find_by_henkilotunnus(ws, client.henkilotunnus):

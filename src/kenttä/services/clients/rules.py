@@ -13,7 +13,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from kenttä.domain.codes import Gender
-from kenttä.domain.identifiers import IdentifierError, parse_henkilotunnus, validate_postal_code
+from kenttä.domain.identifiers import (
+    IdentifierError,
+    parse_henkilotunnus,
+    validate_phone,
+    validate_postal_code,
+)
 from kenttä.domain.models import Client
 
 FIXED_FIELDS = frozenset({"id", "scope"})
@@ -50,6 +55,7 @@ def merged_for_update(current: Client, changes: dict[str, Any]) -> dict[str, Any
             data["postal_code"] = validate_postal_code(str(postal))
         except IdentifierError as exc:
             raise ClientError(exc.code, str(exc), "postal_code") from None
+    check_phone(data, changes)
     new_hetu = str(changes.get("henkilotunnus") or "").strip().upper()
     if current.henkilotunnus and new_hetu and new_hetu != current.henkilotunnus:
         old = parse_henkilotunnus(current.henkilotunnus)
@@ -58,6 +64,17 @@ def merged_for_update(current: Client, changes: dict[str, Any]) -> dict[str, Any
         if "gender" not in changes and current.gender == _derived_gender(old.sex):
             data["gender"] = None
     return data
+
+
+def check_phone(data: dict[str, Any], given: dict[str, Any] | None = None) -> None:
+    """A phone number given (created, or changed) is one: `validate_phone`, the rule
+    `kenttä import` and the client form follow too. A stored number is not checked again."""
+    phone = (data if given is None else given).get("phone")
+    if phone:
+        try:
+            data["phone"] = validate_phone(str(phone))
+        except IdentifierError as exc:
+            raise ClientError(exc.code, str(exc), "phone") from None
 
 
 def validated(data: dict[str, Any]) -> Client:

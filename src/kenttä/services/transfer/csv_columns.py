@@ -22,6 +22,7 @@ from kenttä.domain.codes import (
     Outcome,
     ReferralSource,
 )
+from kenttä.domain.identifiers import validate_phone
 
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -183,9 +184,6 @@ class TableFormat:
     converters: dict[str, Callable[[str], Any]]
     aliases: dict[str, str]
 
-    def convert(self, raw: dict[str, str]) -> dict[str, Any]:
-        return {col: self.converters[col](text) for col, text in raw.items()}
-
 
 CLIENTS = TableFormat(
     table="clients",
@@ -200,7 +198,7 @@ CLIENTS = TableFormat(
         "last_name": identity,
         "municipality": identity,
         "postal_code": identity,
-        "phone": identity,
+        "phone": validate_phone,  # the rule the client form follows (issue 14)
         "email": parse_email("email"),
         "language": parse_code("language", Language, LANGUAGE_FI),
         "programme": parse_programme,

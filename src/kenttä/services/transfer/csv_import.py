@@ -4,8 +4,9 @@
   `;` or `,` separated, or an .xlsx sheet; the result says which encoding was used. Rows with
   a NUL byte or mojibake are refused there, line by line.
 - Headers in English or Finnish (aliases in `csv_columns`); unknown headers are ignored.
-- Every bad row is reported as `line N: reason`, N the physical line in the file (the header
-  is line 1), and left out; the reason never repeats the personal data it is about.
+- Every bad row is reported as `line N: reason; reason`, N the physical line in the file (the
+  header is line 1), naming every problem of the row, and left out; no reason repeats the
+  personal data it is about.
 - Good rows are written in ONE transaction, with their change-log entries.
 - A row whose henkilötunnus (employers: Y-tunnus) exists updates that record, only the columns
   whose value changes; a row without one matches an existing record of the same name (and,
@@ -42,7 +43,7 @@ from kenttä.services.transfer.csv_columns import (
     TableFormat,
     normalise_header,
 )
-from kenttä.services.transfer.csv_errors import LineError, line_error
+from kenttä.services.transfer.csv_errors import LineError, convert_row, validation_errors
 from kenttä.services.transfer.table_files import TableFile, TableFileError, read_table
 from kenttä.store import fts
 from kenttä.store.schema import SCHEMA
@@ -81,7 +82,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
-            "errors": [{"line": e.line, "reason": e.reason} for e in self.errors],
+            "errors": [e.as_dict() for e in self.errors],
             **(self.source.as_dict() if self.source else {}),
         }
 
@@ -107,6 +108,7 @@ class _Importer:
         self.ws = ws
         self.fmt = fmt
         self.spec = SCHEMA.table(fmt.table)
+        self.order = {name: i for i, name in enumerate(fmt.model.model_fields)}
         self.conn = ws.store.conn
         # rows of another scope are refused line by line (the office would refuse them too)
         self.scopes = None if may(ws, "view_all_scopes") else own_scopes(ws)
@@ -128,20 +130,22 @@ class _Importer:
                 for i, col in enumerate(columns)
                 if col is not None and i < len(cells) and cells[i].strip()
             }
+            problems: list[LineError] = []
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-                result.errors.append(
+                problems.append(
                     LineError(line, "more cells than header columns", code="extra_cells")
                 )
-                continue
+            values, bad_cells = convert_row(line, raw, self.fmt.converters)
+            problems += bad_cells
+            values.setdefault("scope", self.ws.config.scope)
             try:
-                values = self.fmt.convert(raw)
-                values.setdefault("scope", self.ws.config.scope)
                 record = self.fmt.model.model_validate(values)
-            except ValidationError as exc:
-                result.errors.append(line_error(line, exc))
-                continue
-            except ValueError as exc:
-                result.errors.append(LineError(line, str(exc)))
+            except ValidationError as exc:  # a column already refused is not named twice
+                refused = {p.column for p in bad_cells}
+                problems += [p for p in validation_errors(line, exc) if p.column not in refused]
+            if problems:  # every problem of the row in one line, in the record's field order
+                problems.sort(key=lambda p: self.order.get(p.where() or "", -1))
+                result.errors.append(LineError.of_row(line, problems))
                 continue
             if self.scopes is not None and values["scope"] not in self.scopes:
                 result.errors.append(

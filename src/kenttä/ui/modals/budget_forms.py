@@ -15,7 +15,6 @@ from kenttä.i18n import code, has, t
 from kenttä.ui.modals.form import FormError, FormModal
 from kenttä.ui.parsing import InputError, format_date, format_euros, parse_euros
 
-_MONEY = {"total", "granted", "held", "remaining_cents", "value_cents"}
 # which form field a refusal of the budget check (budget_sync.plan_set) is about
 _SET_FIELDS = {
     "programme": "set-programme", "period_order": "set-end", "amount_negative": "set-amount",
@@ -48,16 +47,9 @@ def device_label(device: dict[str, Any] | None, device_id: str, this_device: str
 
 def reason_text(code_: str | None, details: dict[str, Any] | None, reason: str = "") -> str:
     """A budget refusal (local check or the central store's answer) in words, in euros."""
-    params: dict[str, Any] = {"reason": reason}
-    for key, value in (details or {}).items():
-        if key in _MONEY and isinstance(value, int):
-            params[key.removesuffix("_cents")] = format_euros(value)
-        elif key == "role":
-            params[key] = code("budget_role", str(value))
-        else:
-            params[key] = value
-    key = f"budget_error.{code_}"
-    return t(key, **params) if code_ and has(key) else t("budget_error.invalid", **params)
+    from kenttä.i18n.budget_words import budget_refusal
+
+    return budget_refusal(code_, details, reason)
 
 
 def error_reason(exc: Exception) -> str:

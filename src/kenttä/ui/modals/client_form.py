@@ -22,6 +22,7 @@ from kenttä.domain.identifiers import (
     municipalities,
     parse_henkilotunnus,
     validate_municipality,
+    validate_phone,
     validate_postal_code,
 )
 from kenttä.domain.models import Client
@@ -164,12 +165,19 @@ class ClientFormModal(FormModal):
                 municipality = validate_municipality(municipality)
             except IdentifierError as exc:
                 raise FormError("municipality", validation_message(exc)) from None
+        phone = self.value("phone").strip() or None
+        stored = self.client.phone if self.client else None
+        if phone and phone != stored:  # the rule the service and `kenttä import` follow
+            try:
+                phone = validate_phone(phone)
+            except IdentifierError as exc:
+                raise FormError("phone", validation_message(exc)) from None
         return {
             "first_name": first,
             "last_name": last,
             "henkilotunnus": hetu,
             "municipality": municipality,
-            "phone": self.value("phone").strip() or None,
+            "phone": phone,
             "programme": self.value("programme") or None,
             "status": self.value("client-status"),
             **start_data_values(self),
