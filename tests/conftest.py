@@ -24,6 +24,17 @@ def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 
+@pytest.fixture(autouse=True)
+def _finnish_to_begin_with() -> Iterator[None]:
+    """Each test starts in the app's default language, whatever a test before it switched to
+    (an app made in Swedish, F9) in the same worker."""
+    from kenttä.i18n import set_language
+
+    set_language("fi")
+    yield
+    set_language("fi")
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     from kenttä.store.db import open_store
