@@ -82,13 +82,27 @@ async def test_a_read_for_another_day_is_not_shown(caseload_ws: Any) -> None:
     assert await today_lines(KenttaApp(caseload_ws, today=TODAY, prefetch=prefetch)) == own
 
 
-def test_the_interpreter_switches_as_before_once_the_early_read_is_done(caseload_ws: Any) -> None:
+def test_the_interpreter_switches_as_before_once_the_early_read_is_done(
+    caseload_ws: Any, monkeypatch: Any
+) -> None:
     import sys
+    import threading
     import time
 
+    from kenttä.services import today as today_service
+
+    read_may_end = threading.Event()
+    real_summary = today_service.today_summary
+
+    def held_summary(*args: Any, **kwargs: Any) -> Any:
+        read_may_end.wait(60)  # the read is still running when the switch interval is read
+        return real_summary(*args, **kwargs)
+
+    monkeypatch.setattr(today_service, "today_summary", held_summary)
     before = sys.getswitchinterval()
     prefetch = start_today(caseload_ws, TODAY)
     assert sys.getswitchinterval() < before  # quicker hand-overs while the read runs
+    read_may_end.set()
     prefetch.take(summary_key(TODAY, first_owner(caseload_ws))).result(timeout=60)
     deadline = time.monotonic() + 10
     while sys.getswitchinterval() != before and time.monotonic() < deadline:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kenttä.i18n import code, t
@@ -17,7 +17,6 @@ from kenttä.services.today import TodaySummary
 from kenttä.ui.base import BaseScreen
 from kenttä.ui.parsing import format_date
 from kenttä.ui.prefetch import first_owner, summary_key
-from kenttä.ui.widgets.footer import Footer
 
 
 def _header(text: str, count: int) -> Option:
