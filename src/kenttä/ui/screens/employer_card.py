@@ -13,7 +13,7 @@ from kenttä.domain.identifiers import municipalities
 from kenttä.i18n import code, t
 from kenttä.services.employers import EmployerCard
 from kenttä.services.employers import core as employer_service
-from kenttä.ui.base import BaseScreen
+from kenttä.ui.base import BaseScreen, set_sub_title_now
 from kenttä.ui.parsing import clip, format_date
 from kenttä.ui.widgets.table import Table
 
@@ -79,7 +79,7 @@ class EmployerCardScreen(BaseScreen):
     def show(self, card: EmployerCard) -> None:
         self.card = card
         e = card.employer
-        self.sub_title = f"{t(self.TITLE_KEY)}: {e.name}"
+        set_sub_title_now(self, f"{t(self.TITLE_KEY)}: {e.name}")
         text = Text()
         text.append(e.name, style="bold")
         if e.sponsor:

@@ -15,7 +15,7 @@ from kenttä.i18n import code, t
 from kenttä.services.clients import core as client_service
 from kenttä.services.clients import drafts
 from kenttä.services.clients import notes as note_service
-from kenttä.ui.base import BaseScreen, run_db
+from kenttä.ui.base import BaseScreen, run_db, set_sub_title_now
 from kenttä.ui.parsing import format_date
 
 AUTOSAVE_SECONDS = 0.3
@@ -123,7 +123,7 @@ class NoteEditorScreen(BaseScreen):
         if client_id != self.client_id:  # read for the client this editor had before
             return
         self.whose = name
-        self.sub_title = self.screen_title()
+        set_sub_title_now(self, self.screen_title())
 
     def screen_title(self) -> str:
         return f"{t(self.TITLE_KEY)}: {self.whose}" if self.whose else t(self.TITLE_KEY)
