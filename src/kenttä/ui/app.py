@@ -22,7 +22,7 @@ from kenttä.services.privacy import IdleLock
 from kenttä.ui.base import Translated, translate_bindings
 from kenttä.ui.errors import error_text
 from kenttä.ui.prefetch import Prefetch
-from kenttä.ui.widgets import table_widths
+from kenttä.ui.widgets import input_size, table_widths
 
 IDLE_CHECK_SECONDS = 15
 # What the first screen does not need but the next steps do (the first write, finding a
@@ -64,6 +64,7 @@ SCREENS = {
 }
 
 table_widths.apply()  # a DataTable header never keeps the widths of before
+input_size.apply()  # a letter typed into an Input lays out nothing
 
 
 def _lazy(module: str, name: str) -> Any:
