@@ -13,6 +13,26 @@ from tests.pg import CI, pg_url
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+
+def _quicker_pilot_idle() -> None:
+    """Textual's Pilot waits for "idle" after every key and `pause()` by sleeping in 20 ms
+    windows until one passes with under 1 ms of the process's CPU (`textual._wait`): at
+    least 40 ms a key, most of a UI test's time spent asleep. Windows of 5 ms (under
+    0.25 ms of CPU) still wait for the work a key starts (it is CPU, in this process) and
+    the tests wait for workers and layout themselves (`settle`); about a third off a
+    UI test's wall time. KENTTA_TEST_IDLE_WINDOW overrides (0.02 is Textual's own)."""
+    try:
+        from textual import _wait
+    except ImportError:  # Textual's layout changed: its own windows, as before
+        return
+    window = float(os.environ.get("KENTTA_TEST_IDLE_WINDOW", "0.005"))
+    if hasattr(_wait, "SLEEP_GRANULARITY") and hasattr(_wait, "SLEEP_IDLE"):
+        _wait.SLEEP_GRANULARITY = window
+        _wait.SLEEP_IDLE = window / 20
+
+
+_quicker_pilot_idle()
+
 # Under xdist the longest tests start first and tests go out one at a time, so the workers
 # finish together: in collection order a minutes-long test handed out last ran alone at the
 # end while the other worker idled (the CI's tail). Order hints only, longest first (CI
