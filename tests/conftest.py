@@ -14,6 +14,72 @@ from tests.pg import CI, pg_url
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 
+def _quicker_pilot_idle() -> None:
+    """Textual's Pilot waits for "idle" after every key and `pause()` by sleeping in 20 ms
+    windows until one passes with under 1 ms of the process's CPU (`textual._wait`): at
+    least 40 ms a key, most of a UI test's time spent asleep. Windows of 5 ms (under
+    0.25 ms of CPU) still wait for the work a key starts (it is CPU, in this process) and
+    the tests wait for workers and layout themselves (`settle`); about a third off a
+    UI test's wall time. KENTTA_TEST_IDLE_WINDOW overrides (0.02 is Textual's own)."""
+    try:
+        from textual import _wait
+    except ImportError:  # Textual's layout changed: its own windows, as before
+        return
+    window = float(os.environ.get("KENTTA_TEST_IDLE_WINDOW", "0.005"))
+    if hasattr(_wait, "SLEEP_GRANULARITY") and hasattr(_wait, "SLEEP_IDLE"):
+        _wait.SLEEP_GRANULARITY = window
+        _wait.SLEEP_IDLE = window / 20
+
+
+_quicker_pilot_idle()
+
+# Under xdist the longest tests start first and tests go out one at a time, so the workers
+# finish together: in collection order a minutes-long test handed out last ran alone at the
+# end while the other worker idled (the CI's tail). Order hints only, longest first (CI
+# seconds on 2 cores): a name missing here just runs in its usual place.
+LONGEST_FIRST = (
+    "tests/sync/test_sync_property.py::test_convergence_postgres",  # ~190 s
+    "tests/transport/test_kill.py::test_kill_9_of_the_server",  # ~150 s
+    "tests/transport/test_kill.py::test_kill_9_of_the_client",  # ~70 s
+    "tests/ui/test_i18n_walk.py::",  # ~25 s each language
+)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    """0 for the named longest tests (in that order), then slow or tmux tests and property
+    tests (hypothesis runs its CI counts), then everything else."""
+    for rank, name in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(name):
+            return rank
+    if item.get_closest_marker("slow") or item.get_closest_marker("tmux"):
+        return len(LONGEST_FIRST)
+    if _property_test(item):
+        return len(LONGEST_FIRST) + 1
+    return len(LONGEST_FIRST) + 2
+
+
+def _property_test(item: pytest.Item) -> bool:
+    """A hypothesis test: @given, a state machine's TestCase, or a *_property.py file."""
+    if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None and any(base.__module__ == "hypothesis.stateful" for base in cls.__mro__):
+        return True
+    return item.path.name.endswith("_property.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist's load scheduling hands out chunks of consecutive tests; one at a time instead
+    # keeps the longest-first order (it is list scheduling: the next test goes to the first
+    # free worker). Costs a message per test, nothing measurable.
+    if config.pluginmanager.hasplugin("xdist") and config.getoption("maxschedchunk") is None:
+        config.option.maxschedchunk = 1
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the user's real data or config."""

@@ -82,6 +82,24 @@ def data_words(conn: sqlite3.Connection) -> set[str]:
     return words
 
 
+@cache
+def catalogue_keys() -> tuple[str, ...]:
+    """The catalogue's dotted keys (`vouchers.col_number`), as a raw key would show."""
+    return tuple(sorted(k for k in i18n.catalogue("fi") if "." in k))
+
+
+@cache
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.@]){re.escape(key)}(?![\w.])")
+
+
+@cache
+def english_codes() -> frozenset[str]:
+    """One-word English stored codes (`finished`, `paid`) no Swedish text uses."""
+    swedish = set().union(*(set(WORD.findall(v)) for v in i18n.catalogue("sv").values()))
+    return frozenset({c for c in stored_codes() if "_" not in c and len(c) >= 4} - swedish)
+
+
 def problems(text: str, language: str, allowed: set[str]) -> list[str]:
     """What in `text` is a raw code, a catalogue key or Finnish left over."""
     found = []
@@ -89,14 +107,13 @@ def problems(text: str, language: str, allowed: set[str]) -> list[str]:
     for token in CODE_TOKEN.findall(text):
         if token in codes_here:
             found.append(f"code {token}")
-    keys = {k for k in i18n.catalogue("fi") if "." in k}
-    found += [f"key {k}" for k in keys if re.search(rf"(?<![\w.@]){re.escape(k)}(?![\w.])", text)]
+    # a key's own text first (cheap), then its boundaries: a pattern per key for every
+    # screen would compile over a thousand patterns each time (re's cache holds 512)
+    found += [f"key {k}" for k in catalogue_keys() if k in text and _key_pattern(k).search(text)]
     words = _words(text) - allowed
     found += [f"finnish {w}" for w in sorted(words & finnish_only_words())]
     if language != "en":
         found += [f"english {w}" for w in sorted(words & english_only_words())]
     if language == "sv":
-        swedish = set().union(*(set(WORD.findall(v)) for v in i18n.catalogue("sv").values()))
-        english = {c for c in codes_here if "_" not in c and len(c) >= 4} - swedish
-        found += [f"code {w}" for w in sorted(set(WORD.findall(text)) & english)]
+        found += [f"code {w}" for w in sorted(set(WORD.findall(text)) & english_codes())]
     return found

@@ -181,9 +181,10 @@ class CentralStore:
                 "SELECT 1 FROM sqlite_master WHERE name = '_changes_row' AND type = 'index'"
             )
         else:
-            found = self.db.execute(
-                "SELECT 1 FROM pg_indexes WHERE indexname = '_changes_row'"
-                " AND schemaname = current_schema()"
+            found = self.db.execute(  # pg_class, not the slower pg_indexes view
+                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relname = '_changes_row' AND c.relkind = 'i'"
+                " AND n.nspname = current_schema()"
             )
         if found:
             raise StoreFormatError(
