@@ -88,3 +88,23 @@ async def test_reopening_finds_the_same_rows_in_place_and_a_changed_row_changed(
         await settle(pilot)
         assert shown_statuses(table)[other] == "Käytetty"
         assert table.selected_id() == chosen  # the cursor stays on its voucher
+
+
+async def test_a_view_remade_in_another_language_is_held_once(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f9")  # Swedish: F5's screen is remade while it is not shown
+        await settle(pilot)
+        app.switch_mode("vouchers")
+        assert app._batch_count == 1  # its first frames held, as for a screen being built
+        await settle(pilot)
+        assert app.screen.sub_title == "Servicesedlar"
+        await pilot.press("f2")
+        await settle(pilot)
+        app.switch_mode("vouchers")
+        assert app._batch_count == 0  # drawn in Swedish before: at once again
+        await settle(pilot)

@@ -223,12 +223,21 @@ class KenttaApp(App[None]):
     # has nothing to hide: its rows stay until the reload replaces them. The hold was half of
     # F5's and F6's opening time (issue 14).
     _hold_frames = True
+    _remade_modes: frozenset[str] = frozenset()  # remade since shown (F9): hold them once
 
-    def switch_mode(self, mode: str) -> Any:
+    def _drawn_as_shown(self, mode: str) -> bool:
+        """The mode's screen is as it was last drawn (or built ahead with its rows)."""
         from kenttä.ui.kept import prebuilt_mode_ready
 
-        ready = mode in self._screen_stacks or prebuilt_mode_ready(self, mode)
-        self._hold_frames = not ready
+        stack = self._screen_stacks.get(mode)
+        if not stack:
+            return prebuilt_mode_ready(self, mode)
+        restyled = stack[-1]._css_update_count != self._css_update_count  # a theme since
+        return mode not in self._remade_modes and not restyled
+
+    def switch_mode(self, mode: str) -> Any:
+        self._hold_frames = not self._drawn_as_shown(mode)
+        self._remade_modes = self._remade_modes - {mode}
         try:
             return super().switch_mode(mode)
         finally:
@@ -280,6 +289,7 @@ class KenttaApp(App[None]):
 
     async def _retranslate_all(self) -> None:
         stacked = [screen for stack in self._screen_stacks.values() for screen in stack]
+        self._remade_modes = frozenset(self._screen_stacks) - {self.current_mode}
         for name, screen in list(self._installed_screens.items()):
             if isinstance(screen, Translated) and screen not in stacked:
                 self.uninstall_screen(name)  # a kept screen (the client card) is made anew
