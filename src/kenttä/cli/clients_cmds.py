@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.services.context import Workspace
 
 
@@ -30,7 +30,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except (ScreeningError, SegmentError, ClientError, PermissionDenied) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 
@@ -111,7 +111,7 @@ def list_(
             segment=segment.strip().lower() if segment else None,
         )
     except ScreeningError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     filters = ClientFilters(owner=owner, municipality=_municipality(municipality))
     found: list[Any] = []
     with _workspace(obj) as ws:

@@ -85,12 +85,36 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
 
 
+def refused(exc: Exception) -> CommandError:
+    """A service's refusal as the one-line error a person reads, in the configured language
+    (`refusal_text`: by its code, never an English reason on fi/sv); `--json` output keeps
+    the codes and the English reasons instead."""
+    from kenttä.services.refusal_words import refusal_text
+
+    return CommandError(refusal_text(exc, refusal=True))
+
+
+def speak() -> None:
+    """The config's language for what the command line prints (a broken config: Finnish)."""
+    from kenttä.cli.words import use_language
+    from kenttä.i18n import DEFAULT_LANGUAGE
+
+    try:
+        use_language(load_config().language)
+    except Exception:  # the error being reported must still be shown
+        use_language(DEFAULT_LANGUAGE)
+
+
 def run_guarded(call: Callable[[], Any]) -> None:
-    """Run the CLI; known errors become one line on stderr and exit 1, never a traceback."""
+    """Run the CLI; known errors become one line on stderr (in the configured language) and
+    exit 1, never a traceback."""
+    from kenttä.i18n import t
+
     try:
         call()
     except click.exceptions.Abort:
-        click.echo("kenttä: cancelled", err=True)
+        speak()
+        click.echo(f"kenttä: {t('cli_error.cancelled')}", err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -98,22 +122,34 @@ def run_guarded(call: Callable[[], Any]) -> None:
         if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
             exc.show()  # a bare group (`kenttä server budget`): its help, once (click 8.2+)
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            click.echo(exc.ctx.get_usage(), err=True)
-            click.echo(f"kenttä: {exc.format_message()}", err=True)
+        if isinstance(exc, click.UsageError):
+            from kenttä.cli.usage_words import help_hint, usage_line, usage_message
+
+            speak()
+            if exc.ctx is not None:
+                click.echo(usage_line(exc.ctx), err=True)
+            click.echo(f"kenttä: {usage_message(exc)}", err=True)
+            if exc.ctx is not None:
+                click.echo(help_hint(exc.ctx), err=True)
             sys.exit(2)
         exc.show()
         sys.exit(exc.exit_code)
-    except (ConfigError, StoreError, PermissionDenied) as exc:
+    except PermissionDenied as exc:  # the role may not: what, in words
+        speak()
+        click.echo(f"kenttä: {refused(exc).message}", err=True)
+        sys.exit(1)
+    except (ConfigError, StoreError) as exc:
         click.echo(f"kenttä: {storage_reason(exc) or exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("kenttä: interrupted", err=True)
+        speak()
+        click.echo(f"kenttä: {t('cli_error.interrupted')}", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: its message may hold personal data, so never print it
         if (reason := storage_reason(exc)) is not None:  # locked, read-only, disk full
             click.echo(f"kenttä: {reason}", err=True)
             sys.exit(1)
+        speak()
         if _is_identifier_error(exc):  # a bad henkilötunnus or Y-tunnus: the reason in words
             from kenttä.i18n import validation_message
 
@@ -121,7 +157,7 @@ def run_guarded(call: Callable[[], Any]) -> None:
             sys.exit(1)
         if os.environ.get("KENTTA_DEBUG"):
             raise
-        click.echo(f"kenttä: {_safe_reason(exc)} (KENTTA_DEBUG=1 shows details)", err=True)
+        click.echo(f"kenttä: {_safe_reason(exc)} {t('cli_error.debug')}", err=True)
         sys.exit(70)
 
 
@@ -150,14 +186,17 @@ def _is_identifier_error(exc: Exception) -> bool:
 
 
 def _safe_reason(exc: Exception) -> str:
-    """A one-line reason that cannot carry personal data (no input values, no free text)."""
+    """A one-line reason that cannot carry personal data (no input values, no free text):
+    a model's own check names the field at fault, in words."""
     from pydantic import ValidationError
 
+    from kenttä.i18n import t
+
     if isinstance(exc, ValidationError) and exc.errors():
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "input"
-        return f"invalid {where} ({first['type']})"
-    return f"internal error ({type(exc).__name__})"
+        from kenttä.services.refusal_words import refusal_text
+
+        return refusal_text(exc)
+    return t("cli_error.internal", kind=type(exc).__name__)
 
 
 # The office commands (`kenttä server …`, `kenttä server budget …`) open the central store:
@@ -173,14 +212,17 @@ def office_store(store_url: str, install: bool | None = None) -> Iterator[Any]:
     a store that cannot be opened is a CommandError saying why in one line."""
     from kenttä_sync.transport.server.stores import StoreUrlError, open_central
 
+    from kenttä.i18n import get_language, t
     from kenttä.store.schema import SCHEMA
 
     try:
         central = open_central(store_url, SCHEMA, install)
     except StoreUrlError as exc:
-        raise CommandError(str(exc)) from None
+        english = get_language() == "en"
+        raise CommandError(str(exc) if english else t("server_cli.bad_store")) from None
     except Exception as exc:  # a driver error: its text names the database, not people
-        raise CommandError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
+        why = t("server_cli.cannot_open", kind=type(exc).__name__)
+        raise CommandError(f"{why}: {exc}" if get_language() == "en" else why) from None
     try:
         yield central
     finally:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.services.context import Workspace
 
 _TRUE = {"true", "1", "yes", "kyllä", "ja"}
@@ -148,7 +148,7 @@ def resolve(
             try:
                 sync_status.resolve(ws, conflict_id, **how)
             except (WriteError, sync_status.ConflictError) as exc:
-                raise CommandError(f"{conflict_id}: {exc}") from None
+                raise CommandError(f"{conflict_id}: {refused(exc).message}") from None
             done.append({"id": conflict_id, "keep": keep, "value": how.get("value")})
     finally:
         ws.close()

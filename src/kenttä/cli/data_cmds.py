@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.store.files import open_private
 
 
@@ -87,7 +87,7 @@ def import_(
     try:
         result = import_csv(ws, table, file, dry_run=dry_run, sheet=sheet)
     except CsvImportError as exc:
-        raise CommandError(f"{file.name}: {exc}") from None
+        raise CommandError(f"{file.name}: {refused(exc).message}") from None
     finally:
         ws.close()
     if as_json:
@@ -130,7 +130,7 @@ def _import_feedback(
     try:
         result = import_feedback(ws, file, dry_run=dry_run, sheet=sheet)
     except FeedbackImportError as exc:
-        raise CommandError(f"{file.name}: {exc}") from None
+        raise CommandError(f"{file.name}: {refused(exc).message}") from None
     finally:
         ws.close()
     if as_json:
@@ -165,7 +165,7 @@ def export(
     try:
         table_spec(table)
     except ExportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     ws = obj.workspace(create=False)
     options = {"format": fmt, "include_meta": include_meta, "include_deleted": include_deleted}
     try:

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 
 
 def _day(text: str) -> date:
@@ -55,7 +55,7 @@ def add(
             employer_id=host,
         )
     except ValueError as exc:
-        raise CommandError(str(exc).splitlines()[0]) from None
+        raise refused(exc) from None
     finally:
         ws.close()
     if as_json:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.domain import localtime
 from kenttä.services.context import Workspace
 
@@ -43,7 +43,7 @@ def _guard(ws: Workspace, call):  # type: ignore[no-untyped-def]
     try:
         return call()
     except (ErasureError, SubjectAccessError) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.domain import localtime
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
@@ -66,14 +66,14 @@ def _period(start: str | None, end: str | None, *, required: bool) -> Period | N
     try:
         return Period(parse_day(start, "--from"), parse_day(end, "--to"))
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _programme(ws: Workspace, name: str | None) -> str | None:
     try:
         return resolve_programme(ws, name)
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -180,7 +180,7 @@ def esf_cmd(
         try:
             records = esf.explain(ws, figure, period, prog)
         except ReportError as exc:
-            raise CommandError(str(exc)) from None
+            raise refused(exc) from None
         payload = {
             "figure": figure,
             "period": period.as_dict(),
@@ -258,7 +258,7 @@ def followups_cmd(
         day = parse_day(today, "--today") if today else localtime.today()
         since_day = parse_day(since, "--since") if since else None
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     ws = obj.workspace()
     try:
         prog = _programme(ws, programme)

@@ -15,11 +15,20 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.i18n import get_language, t
 from kenttä.services.context import Workspace
 
 
 class Unreachable(CommandError):
     exit_code = 3
+
+
+def _said(exc: Exception, what: str) -> str:
+    """A sync failure in the language (`cli_sync.*`); in English with the reason kenttä_sync
+    gives (its own words, no personal data)."""
+    if get_language() == "en" and str(exc):
+        return t(f"cli_sync.{what}_because", reason=str(exc).splitlines()[0])
+    return t(f"cli_sync.{what}")
 
 
 @contextmanager
@@ -39,13 +48,15 @@ def _guard(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except ServerUnreachable as exc:
-        raise Unreachable(f"{exc}; your work is saved here and goes at the next sync") from None
+        raise Unreachable(_said(exc, "unreachable")) from None
     except AuthError as exc:
-        raise CommandError(f"the server refused this laptop: {exc}") from None
+        raise CommandError(_said(exc, "auth")) from None
     except VersionMismatch as exc:
-        raise CommandError(f"version mismatch: {exc}; nothing was lost") from None
-    except (SyncError, NotEnrolledHere, BundleError) as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_said(exc, "version")) from None
+    except NotEnrolledHere:
+        raise CommandError(t("sync.not_enrolled")) from None
+    except (SyncError, BundleError) as exc:
+        raise CommandError(_said(exc, "failed")) from None
     finally:
         ws.close()
 

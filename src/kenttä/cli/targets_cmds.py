@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 
 _COUNTS = (
     "participants",
@@ -71,7 +71,7 @@ def set_cmd(
     try:
         result = service.set_targets(ws, programme, values, tuple(clear))
     except (ValueError, ReportError) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
     if as_json:

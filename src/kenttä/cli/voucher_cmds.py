@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.cli.tray_cmds import _cents, _eur
 from kenttä.cli.words import voucher_state
 from kenttä.domain.codes import VoucherStatus
@@ -29,7 +29,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except VoucherError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 
