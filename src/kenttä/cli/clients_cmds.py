@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 
@@ -48,7 +49,7 @@ def _municipality(text: str | None) -> str | None:
     for code, name in known.items():
         if name.casefold() == wanted.casefold():
             return code
-    raise CommandError(f"unknown municipality {wanted!r} (give its name or code, e.g. 297)")
+    raise CommandError(t("cli_own.municipality", name=wanted))
 
 
 @click.group("clients")

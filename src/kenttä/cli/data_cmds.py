@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 from kenttä.store.files import open_private
 
 
@@ -77,9 +78,9 @@ def import_(
     from kenttä.services.transfer import CsvImportError, import_csv
 
     if table not in ("clients", "employers", "feedback"):
-        raise CommandError(f"cannot import {table!r}: use clients, employers or feedback")
+        raise CommandError(t("error.import_table"))
     if not file.is_file():
-        raise CommandError(f"no file {file}")
+        raise CommandError(t("server_cli.no_file", file=file))
     if table == "feedback":
         _import_feedback(obj, file, as_json=as_json, dry_run=dry_run, sheet=sheet)
         return

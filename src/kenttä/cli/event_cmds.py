@@ -7,13 +7,14 @@ from datetime import date
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise CommandError(t("cli_own.not_date")) from None
 
 
 @click.group("events")

@@ -16,6 +16,7 @@ import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.domain import localtime
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
 from kenttä.store.files import write_private
@@ -54,7 +55,7 @@ def _required_period(func: Callable[..., Any]) -> Callable[..., Any]:
 def _fmt(fmt: str, as_json: bool, out: str | None) -> str:
     fmt = "json" if as_json else fmt
     if fmt == "xlsx" and not out:
-        raise CommandError("--format xlsx needs --out FILE")
+        raise CommandError(t("cli_own.xlsx_out"))
     return fmt
 
 
@@ -62,7 +63,7 @@ def _period(start: str | None, end: str | None, *, required: bool) -> Period | N
     if start is None and end is None and not required:
         return None
     if start is None or end is None:
-        raise CommandError("give both --from and --to")
+        raise CommandError(t("cli_own.from_to"))
     try:
         return Period(parse_day(start, "--from"), parse_day(end, "--to"))
     except ReportError as exc:

@@ -78,7 +78,7 @@ def enroll(
     from kenttä.services.sync import client as sync_client
 
     if not url.startswith(("http://", "https://")):
-        raise CommandError("the URL must start with http:// or https://")
+        raise CommandError(t("cli_own.url_scheme"))
     ca_pem = ca_cert.read_text(encoding="ascii", errors="replace") if ca_cert else None
     with _guard(obj) as ws:
         found = sync_client.enroll(ws, url, code, name, ca_pem=ca_pem)
@@ -259,7 +259,7 @@ def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     from kenttä.services.sync import client as sync_client
 
     if not file.is_file():
-        raise CommandError(f"no file {file}")
+        raise CommandError(t("server_cli.no_file", file=file))
     with _guard(obj) as ws:
         result = sync_client.import_reply(ws, file)
     data = {"bundle_id": result.bundle_id, "acked_seq": result.acked_seq,
