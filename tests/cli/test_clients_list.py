@@ -108,7 +108,7 @@ def test_segments_by_a_supervisor_then_a_coach_filters_by_them(imported, tmp_pat
                                    "--sv", name + " sv"])  # fmt: skip
         assert made.exit_code == 0, made.output
     twice = runner.invoke(cli, ["--db", db, "clients", "segments", "add", "youth", "--fi", "X"])
-    assert twice.exit_code == 1 and "exists already" in twice.stderr
+    assert twice.exit_code == 1 and "on jo olemassa" in twice.stderr
     listed = json.loads(runner.invoke(cli, ["--db", db, "clients", "list", "--json"]).stdout)[
         "clients"
     ]
@@ -128,4 +128,4 @@ def test_segments_by_a_supervisor_then_a_coach_filters_by_them(imported, tmp_pat
         "youth": (0, False),
     }
     again = runner.invoke(cli, ["--db", db, "clients", "set-segment", ids["Dahl"], "long_term"])
-    assert again.exit_code == 1 and "retired" in again.stderr
+    assert again.exit_code == 1 and "poistettu käytöstä" in again.stderr

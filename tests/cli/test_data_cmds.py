@@ -105,8 +105,8 @@ def test_import_dry_run(capsys, db: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["import", "clients", "missing.csv"], "no file"),
-        (["import", "vouchers", "x.csv"], "vouchers"),
+        (["import", "clients", "missing.csv"], "Tiedostoa missing.csv ei ole"),  # fi: no config
+        (["import", "vouchers", "x.csv"], "Tuoda voi vain"),
         (["import", "clients", "{noheader}"], "pakollinen sarake: sukunimi"),  # fi: no config
         (["import", "clients", "{binary}"], "merkistö"),
     ],

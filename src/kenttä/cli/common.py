@@ -86,11 +86,22 @@ def echo_json(data: Any) -> None:
 
 
 def refused(exc: Exception) -> CommandError:
-    """A service's refusal as the one-line error a person reads, in the configured language
-    (`refusal_text`: by its code, never an English reason on fi/sv); `--json` output keeps
-    the codes and the English reasons instead."""
+    """A service's refusal as the one-line error a person reads, in the configured language:
+    in Finnish and Swedish by its code (`refusal_text`, never an English reason); in English
+    the service's own one-line reason (written for a person, no personal data; it names what
+    was wrong, e.g. the programmes there are), or the catalogue's when it has none."""
+    from kenttä.i18n import get_language, has
     from kenttä.services.refusal_words import refusal_text
 
+    english = get_language() == "en" and isinstance(exc, ValueError) and str(exc)
+    if english and type(exc).__name__ != "ValidationError":  # pydantic's text holds the input
+        return CommandError(str(exc).splitlines()[0])
+    code, details = getattr(exc, "code", None), getattr(exc, "details", None)
+    for table in ("budget_error", "voucher_issue"):  # a budget refusal: its amounts in euros
+        if isinstance(details, dict) and details and has(f"{table}.{code}"):
+            from kenttä.i18n.budget_words import budget_refusal
+
+            return CommandError(budget_refusal(code, details, table=table))
     return CommandError(refusal_text(exc, refusal=True))
 
 
