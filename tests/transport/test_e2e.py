@@ -70,7 +70,7 @@ def _sync(db: Path) -> dict:
 
 
 def test_three_devices_and_a_bundle_device_converge(tmp_path: Path, store_url: str, server) -> None:
-    assert "central store ready" in kentta("server", "init", "--store", store_url).stdout
+    assert "Keskusvarasto valmis" in kentta("server", "init", "--store", store_url).stdout  # fi
     srv = server(store_url)
     dbs = {name: tmp_path / f"{name}.db" for name in SCOPES}
     for name, db in dbs.items():
@@ -234,6 +234,6 @@ def test_tls_and_revocation_through_the_cli(tmp_path: Path) -> None:
         rows = kentta("server", "export", "clients", "--store", store_url).stdout.splitlines()
         assert [json.loads(r)["last_name"] for r in rows] == ["Salattu"]
         unknown = kentta("server", "devices", "revoke", "nosuch", "--store", store_url, check=False)
-        assert unknown.returncode == 1 and "no enrolled device" in unknown.stderr
+        assert unknown.returncode == 1 and "Ei liitettyä laitetta" in unknown.stderr
     finally:
         srv.stop()
