@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json, refused
-from kenttä.i18n import t
+from kenttä.i18n import get_language, t
 from kenttä.store.files import open_private
 
 
@@ -131,7 +131,10 @@ def _import_feedback(
     try:
         result = import_feedback(ws, file, dry_run=dry_run, sheet=sheet)
     except FeedbackImportError as exc:
-        raise CommandError(f"{file.name}: {refused(exc).message}") from None
+        reason = refused(exc).message
+        if exc.line is not None and get_language() != "en":  # the English reason names it
+            reason = t("cli_text.line_error", line=exc.line, reason=reason)
+        raise CommandError(f"{file.name}: {reason}") from None
     finally:
         ws.close()
     if as_json:
