@@ -26,8 +26,13 @@ class Unreachable(CommandError):
 def _said(exc: Exception, what: str) -> str:
     """A sync failure in the language (`cli_sync.*`); in English with the reason kenttä_sync
     gives (its own words, no personal data)."""
-    if get_language() == "en" and str(exc):
-        return t(f"cli_sync.{what}_because", reason=str(exc).splitlines()[0])
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    if get_language() == "en" and reason:
+        return t(f"cli_sync.{what}_because", reason=reason)
+    if "certificate" in reason:  # the server's TLS certificate is not trusted: say so
+        return t("cli_sync.untrusted")
+    if what == "auth" and "revoked" in reason:
+        return t("cli_sync.revoked")
     return t(f"cli_sync.{what}")
 
 
