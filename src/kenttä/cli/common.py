@@ -36,10 +36,9 @@ class CliContext:
         database. The default place's folder is made when needed."""
         path = database_path(self.db_path)
         if self.db_path and not new_folder and not path.expanduser().parent.is_dir():
-            raise CommandError(
-                f"no folder {path.parent} for the database: check --db (or KENTTA_DB), "
-                "or create the database there with `kenttä init`"
-            )
+            from kenttä.i18n import t
+
+            raise CommandError(t("cli_own.no_folder", folder=path.parent))
         return path
 
     def workspace(self, *, create: bool = True, new_folder: bool = False) -> Workspace:
@@ -62,21 +61,19 @@ def obtain_passphrase(path: Path, config: Config, *, create: bool = True) -> str
     Needed when the file is encrypted, or when it is about to be created and the config says
     `encrypt = true`. With no terminal and no KENTTA_PASSPHRASE: a one-line error.
     """
+    from kenttä.i18n import t
     from kenttä.store.crypto import is_encrypted
 
     new = not path.exists() or path.stat().st_size == 0
     if config.encrypt and not new and not is_encrypted(path):
-        click.echo(
-            "kenttä: warning: the database is not encrypted: `kenttä passphrase set`", err=True
-        )
+        click.echo(f"kenttä: {t('cli_own.not_encrypted')}", err=True)
     if os.environ.get("KENTTA_PASSPHRASE"):
         return os.environ["KENTTA_PASSPHRASE"]
     creating = create and new and config.encrypt
     if not (is_encrypted(path) or creating):
         return None
     if not sys.stdin.isatty():
-        why = "the config asks for encryption" if creating else "the database is encrypted"
-        raise CommandError(f"{why}: set KENTTA_PASSPHRASE (no terminal to ask)")
+        raise CommandError(t("cli_own.asks_passphrase" if creating else "cli_own.encrypted"))
     text = "New passphrase for the database" if creating else "Passphrase"
     return str(click.prompt(text, hide_input=True, confirmation_prompt=creating, err=True))
 
