@@ -55,4 +55,4 @@ def test_shares_over_a_real_server_and_the_refusal_on_the_command_line(
               "--service", "coaching", "--value", "100"],
     )  # fmt: skip
     assert refused.exit_code == 1
-    assert "remaining voucher budget of 50.00 €" in refused.output
+    assert "jäljellä olevan osuuden 50,00 € (TOPI)" in refused.output  # fi: the default

@@ -17,32 +17,10 @@ from click.testing import CliRunner
 
 from kenttä.cli import cli
 from kenttä.cli.help_words import ENGLISH_KEY, help_catalogue
-from kenttä.config import Config
-from kenttä.services.context import Workspace
-from kenttä.store.db import open_store
-from tests.ui.caseload import TODAY, build_caseload, grant_budget, synthetic_hetu
-from tests.ui.i18n_words import WORD, data_words, problems
-from tests.ui.screens_i18n import add_vouchers_and_conflict, fixed_zone
+from tests.ui.caseload import TODAY, synthetic_hetu
+from tests.ui.i18n_words import WORD, problems
 
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-
-
-@pytest.fixture
-def caseload_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    fixed_zone(monkeypatch)
-    store = open_store(tmp_path / "cli.db")
-    ws = Workspace(store, Config(user="testi.valmentaja", scope="kuopio", role="supervisor"))
-    ws.ids = build_caseload(ws)  # type: ignore[attr-defined]
-    grant_budget(ws, "TOPI")
-    grant_budget(ws, "KUOPIO")
-    add_vouchers_and_conflict(ws)
-    allowed = data_words(store.conn)
-    names = [
-        f"{last} {first}"
-        for first, last in store.conn.execute("SELECT first_name, last_name FROM clients")
-    ]
-    store.close()
-    return str(tmp_path / "cli.db"), allowed, names
 
 
 def _config(tmp_path: Path, language: str) -> None:

@@ -105,10 +105,10 @@ def test_import_dry_run(capsys, db: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["import", "clients", "missing.csv"], "no file"),
-        (["import", "vouchers", "x.csv"], "vouchers"),
-        (["import", "clients", "{noheader}"], "last_name"),
-        (["import", "clients", "{binary}"], "UTF-16"),
+        (["import", "clients", "missing.csv"], "Tiedostoa missing.csv ei ole"),  # fi: no config
+        (["import", "vouchers", "x.csv"], "Tuoda voi vain"),
+        (["import", "clients", "{noheader}"], "pakollinen sarake: sukunimi"),  # fi: no config
+        (["import", "clients", "{binary}"], "merkistö"),
     ],
 )
 def test_import_errors_are_one_line(capsys, db: str, tmp_path: Path, args, needle) -> None:
@@ -147,7 +147,7 @@ def test_export_to_stdout_is_canonical_bytes(tmp_path: Path) -> None:
 
 def test_export_errors(capsys, db: str, tmp_path: Path) -> None:
     code, _, err = call(capsys, "--db", db, "export", "nonsense")
-    assert code == 1 and err.startswith("kenttä: unknown table")
+    assert code == 1 and err.startswith("kenttä: Tuntematon taulu")
     code, _, err = call(capsys, "--db", str(tmp_path / "none.db"), "export", "clients")
     assert code == 1 and "no database" in err
     code, _, err = call(capsys, "--db", db, "export", "clients", "--format", "xml")

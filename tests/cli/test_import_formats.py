@@ -122,7 +122,7 @@ def test_xlsx_sheet_by_name_and_a_missing_sheet(capsys, tmp_path: Path) -> None:
     assert json.loads(out)["imported"] == 3
     code, _, err = call(capsys, "--db", db, "import", "clients", str(source), "--sheet", "Taul9")
     assert code == 1 and len(err.strip().splitlines()) == 1
-    assert "no sheet 'Taul9'" in err and "Asiakkaat, Muistiinpanot" in err
+    assert "Työkirjassa ei ole sen nimistä taulukkoa" in err  # fi: no config; not the name
 
 
 def test_unknown_encoding_is_one_line_and_writes_nothing(capsys, tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_unknown_encoding_is_one_line_and_writes_nothing(capsys, tmp_path: Path)
     source.write_bytes(b"etunimi;sukunimi\r\nAino;M\x81\x8dkel\x81\r\n")
     code, _, err = call(capsys, "--db", db, "import", "clients", str(source))
     assert code == 1 and len(err.strip().splitlines()) == 1
-    assert "unknown text encoding" in err and "Traceback" not in err
+    assert "Tuntematon merkistö" in err and "Traceback" not in err
     if Path(db).exists():
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM clients").fetchone() == (0,)

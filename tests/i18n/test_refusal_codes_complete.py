@@ -1,7 +1,8 @@
 """Issue 14: every refusal a service or the domain can raise reaches a person in words.
 
 The screens turn a refusal into words by its `code` (`error.<code>` in the catalogue, see
-`kenttä.ui.errors.error_text`); a refusal without a code, or whose code has no words, reads
+`kenttä.services.refusal_words.refusal_text`, which the screens' error_text and the
+command line's human output share); a refusal without a code, or whose code has no words, reads
 only "not accepted" on a Finnish or Swedish screen. This walks the source with `ast`: every
 construction of a ValueError (or a subclass) in `services/` and `domain/` is found, its class
 resolved by importing the module, and its code read from the call.
@@ -33,7 +34,9 @@ from kenttä.i18n import LANGUAGES, catalogue
 SRC = Path(kenttä.__file__).parent
 SCANNED = ("services", "domain")
 IDENTIFIER_CODES = ("hetu_", "ytunnus_", "municipality_", "postal_")  # validation_message
-FILLED = {"field"}  # the values error_text gives `error.<code>` (ui/errors.py `_values`)
+FILLED = {
+    "field"
+}  # the values error_text gives `error.<code>` (services/refusal_words.py `_values`)
 NOT_A_REFUSAL = {"PermissionDenied"}  # error_text words it by its action (`permission.<a>`)
 
 

@@ -13,6 +13,7 @@ from tests.privacy import canary
 
 
 def write_config(path: Path, role: str, **extra: object) -> None:
+    extra.setdefault("language", '"en"')  # the English reasons are checked in these tests
     lines = [f'user = "testi.{role}"', f'role = "{role}"', 'scope = "kuopio"']
     lines += [f"{k} = {str(v).lower() if isinstance(v, bool) else v}" for k, v in extra.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

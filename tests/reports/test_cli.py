@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +16,11 @@ from kenttä.services.reports._base import flatten
 from tests.reports.test_esf import ten_leavers
 
 PERIOD = ["--from", "2024-01-01", "--to", "2024-12-31"]
+
+
+def english() -> None:
+    """The config says English (KENTTA_CONFIG, per test): the messages below are English."""
+    Path(os.environ["KENTTA_CONFIG"]).write_text('language = "en"\n', encoding="utf-8")
 
 
 @pytest.fixture
@@ -63,6 +70,7 @@ def test_table_and_csv(run, filled, tmp_path):
 
 
 def test_xlsx_needs_out_and_matches_json(run, filled, tmp_path):
+    english()
     bad = run("esf", *PERIOD, "--format", "xlsx")
     assert bad.exit_code == 1
     assert bad.stderr.strip() == "kenttä: --format xlsx needs --out FILE"
@@ -108,6 +116,7 @@ def test_explain(run, filled):
     ],
 )
 def test_one_line_errors(run, filled, args, message):
+    english()  # the services' own reasons (fi/sv: tests/cli/test_cli_refusals_i18n.py)
     result = run("esf", *args)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

@@ -29,7 +29,9 @@ TARGETS = {
 
 
 def _role(role: str) -> None:
-    Path(os.environ["KENTTA_CONFIG"]).write_text(f'role = "{role}"\n', encoding="utf-8")
+    Path(os.environ["KENTTA_CONFIG"]).write_text(
+        f'role = "{role}"\nlanguage = "en"\n', encoding="utf-8"
+    )
 
 
 @pytest.fixture

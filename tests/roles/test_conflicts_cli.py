@@ -35,7 +35,7 @@ def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def config(tmp_path: Path, role: str) -> None:
     """The CLI's config (KENTTA_CONFIG points at tmp_path/config.toml in every test)."""
-    text = f'user = "testi.{role}"\nrole = "{role}"\nscope = "kuopio"\n'
+    text = f'user = "testi.{role}"\nrole = "{role}"\nscope = "kuopio"\nlanguage = "en"\n'  # English: the services' own reasons are checked here (fi/sv: tests/cli/test_cli_refusals_i18n.py)
     (tmp_path / "config.toml").write_text(text, encoding="utf-8")
 
 
@@ -93,8 +93,6 @@ def test_list_in_the_servers_canonical_form(setup: Setup, tmp_path: Path, capsys
     code, server_out, err = call(capsys, "server", "conflicts", "--store", setup.url, "--json")
     assert code == 0, err
     assert json.loads(server_out) == rows  # the same record, the same form, on both sides
-    with (tmp_path / "config.toml").open("a", encoding="utf-8") as f:
-        f.write('language = "en"\n')  # the words below are English (fi is the default)
     code, out, _ = call(capsys, "--db", str(setup.paths["b"]), "conflicts")
     assert code == 0 and conflict_id in out and out.rstrip().endswith("1 open conflicts")
     assert "client" in out and "phone" in out  # whose record and which field, in words

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -41,6 +43,9 @@ def feedback_rows(ws) -> list[tuple]:
 
 
 def invoke(store, *args: str):
+    """`kenttä import feedback …` with the config saying English: the reasons read below are
+    the service's own (fi/sv: by code, tests/cli/test_cli_refusals_i18n.py)."""
+    Path(os.environ["KENTTA_CONFIG"]).write_text('language = "en"\n', encoding="utf-8")
     return CliRunner().invoke(cli, ["--db", str(store.path), "import", "feedback", *args])
 
 

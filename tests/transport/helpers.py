@@ -30,6 +30,14 @@ def env() -> dict[str, str]:
     return out
 
 
+def english() -> None:
+    """This test's config (KENTTA_CONFIG) says English: the CLI then gives kenttä_sync's
+    own English reasons, which the test reads."""
+    path = Path(os.environ["KENTTA_CONFIG"])
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(old + 'language = "en"\n', encoding="utf-8")
+
+
 def kentta(
     *args: str, db: Path | None = None, check: bool = True, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ import uvicorn
 from kenttä_sync.ground.schema import SyncSchema
 from kenttä_sync.transport.server import create_app
 
-from tests.transport.helpers import HOST, free_port, kentta, workspace
+from tests.transport.helpers import HOST, english, free_port, kentta, workspace
 
 
 @contextmanager
@@ -57,6 +57,7 @@ def test_a_newer_office_names_the_version_it_needs(tmp_path: Path) -> None:
         ws.close()
     newer = SCHEMA.model_copy(update={"version": SCHEMA.version + 1})
     with served(store_url, newer, port) as url:
+        english()  # the server's own reason is said in English only (fi/sv: without it)
         done = kentta("sync", db=db, check=False)
         assert done.returncode == 1
         wanted = f"needs schema {SCHEMA.name} version {SCHEMA.version + 1}"

@@ -21,8 +21,9 @@ Y_TUNNUS = "0171450-7"
 
 def _config(role: str) -> None:
     Path(os.environ["KENTTA_CONFIG"]).write_text(
-        f'user = "testi.kayttaja"\nscope = "kuopio"\nrole = "{role}"\n', encoding="utf-8"
-    )
+        f'user = "testi.kayttaja"\nscope = "kuopio"\nrole = "{role}"\nlanguage = "en"\n',
+        encoding="utf-8",
+    )  # English: the services' own reasons are checked here (fi/sv: tests/cli/test_cli_refusals_i18n.py)
 
 
 def run(db: Path, *args: str):

@@ -5,11 +5,19 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
+from typing import Any
 
 import click
 
 from kenttä.cli.common import CliContext, run_guarded
-from kenttä.cli.help_words import LocalContext, forget, localize, summary, wants_help
+from kenttä.cli.help_words import (
+    LocalContext,
+    configured_language,
+    forget,
+    localize,
+    summary,
+    wants_help,
+)
 
 # command name -> ("module:attribute", one-line summary); each module owns its commands, and
 # `kenttä --help` lists them without importing any.
@@ -61,6 +69,18 @@ class LazyGroup(click.Group):
             localize(command, name or "", ctx)  # a bare group prints its help too
         return name, command, rest
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Standalone (the `kenttä` command, CliRunner): every error is one line in the
+        configured language (common.run_guarded), click's usage errors included."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        outcome: list[object] = []
+        run_guarded(lambda: outcome.append(super(LazyGroup, self).main(
+            *args, standalone_mode=False, **kwargs)))  # fmt: skip
+        # non-standalone click returns ctx.exit(code)'s code instead of exiting with it
+        code = outcome[0] if outcome else 0
+        sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
 
@@ -99,6 +119,9 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     With no command, opens the app on the local database.
     """
     ctx.obj = CliContext(db_path=db_path)
+    from kenttä.cli.words import use_language
+
+    use_language(configured_language(ctx))  # what is printed for a person (issue 14)
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.get_command(ctx, "open"))
 
@@ -115,12 +138,4 @@ def _tolerant_console() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     _tolerant_console()
-    outcome: list[object] = []
-
-    def call() -> None:
-        outcome.append(cli.main(args=argv, prog_name="kenttä", standalone_mode=False))
-
-    run_guarded(call)
-    # non-standalone click returns ctx.exit(code)'s code instead of exiting with it
-    code = outcome[0] if outcome else 0
-    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
+    cli.main(args=argv, prog_name="kenttä")

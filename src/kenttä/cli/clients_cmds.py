@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 
@@ -30,7 +31,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except (ScreeningError, SegmentError, ClientError, PermissionDenied) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 
@@ -48,7 +49,7 @@ def _municipality(text: str | None) -> str | None:
     for code, name in known.items():
         if name.casefold() == wanted.casefold():
             return code
-    raise CommandError(f"unknown municipality {wanted!r} (give its name or code, e.g. 297)")
+    raise CommandError(t("cli_own.municipality", name=wanted))
 
 
 @click.group("clients")
@@ -111,7 +112,7 @@ def list_(
             segment=segment.strip().lower() if segment else None,
         )
     except ScreeningError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     filters = ClientFilters(owner=owner, municipality=_municipality(municipality))
     found: list[Any] = []
     with _workspace(obj) as ws:

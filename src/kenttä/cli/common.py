@@ -36,10 +36,9 @@ class CliContext:
         database. The default place's folder is made when needed."""
         path = database_path(self.db_path)
         if self.db_path and not new_folder and not path.expanduser().parent.is_dir():
-            raise CommandError(
-                f"no folder {path.parent} for the database: check --db (or KENTTA_DB), "
-                "or create the database there with `kenttä init`"
-            )
+            from kenttä.i18n import t
+
+            raise CommandError(t("cli_own.no_folder", folder=path.parent))
         return path
 
     def workspace(self, *, create: bool = True, new_folder: bool = False) -> Workspace:
@@ -62,21 +61,19 @@ def obtain_passphrase(path: Path, config: Config, *, create: bool = True) -> str
     Needed when the file is encrypted, or when it is about to be created and the config says
     `encrypt = true`. With no terminal and no KENTTA_PASSPHRASE: a one-line error.
     """
+    from kenttä.i18n import t
     from kenttä.store.crypto import is_encrypted
 
     new = not path.exists() or path.stat().st_size == 0
     if config.encrypt and not new and not is_encrypted(path):
-        click.echo(
-            "kenttä: warning: the database is not encrypted: `kenttä passphrase set`", err=True
-        )
+        click.echo(f"kenttä: {t('cli_own.not_encrypted')}", err=True)
     if os.environ.get("KENTTA_PASSPHRASE"):
         return os.environ["KENTTA_PASSPHRASE"]
     creating = create and new and config.encrypt
     if not (is_encrypted(path) or creating):
         return None
     if not sys.stdin.isatty():
-        why = "the config asks for encryption" if creating else "the database is encrypted"
-        raise CommandError(f"{why}: set KENTTA_PASSPHRASE (no terminal to ask)")
+        raise CommandError(t("cli_own.asks_passphrase" if creating else "cli_own.encrypted"))
     text = "New passphrase for the database" if creating else "Passphrase"
     return str(click.prompt(text, hide_input=True, confirmation_prompt=creating, err=True))
 
@@ -85,12 +82,47 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
 
 
+def refused(exc: Exception) -> CommandError:
+    """A service's refusal as the one-line error a person reads, in the configured language:
+    in Finnish and Swedish by its code (`refusal_text`, never an English reason); in English
+    the service's own one-line reason (written for a person, no personal data; it names what
+    was wrong, e.g. the programmes there are), or the catalogue's when it has none."""
+    from kenttä.i18n import get_language, has
+    from kenttä.services.refusal_words import refusal_text
+
+    english = get_language() == "en" and isinstance(exc, ValueError) and str(exc)
+    if english and type(exc).__name__ != "ValidationError":  # pydantic's text holds the input
+        return CommandError(str(exc).splitlines()[0])
+    code, details = getattr(exc, "code", None), getattr(exc, "details", None)
+    for table in ("budget_error", "voucher_issue"):  # a budget refusal: its amounts in euros
+        if isinstance(details, dict) and details and has(f"{table}.{code}"):
+            from kenttä.i18n.budget_words import budget_refusal
+
+            return CommandError(budget_refusal(code, details, table=table))
+    return CommandError(refusal_text(exc, refusal=True))
+
+
+def speak() -> None:
+    """The config's language for what the command line prints (a broken config: Finnish)."""
+    from kenttä.cli.words import use_language
+    from kenttä.i18n import DEFAULT_LANGUAGE
+
+    try:
+        use_language(load_config().language)
+    except Exception:  # the error being reported must still be shown
+        use_language(DEFAULT_LANGUAGE)
+
+
 def run_guarded(call: Callable[[], Any]) -> None:
-    """Run the CLI; known errors become one line on stderr and exit 1, never a traceback."""
+    """Run the CLI; known errors become one line on stderr (in the configured language) and
+    exit 1, never a traceback."""
+    from kenttä.i18n import t
+
     try:
         call()
     except click.exceptions.Abort:
-        click.echo("kenttä: cancelled", err=True)
+        speak()
+        click.echo(f"kenttä: {t('cli_error.cancelled')}", err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -98,22 +130,34 @@ def run_guarded(call: Callable[[], Any]) -> None:
         if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
             exc.show()  # a bare group (`kenttä server budget`): its help, once (click 8.2+)
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            click.echo(exc.ctx.get_usage(), err=True)
-            click.echo(f"kenttä: {exc.format_message()}", err=True)
+        if isinstance(exc, click.UsageError):
+            from kenttä.cli.usage_words import help_hint, usage_line, usage_message
+
+            speak()
+            if exc.ctx is not None:
+                click.echo(usage_line(exc.ctx), err=True)
+            click.echo(f"kenttä: {usage_message(exc)}", err=True)
+            if exc.ctx is not None:
+                click.echo(help_hint(exc.ctx), err=True)
             sys.exit(2)
         exc.show()
         sys.exit(exc.exit_code)
-    except (ConfigError, StoreError, PermissionDenied) as exc:
+    except PermissionDenied as exc:  # the role may not: what, in words
+        speak()
+        click.echo(f"kenttä: {refused(exc).message}", err=True)
+        sys.exit(1)
+    except (ConfigError, StoreError) as exc:
         click.echo(f"kenttä: {storage_reason(exc) or exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("kenttä: interrupted", err=True)
+        speak()
+        click.echo(f"kenttä: {t('cli_error.interrupted')}", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: its message may hold personal data, so never print it
         if (reason := storage_reason(exc)) is not None:  # locked, read-only, disk full
             click.echo(f"kenttä: {reason}", err=True)
             sys.exit(1)
+        speak()
         if _is_identifier_error(exc):  # a bad henkilötunnus or Y-tunnus: the reason in words
             from kenttä.i18n import validation_message
 
@@ -121,7 +165,7 @@ def run_guarded(call: Callable[[], Any]) -> None:
             sys.exit(1)
         if os.environ.get("KENTTA_DEBUG"):
             raise
-        click.echo(f"kenttä: {_safe_reason(exc)} (KENTTA_DEBUG=1 shows details)", err=True)
+        click.echo(f"kenttä: {_safe_reason(exc)} {t('cli_error.debug')}", err=True)
         sys.exit(70)
 
 
@@ -150,14 +194,17 @@ def _is_identifier_error(exc: Exception) -> bool:
 
 
 def _safe_reason(exc: Exception) -> str:
-    """A one-line reason that cannot carry personal data (no input values, no free text)."""
+    """A one-line reason that cannot carry personal data (no input values, no free text):
+    a model's own check names the field at fault, in words."""
     from pydantic import ValidationError
 
+    from kenttä.i18n import t
+
     if isinstance(exc, ValidationError) and exc.errors():
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "input"
-        return f"invalid {where} ({first['type']})"
-    return f"internal error ({type(exc).__name__})"
+        from kenttä.services.refusal_words import refusal_text
+
+        return refusal_text(exc)
+    return t("cli_error.internal", kind=type(exc).__name__)
 
 
 # The office commands (`kenttä server …`, `kenttä server budget …`) open the central store:
@@ -173,14 +220,17 @@ def office_store(store_url: str, install: bool | None = None) -> Iterator[Any]:
     a store that cannot be opened is a CommandError saying why in one line."""
     from kenttä_sync.transport.server.stores import StoreUrlError, open_central
 
+    from kenttä.i18n import get_language, t
     from kenttä.store.schema import SCHEMA
 
     try:
         central = open_central(store_url, SCHEMA, install)
     except StoreUrlError as exc:
-        raise CommandError(str(exc)) from None
+        english = get_language() == "en"
+        raise CommandError(str(exc) if english else t("server_cli.bad_store")) from None
     except Exception as exc:  # a driver error: its text names the database, not people
-        raise CommandError(f"cannot open the store: {type(exc).__name__}: {exc}") from None
+        why = t("server_cli.cannot_open", kind=type(exc).__name__)
+        raise CommandError(f"{why}: {exc}" if get_language() == "en" else why) from None
     try:
         yield central
     finally:

@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 _TRUE = {"true", "1", "yes", "kyllä", "ja"}
@@ -53,7 +54,7 @@ def parse_value(ws: Workspace, conflict_id: str, text: str) -> Any:
         "SELECT tbl, col FROM _conflicts WHERE id = ?", (conflict_id,)
     ).fetchone()
     if found is None:
-        raise CommandError("no conflict with that id: `kenttä conflicts` lists them")
+        raise CommandError(t("cli_own.no_conflict"))
     table, column = found
     kind = ws.store.replica.schema.table(table).columns.get(column, "text")
     if text == "":
@@ -62,21 +63,21 @@ def parse_value(ws: Workspace, conflict_id: str, text: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise CommandError(f"{table}.{column} needs a whole number") from None
+            raise CommandError(t("cli_own.needs_whole", where=f"{table}.{column}")) from None
     if kind == "real":
         try:
             return float(text)
         except ValueError:
-            raise CommandError(f"{table}.{column} needs a number") from None
+            raise CommandError(t("cli_own.needs_number", where=f"{table}.{column}")) from None
     if kind == "boolean":
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise CommandError(f"{table}.{column} needs true or false")
+        raise CommandError(t("cli_own.needs_bool", where=f"{table}.{column}"))
     if kind == "json":
         try:
             return json.loads(text)
         except ValueError:
-            raise CommandError(f"{table}.{column} needs a JSON value") from None
+            raise CommandError(t("cli_own.needs_json", where=f"{table}.{column}")) from None
     return text
 
 
@@ -139,7 +140,7 @@ def resolve(
         open_ids = {row["id"] for row in conflict_rows(ws)}
         unknown = [c for c in conflict_ids if c not in open_ids]
         if unknown:  # checked before any is resolved: all or none of a bad command line
-            raise CommandError(f"{unknown[0]}: no open conflict with that id")
+            raise CommandError(f"{unknown[0]}: {t('cli_own.no_open_conflict')}")
         values = {c: parse_value(ws, c, value) for c in conflict_ids} if value is not None else {}
         for conflict_id in dict.fromkeys(conflict_ids):
             how: dict[str, Any] = {"choose": keep}
@@ -148,7 +149,7 @@ def resolve(
             try:
                 sync_status.resolve(ws, conflict_id, **how)
             except (WriteError, sync_status.ConflictError) as exc:
-                raise CommandError(f"{conflict_id}: {exc}") from None
+                raise CommandError(f"{conflict_id}: {refused(exc).message}") from None
             done.append({"id": conflict_id, "keep": keep, "value": how.get("value")})
     finally:
         ws.close()

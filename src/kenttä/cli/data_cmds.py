@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import get_language, t
 from kenttä.store.files import open_private
 
 
@@ -77,9 +78,9 @@ def import_(
     from kenttä.services.transfer import CsvImportError, import_csv
 
     if table not in ("clients", "employers", "feedback"):
-        raise CommandError(f"cannot import {table!r}: use clients, employers or feedback")
+        raise CommandError(t("error.import_table"))
     if not file.is_file():
-        raise CommandError(f"no file {file}")
+        raise CommandError(t("server_cli.no_file", file=file))
     if table == "feedback":
         _import_feedback(obj, file, as_json=as_json, dry_run=dry_run, sheet=sheet)
         return
@@ -87,7 +88,7 @@ def import_(
     try:
         result = import_csv(ws, table, file, dry_run=dry_run, sheet=sheet)
     except CsvImportError as exc:
-        raise CommandError(f"{file.name}: {exc}") from None
+        raise CommandError(f"{file.name}: {refused(exc).message}") from None
     finally:
         ws.close()
     if as_json:
@@ -130,7 +131,10 @@ def _import_feedback(
     try:
         result = import_feedback(ws, file, dry_run=dry_run, sheet=sheet)
     except FeedbackImportError as exc:
-        raise CommandError(f"{file.name}: {exc}") from None
+        reason = refused(exc).message
+        if exc.line is not None and get_language() != "en":  # the English reason names it
+            reason = t("cli_text.line_error", line=exc.line, reason=reason)
+        raise CommandError(f"{file.name}: {reason}") from None
     finally:
         ws.close()
     if as_json:
@@ -165,7 +169,7 @@ def export(
     try:
         table_spec(table)
     except ExportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     ws = obj.workspace(create=False)
     options = {"format": fmt, "include_meta": include_meta, "include_deleted": include_deleted}
     try:

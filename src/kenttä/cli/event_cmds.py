@@ -6,14 +6,15 @@ from datetime import date
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise CommandError(t("cli_own.not_date")) from None
 
 
 @click.group("events")
@@ -55,7 +56,7 @@ def add(
             employer_id=host,
         )
     except ValueError as exc:
-        raise CommandError(str(exc).splitlines()[0]) from None
+        raise refused(exc) from None
     finally:
         ws.close()
     if as_json:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.i18n import t
 
 
 @click.group("needs")
@@ -31,7 +32,7 @@ def list_(
     """Labour needs across employers, soonest first."""
     from kenttä.domain.identifiers import municipalities, municipality_by_name
     from kenttä.domain.occupations import occupation_name
-    from kenttä.i18n import code, t
+    from kenttä.i18n import code
     from kenttä.services.employers import needs as need_service
 
     code_of = None
@@ -39,7 +40,7 @@ def list_(
         text = municipality.strip()
         code_of = text if text in municipalities() else municipality_by_name(text)
         if code_of is None:
-            raise CommandError(f"unknown municipality {text!r}: give its code or Finnish name")
+            raise CommandError(t("cli_own.municipality", name=text))
     ws = obj.workspace(create=False)
     try:
         rows = need_service.list_needs(

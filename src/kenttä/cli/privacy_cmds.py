@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.domain import localtime
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 
@@ -24,16 +25,16 @@ def _today(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError("--today must be a date YYYY-MM-DD") from None
+        raise CommandError(t("cli_own.today_date")) from None
 
 
 def _confirm(yes: bool, question: str) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise CommandError("confirm with --yes (no terminal to ask)")
+        raise CommandError(t("cli_own.confirm_yes"))
     if not click.confirm(question, default=False, err=True):
-        raise CommandError("nothing was done")
+        raise CommandError(t("cli_own.nothing_done"))
 
 
 def _guard(ws: Workspace, call):  # type: ignore[no-untyped-def]
@@ -43,7 +44,7 @@ def _guard(ws: Workspace, call):  # type: ignore[no-untyped-def]
     try:
         return call()
     except (ErasureError, SubjectAccessError) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.domain import localtime
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 from kenttä.services.reports import Period, ReportError, parse_day, resolve_programme
 from kenttä.store.files import write_private
@@ -54,7 +55,7 @@ def _required_period(func: Callable[..., Any]) -> Callable[..., Any]:
 def _fmt(fmt: str, as_json: bool, out: str | None) -> str:
     fmt = "json" if as_json else fmt
     if fmt == "xlsx" and not out:
-        raise CommandError("--format xlsx needs --out FILE")
+        raise CommandError(t("cli_own.xlsx_out"))
     return fmt
 
 
@@ -62,18 +63,18 @@ def _period(start: str | None, end: str | None, *, required: bool) -> Period | N
     if start is None and end is None and not required:
         return None
     if start is None or end is None:
-        raise CommandError("give both --from and --to")
+        raise CommandError(t("cli_own.from_to"))
     try:
         return Period(parse_day(start, "--from"), parse_day(end, "--to"))
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _programme(ws: Workspace, name: str | None) -> str | None:
     try:
         return resolve_programme(ws, name)
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -180,7 +181,7 @@ def esf_cmd(
         try:
             records = esf.explain(ws, figure, period, prog)
         except ReportError as exc:
-            raise CommandError(str(exc)) from None
+            raise refused(exc) from None
         payload = {
             "figure": figure,
             "period": period.as_dict(),
@@ -258,7 +259,7 @@ def followups_cmd(
         day = parse_day(today, "--today") if today else localtime.today()
         since_day = parse_day(since, "--since") if since else None
     except ReportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     ws = obj.workspace()
     try:
         prog = _programme(ws, programme)

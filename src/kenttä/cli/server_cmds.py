@@ -16,7 +16,8 @@ from typing import IO, Any
 import click
 
 from kenttä.cli.budget_cmds import budget
-from kenttä.cli.common import CommandError, echo_json, office_store, store_option
+from kenttä.cli.common import CommandError, echo_json, office_store, refused, store_option
+from kenttä.i18n import get_language, t
 from kenttä.store.files import open_private, write_private
 
 
@@ -31,7 +32,7 @@ def init(store_url: str) -> None:
     """Create (or upgrade) the central store."""
     with office_store(store_url, install=True) as central:
         schema = central.schema
-    click.echo(f"central store ready (schema {schema.name} version {schema.version})")
+    click.echo(t("server_cli.ready", name=schema.name, version=schema.version))
 
 
 @server.command("run")
@@ -65,20 +66,20 @@ def run(
     from kenttä.store.schema import SCHEMA
 
     if any(not u.startswith(("http://", "https://")) for u in office_urls):
-        raise CommandError("each --office-url must start with http:// or https://")
+        raise CommandError(t("server_cli.office_url"))
     if bool(tls_cert) != bool(tls_key):
-        raise CommandError("give both --tls-cert and --tls-key, or neither")
+        raise CommandError(t("server_cli.tls_pair"))
     if not tls_cert and host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo("kenttä: warning: serving without TLS; use --tls-cert/--tls-key", err=True)
+        click.echo(f"kenttä: {t('server_cli.no_tls')}", err=True)
     try:
         app = create_app(
             store_url, SCHEMA, pool, counter_report=budget_rows,
             office_urls=[u.rstrip("/") for u in office_urls] or None,
         )  # fmt: skip
-    except StoreUrlError as exc:
-        raise CommandError(str(exc)) from None
+    except StoreUrlError:
+        raise CommandError(t("server_cli.bad_store")) from None
     scheme = "https" if tls_cert else "http"
-    click.echo(f"serving {scheme}://{host}:{port}", err=True)
+    click.echo(t("server_cli.serving", url=f"{scheme}://{host}:{port}"), err=True)
     compactor = _compactor(store_url, compact_every)
     try:
         uvicorn.run(
@@ -157,7 +158,9 @@ def enroll(
         try:
             code = enrolment.new_code(central, scopes, role, ttl_hours * 3600)
         except ValueError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(
+                str(exc) if get_language() == "en" else t("server_cli.enrol_refused")
+            ) from None
     if as_json:
         echo_json({"code": code, "scopes": sorted(set(scopes)), "role": role,
                    "expires_in_hours": ttl_hours})  # fmt: skip
@@ -191,11 +194,11 @@ def devices_list(store_url: str, as_json: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        click.echo(
-            f"{row['device_id']}  {row['role']:<11} {','.join(row['scopes']):<20} "
-            f"acked {row['acked_seq']:<8} cursor {row['cursor']:<8} {state}"
-        )
+        at = row["revoked_at"]
+        state = t("server_cli.device_revoked", at=at) if at else t("server_cli.device_active")
+        click.echo(t("server_cli.device_line", device=row["device_id"], role=f"{row['role']:<11}",
+                     scopes=f"{','.join(row['scopes']):<20}", acked=f"{row['acked_seq']:<8}",
+                     cursor=f"{row['cursor']:<8}", state=state))  # fmt: skip
 
 
 @devices.command("revoke")
@@ -209,10 +212,10 @@ def devices_revoke(store_url: str, device_id: str) -> None:
 
     with office_store(store_url) as central:
         if not enrolment.revoke(central, device_id):
-            raise CommandError(f"no enrolled device {device_id}")
+            raise CommandError(t("server_cli.no_device", device=device_id))
         chunked.install(central)
         chunked.purge(central)
-    click.echo(f"revoked {device_id}")
+    click.echo(t("server_cli.revoked", device=device_id))
 
 
 @server.command("import-bundle")
@@ -228,14 +231,15 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
     from kenttä.services.vouchers.budgets import budget_rows
 
     if not file.is_file():
-        raise CommandError(f"no file {file}")
+        raise CommandError(t("server_cli.no_file", file=file))
     with office_store(store_url) as central:
         try:
             result = apply(
                 central, file.read_bytes(), reply=reply is not None, counter_report=budget_rows
             )
         except BundleError as exc:
-            raise CommandError(f"{file.name}: refused: {exc}") from None
+            why = t("server_cli.bundle_refused", file=file.name)
+            raise CommandError(f"{why}: {exc}" if get_language() == "en" else why) from None
     if reply is not None and result.reply is not None:
         partial = reply.with_name(reply.name + ".part")
         write_private(partial, result.reply)
@@ -249,10 +253,9 @@ def import_bundle(store_url: str, file: Path, reply: Path | None, as_json: bool)
     if as_json:
         echo_json(data)
         return
-    click.echo(
-        f"imported {file.name}: {result.changes} changes from device {result.device_id}, "
-        f"{len(result.rejected)} refused" + (f"; reply written to {reply}" if reply else "")
-    )
+    done = t("server_cli.imported", file=file.name, changes=result.changes,
+             device=result.device_id, refused=len(result.rejected))  # fmt: skip
+    click.echo(done + (t("server_cli.reply_written", reply=reply) if reply else ""))
 
 
 # -- the central store in the same canonical form as a device ----------------------------------
@@ -320,7 +323,7 @@ def export(
     try:
         header = columns(table_spec(table), include_meta)
     except ExportError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     with office_store(store_url) as central:
         rows = central_rows(central, table, include_meta, include_deleted)
     if out is None:
@@ -336,7 +339,7 @@ def export(
     with open_private(partial, "w", encoding="utf-8", newline="") as f:
         _write_rows(rows, header, fmt, f)
     partial.replace(out)
-    click.echo(f"exported {len(rows)} rows to {out}", err=True)
+    click.echo(t("server_cli.exported", count=len(rows), out=out), err=True)
 
 
 @server.command("conflicts")
@@ -361,7 +364,8 @@ def conflicts(store_url: str, show_all: bool, as_json: bool) -> None:
             f"{row['id']}  {row['tbl']}.{row['col']} row {row['row_id']}: "
             f"{row['author_a']} ({row['stamp_a']}) vs {row['author_b']} ({row['stamp_b']})"
         )
-    click.echo(f"{len(rows)} open conflicts" if not show_all else f"{len(rows)} conflicts")
+    click.echo(t("server_cli.all_conflicts" if show_all else "server_cli.open_conflicts",
+                 count=len(rows)))  # fmt: skip
 
 
 server.add_command(budget)

@@ -15,11 +15,25 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.i18n import get_language, t
 from kenttä.services.context import Workspace
 
 
 class Unreachable(CommandError):
     exit_code = 3
+
+
+def _said(exc: Exception, what: str) -> str:
+    """A sync failure in the language (`cli_sync.*`); in English with the reason kenttä_sync
+    gives (its own words, no personal data)."""
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    if get_language() == "en" and reason:
+        return t(f"cli_sync.{what}_because", reason=reason)
+    if "certificate" in reason:  # the server's TLS certificate is not trusted: say so
+        return t("cli_sync.untrusted")
+    if what == "auth" and "revoked" in reason:
+        return t("cli_sync.revoked")
+    return t(f"cli_sync.{what}")
 
 
 @contextmanager
@@ -39,13 +53,15 @@ def _guard(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except ServerUnreachable as exc:
-        raise Unreachable(f"{exc}; your work is saved here and goes at the next sync") from None
+        raise Unreachable(_said(exc, "unreachable")) from None
     except AuthError as exc:
-        raise CommandError(f"the server refused this laptop: {exc}") from None
+        raise CommandError(_said(exc, "auth")) from None
     except VersionMismatch as exc:
-        raise CommandError(f"version mismatch: {exc}; nothing was lost") from None
-    except (SyncError, NotEnrolledHere, BundleError) as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_said(exc, "version")) from None
+    except NotEnrolledHere:
+        raise CommandError(t("sync.not_enrolled")) from None
+    except (SyncError, BundleError) as exc:
+        raise CommandError(_said(exc, "failed")) from None
     finally:
         ws.close()
 
@@ -67,7 +83,7 @@ def enroll(
     from kenttä.services.sync import client as sync_client
 
     if not url.startswith(("http://", "https://")):
-        raise CommandError("the URL must start with http:// or https://")
+        raise CommandError(t("cli_own.url_scheme"))
     ca_pem = ca_cert.read_text(encoding="ascii", errors="replace") if ca_cert else None
     with _guard(obj) as ws:
         found = sync_client.enroll(ws, url, code, name, ca_pem=ca_pem)
@@ -248,7 +264,7 @@ def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     from kenttä.services.sync import client as sync_client
 
     if not file.is_file():
-        raise CommandError(f"no file {file}")
+        raise CommandError(t("server_cli.no_file", file=file))
     with _guard(obj) as ws:
         result = sync_client.import_reply(ws, file)
     data = {"bundle_id": result.bundle_id, "acked_seq": result.acked_seq,

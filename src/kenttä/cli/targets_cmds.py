@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
+from kenttä.i18n import t
 
 _COUNTS = (
     "participants",
@@ -26,10 +27,10 @@ def _rate(text: str | None) -> float | None:
     try:
         value = float(cleaned)
     except ValueError:
-        raise CommandError(f"not a rate: {text!r} (use e.g. 60 or 60 % or 0.6)") from None
+        raise CommandError(t("cli_own.not_rate")) from None
     value = value / 100 if value > 1 else value
     if not 0 <= value <= 1:
-        raise CommandError("a rate must be between 0 and 100 %")
+        raise CommandError(t("cli_own.rate_range"))
     return round(value, 4)
 
 
@@ -66,12 +67,12 @@ def set_cmd(
     values: dict[str, object] = {k: counts.get(k) for k in _COUNTS}
     values["positive_path_rate"] = _rate(positive_path_rate)
     if all(v is None for v in values.values()) and not clear:
-        raise CommandError("give at least one target (see --help)")
+        raise CommandError(t("cli_own.one_target"))
     ws = obj.workspace()
     try:
         result = service.set_targets(ws, programme, values, tuple(clear))
     except (ValueError, ReportError) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
     if as_json:

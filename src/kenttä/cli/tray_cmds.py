@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, echo_json, refused
 from kenttä.services.context import Workspace
 
 
@@ -25,7 +25,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except (VoucherError, PermissionDenied) as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 
@@ -39,7 +39,7 @@ def _cents(text: str | None) -> int | None:
     try:
         return parse_eur(text)
     except VoucherError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _codes(text: str | None) -> list[str] | None:

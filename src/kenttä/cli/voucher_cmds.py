@@ -10,11 +10,12 @@ from datetime import date, datetime
 
 import click
 
-from kenttä.cli.common import CliContext, CommandError, echo_json
+from kenttä.cli.common import CliContext, CommandError, echo_json, refused
 from kenttä.cli.tray_cmds import _cents, _eur
 from kenttä.cli.words import voucher_state
 from kenttä.domain.codes import VoucherStatus
 from kenttä.domain.models import Voucher
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 STATUSES = [s.value for s in VoucherStatus]
@@ -29,7 +30,7 @@ def _workspace(obj: CliContext) -> Iterator[Workspace]:
     try:
         yield ws
     except VoucherError as exc:
-        raise CommandError(str(exc)) from None
+        raise refused(exc) from None
     finally:
         ws.close()
 
@@ -42,7 +43,7 @@ def _day(text: str | None) -> date | None:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise CommandError(f"not a date: {text!r} (use YYYY-MM-DD or D.M.YYYY)")
+    raise CommandError(t("cli_own.not_date"))
 
 
 def _voucher_json(voucher: Voucher) -> dict:
@@ -160,7 +161,7 @@ def cancel(obj: CliContext, number: str, yes: bool) -> None:
 
     if not yes:
         if not sys.stdin.isatty():
-            raise CommandError("cancelling a voucher needs --yes when there is no terminal")
+            raise CommandError(t("cli_own.cancel_yes"))
         click.confirm(f"Cancel voucher {number}?", abort=True)
     with _workspace(obj) as ws:
         done = cancel_voucher(ws, number)

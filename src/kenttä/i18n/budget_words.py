@@ -10,8 +10,11 @@ from kenttä.i18n import code, has, t
 MONEY = frozenset({"total", "granted", "held", "remaining_cents", "value_cents"})
 
 
-def budget_refusal(code_: str | None, details: dict[str, Any] | None, reason: str = "") -> str:
-    """A budget refusal (a local check or the central store's answer) in words, in euros."""
+def budget_refusal(
+    code_: str | None, details: dict[str, Any] | None, reason: str = "", table: str = "budget_error"
+) -> str:
+    """A budget refusal (a local check or the central store's answer) in words, in euros;
+    `table`: where its words are (`voucher_issue` for a voucher over the device's share)."""
     from kenttä.i18n.numbers import euros
 
     params: dict[str, Any] = {"reason": reason}
@@ -22,5 +25,5 @@ def budget_refusal(code_: str | None, details: dict[str, Any] | None, reason: st
             params[key] = code("budget_role", str(value))
         else:
             params[key] = value
-    key = f"budget_error.{code_}"
+    key = f"{table}.{code_}"
     return t(key, **params) if code_ and has(key) else t("budget_error.invalid", **params)

@@ -4,7 +4,7 @@ words (issue 12): another program holds the lock, the file is read-only, the dis
 `storage_problem(exc)` gives the catalogue key (`storage.locked`, `storage.read_only`,
 `storage.disk_full`, `storage.io_error`) for an SQLite (or SQLCipher) error, or a StoreError
 that wraps one, and None for anything else. The CLI (`cli/common.run_guarded`) and the app
-(`ui/errors.error_text`) show `t(key)` instead of "internal error". The messages SQLite gives
+(`services/refusal_words.refusal_text`, the screens' error_text) show `t(key)` instead of "internal error". The messages SQLite gives
 for these are fixed English phrases with no data in them; the match is on those phrases.
 """
 

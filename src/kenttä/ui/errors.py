@@ -2,65 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
-from kenttä.i18n import get_language, has, t, validation_message
+from kenttä.services.refusal_words import refusal_text
 
 
 def error_text(exc: Exception) -> str:
-    """A reason in words for any error a service raises (never a traceback)."""
-    from kenttä.store.problems import storage_problem
-
-    if (key := storage_problem(exc)) is not None:  # locked, read-only, disk full
-        return t(key)
-    # pydantic is not on the start path: when it is not loaded, exc cannot be its error.
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
-        errors = exc.errors()
-        if errors:
-            first = errors[0]
-            inner = first.get("ctx", {}).get("error")
-            if isinstance(inner, Exception):
-                return error_text(inner)
-            return t("error.invalid_field", field=_field_words(first.get("loc", ())))
-    if type(exc).__name__ == "PermissionDenied":  # the role may not: say what, in words
-        action = getattr(exc, "action", "")
-        return t(f"permission.{action}") if has(f"permission.{action}") else t("error.permission")
-    code = getattr(exc, "code", None)
-    if code is not None:
-        if code.startswith(("hetu_", "ytunnus_", "municipality_", "postal_")):
-            return validation_message(exc)
-        if has(f"error.{code}"):
-            text = t(f"error.{code}", **_values(exc))
-            return text if "{" not in text else t("error.invalid")  # a value it lacks
-    return _untranslated(exc)
-
-
-def _field_words(loc: tuple) -> str:
-    """The field at fault in words: `ratings.skills` is the ratings, `learning_periods.0.end`
-    the learning periods (the field a person filled), when the whole path has no words."""
-    where = ".".join(str(p) for p in loc)
-    for key in (f"field.{where}", f"field.{loc[0]}" if loc else ""):
-        if key and has(key):
-            return t(key)
-    return where
-
-
-def _values(exc: Exception) -> dict[str, str]:
-    """The values a refusal carries for its words, none of them personal: the field at
-    fault (ClientError.field), in words."""
-    field = getattr(exc, "field", None)
-    if not isinstance(field, str) or not field:
-        return {}
-    return {"field": t(f"field.{field}") if has(f"field.{field}") else field}
-
-
-def _untranslated(exc: Exception) -> str:
-    """An error with no words in the catalogue: the UI's own (already in words) as it is;
-    a service's English reason only in English; elsewhere the catalogue's general refusal,
-    never English on a Finnish or Swedish screen (issue 14)."""
-    if not isinstance(exc, ValueError):  # a bug or the machine: its kind, never its text
-        return t("error.unexpected", error=type(exc).__name__)
-    if type(exc).__module__.startswith("kenttä.ui") or get_language() == "en":
-        return str(exc) or type(exc).__name__
-    return t("error.refused")
+    """A reason in words for any error a service raises (never a traceback): the same words
+    the command line prints (`kenttä.services.refusal_words.refusal_text`)."""
+    return refusal_text(exc)

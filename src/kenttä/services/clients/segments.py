@@ -83,7 +83,7 @@ def add_segment(
     if not (name_fi or "").strip():
         raise SegmentError("name_required", "a segment needs a Finnish name")
     if _find(ws, code) is not None:
-        raise SegmentError("duplicate", f"segment {code} exists already")
+        raise SegmentError("segment_exists", f"segment {code} exists already")
     segment = Segment(
         code=code,
         name_fi=name_fi,

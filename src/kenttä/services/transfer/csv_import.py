@@ -55,6 +55,13 @@ BULK_INDEX_ROWS = 2000
 class CsvImportError(ValueError):
     """The file as a whole cannot be imported (unreadable, unknown table, missing header)."""
 
+    def __init__(
+        self, message: str, *, code: str = "file_unreadable", field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code  # the catalogue's words (`error.<code>`); the message is for logs
+        self.field = field  # the column at fault (a header name, never a value)
+
 
 @dataclass
 class ImportResult:
@@ -99,7 +106,7 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         table = read_table(data)
     except TableFileError as exc:
-        raise CsvImportError(str(exc)) from None
+        raise CsvImportError(str(exc), code=exc.code) from None
     return table.header, table.rows
 
 
@@ -121,7 +128,11 @@ class _Importer:
         columns: list[str | None] = [normalise_header(h, self.fmt) for h in header]
         missing = [c for c in self.fmt.required if c not in columns]
         if missing:
-            raise CsvImportError(f"missing required column {missing[0]!r} in the header (line 1)")
+            raise CsvImportError(
+                f"missing required column {missing[0]!r} in the header (line 1)",
+                code="missing_column",
+                field=missing[0],
+            )
         good: list[_Row] = []
         seen: dict[Any, int] = {}
         for line, cells in rows:
@@ -231,7 +242,9 @@ def import_csv(
 ) -> ImportResult:
     """Import a CSV or .xlsx file (path or bytes) into `clients` or `employers`."""
     if table not in TABLES:
-        raise CsvImportError(f"cannot import {table!r}: use clients or employers")
+        raise CsvImportError(
+            f"cannot import {table!r}: use clients or employers", code="import_table"
+        )
     require(ws, f"import_{table}")
     if isinstance(source, bytes):
         data = source
@@ -239,12 +252,14 @@ def import_csv(
         try:
             data = Path(source).read_bytes()
         except OSError as exc:
-            raise CsvImportError(f"cannot read {source}: {exc.strerror or exc}") from None
+            raise CsvImportError(
+                f"cannot read {source}: {exc.strerror or exc}", code="file_unreadable"
+            ) from None
     fmt = TABLES[table]
     try:
         source = read_table(data, sheet=sheet)
     except TableFileError as exc:
-        raise CsvImportError(str(exc)) from None
+        raise CsvImportError(str(exc), code=exc.code) from None
     result = ImportResult(table, dry_run=dry_run, source=source, errors=list(source.errors))
     importer = _Importer(ws, fmt)
     good = importer.parse(source.header, source.rows, result)

@@ -35,6 +35,13 @@ FORMATS: tuple[str, ...] = ("jsonl", "csv")
 class ExportError(ValueError):
     """An export that cannot be made (unknown table or format)."""
 
+    def __init__(
+        self, message: str, *, code: str = "export_format", field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code  # the catalogue's words (`error.<code>`); the message is for logs
+        self.field = field  # the column at fault (a header name, never a value)
+
 
 @dataclass(frozen=True)
 class ExportResult:
@@ -48,7 +55,9 @@ def table_spec(table: str) -> TableSpec:
         return SCHEMA.table(table)
     except KeyError:
         names = ", ".join(SCHEMA.table_names)
-        raise ExportError(f"unknown table {table!r} (tables: {names})") from None
+        raise ExportError(
+            f"unknown table {table!r} (tables: {names})", code="unknown_table"
+        ) from None
 
 
 def holds_personal_data(spec: TableSpec) -> bool:
@@ -115,7 +124,7 @@ def write(
     """Write the canonical export to a text stream (open it with newline="")."""
     require(ws, "export_table")
     if format not in FORMATS:
-        raise ExportError(f"unknown format {format!r} (formats: jsonl, csv)")
+        raise ExportError(f"unknown format {format!r} (formats: jsonl, csv)", code="export_format")
     spec = table_spec(table)
     count = 0
     source = rows(ws, table, include_meta=include_meta, include_deleted=include_deleted)

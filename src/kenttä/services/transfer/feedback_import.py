@@ -78,7 +78,18 @@ ALIASES |= {k.replace("ä", "a").replace("ö", "o"): v for k, v in ALIASES.items
 
 
 class FeedbackImportError(ValueError):
-    """The file is refused; one line (`line N: reason`, or why the file cannot be read)."""
+    """The file is refused; one line (`line N: reason`, or why the file cannot be read).
+    `code` names the reason for the catalogue (`error.<code>`), `line` the file's line at
+    fault (None: the file as a whole), `field` a column, never a value."""
+
+    def __init__(
+        self, message: str, *, code: str = "feedback_file", line: int | None = None,
+        field: str | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message)
+        self.code = code
+        self.line = line
+        self.field = field
 
 
 @dataclass
@@ -99,14 +110,29 @@ def _columns(header: list[str]) -> list[str | None]:
     named = [c for c in columns if c]
     if len(named) != len(set(named)):
         twice = next(c for c in named if named.count(c) > 1)
-        raise FeedbackImportError(f"line 1: column {twice!r} twice in the header")
+        raise FeedbackImportError(
+            f"line 1: column {twice!r} twice in the header",
+            code="column_twice",
+            line=1,
+            field=twice,
+        )
     if "given_on" not in columns:
-        raise FeedbackImportError("line 1: missing required column 'given_on' in the header")
+        raise FeedbackImportError(
+            "line 1: missing required column 'given_on' in the header",
+            code="missing_column",
+            field="given_on",
+        )
     if "satisfaction" not in columns:
-        raise FeedbackImportError("line 1: missing required column 'satisfaction' in the header")
+        raise FeedbackImportError(
+            "line 1: missing required column 'satisfaction' in the header",
+            code="missing_column",
+            field="satisfaction",
+        )
     if not {"voucher", "henkilotunnus", "client_id"} & set(named):
         raise FeedbackImportError(
-            "line 1: the header names no one (give voucher, henkilotunnus or client_id)"
+            "line 1: the header names no one (give voucher, henkilotunnus or client_id)",
+            code="feedback_no_one",
+            line=1,
         )
     return columns
 
@@ -185,19 +211,24 @@ def import_feedback(
         try:
             data = Path(source).read_bytes()
         except OSError as exc:
-            raise FeedbackImportError(f"cannot read {source}: {exc.strerror or exc}") from None
+            raise FeedbackImportError(
+                f"cannot read {source}: {exc.strerror or exc}", code="file_unreadable"
+            ) from None
     try:
         table = read_table(data, sheet=sheet)
     except TableFileError as exc:
-        raise FeedbackImportError(str(exc)) from None
+        raise FeedbackImportError(str(exc), code=exc.code) from None
     if table.errors:  # a row with a NUL byte or mojibake, refused while reading
-        raise FeedbackImportError(str(min(table.errors, key=lambda e: e.line)))
+        first = min(table.errors, key=lambda e: e.line)
+        raise FeedbackImportError(str(first), code="feedback_row_unreadable", line=first.line)
     columns = _columns(table.header)
     rows: list[Feedback] = []
     seen: dict[tuple[Any, ...], int] = {}
     for line, raw in table.rows:
         if len(raw) > len(columns) and any(c.strip() for c in raw[len(columns) :]):
-            raise FeedbackImportError(f"line {line}: more cells than header columns")
+            raise FeedbackImportError(
+                f"line {line}: more cells than header columns", code="extra_cells", line=line
+            )
         cells = {
             col: raw[i].strip()
             for i, col in enumerate(columns)
@@ -206,16 +237,26 @@ def import_feedback(
         try:
             feedback = _row(ws, cells)
         except ValueError as exc:  # FeedbackError, a bad date, a refused scope
-            raise FeedbackImportError(f"line {line}: {exc}") from None
+            raise FeedbackImportError(
+                f"line {line}: {exc}",
+                code=exc.code if hasattr(exc, "code") else "feedback_invalid",
+                line=line,
+            ) from None
         answer = _answer(feedback)
         if answer in seen:
-            raise FeedbackImportError(f"line {line}: the same answer as line {seen[answer]}")
+            raise FeedbackImportError(
+                f"line {line}: the same answer as line {seen[answer]}",
+                code="feedback_twice",
+                line=line,
+            )
         if answer in _stored(ws, feedback):
-            raise FeedbackImportError(f"line {line}: this answer is already stored")
+            raise FeedbackImportError(
+                f"line {line}: this answer is already stored", code="feedback_stored", line=line
+            )
         seen[answer] = line
         rows.append(feedback)
     if not rows:
-        raise FeedbackImportError("the file has no answers")
+        raise FeedbackImportError("the file has no answers", code="feedback_empty")
     if not dry_run:
         store_feedback(ws, rows, detail="survey import")
     return FeedbackImportResult(len(rows), dry_run, table)

@@ -52,6 +52,13 @@ _LABELS = {
 class TableFileError(ValueError):
     """The file as a whole cannot be read (unknown encoding, not a table, no such sheet)."""
 
+    def __init__(
+        self, message: str, *, code: str = "file_unreadable", field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code  # the catalogue's words (`error.<code>`); the message is for logs
+        self.field = field  # the column at fault (a header name, never a value)
+
 
 @dataclass
 class TableFile:
@@ -86,9 +93,13 @@ def read_table(data: bytes, *, sheet: str | None = None) -> TableFile:
     if data.startswith(XLSX_MAGIC):
         return read_xlsx(data, sheet)
     if sheet is not None:
-        raise TableFileError("--sheet is for .xlsx workbooks; this file is text")
+        raise TableFileError(
+            "--sheet is for .xlsx workbooks; this file is text", code="sheet_for_text"
+        )
     if data.startswith(OLE_MAGIC):
-        raise TableFileError("an old Excel .xls workbook: save it as .xlsx or CSV UTF-8")
+        raise TableFileError(
+            "an old Excel .xls workbook: save it as .xlsx or CSV UTF-8", code="old_xls"
+        )
     text, encoding = decode(data)
     return split_csv(text, encoding)
 
@@ -108,13 +119,15 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise TableFileError(
                     f"the file starts as {_LABELS[encoding]} but byte {exc.start} is not;"
-                    " save it again as CSV UTF-8 or .xlsx"
+                    " save it again as CSV UTF-8 or .xlsx",
+                    code="encoding_broken",
                 ) from None
     sample = data[:4096]
     if len(sample) >= 4 and sample.count(0) * 4 >= len(sample):
         raise TableFileError(
             "the file looks like UTF-16 without a byte-order mark (or is not text);"
-            " save it as CSV UTF-8 or .xlsx"
+            " save it as CSV UTF-8 or .xlsx",
+            code="utf16_no_bom",
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -125,7 +138,8 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise TableFileError(
             f"unknown text encoding (not UTF-8, UTF-16 or Windows-1252; byte {exc.start});"
-            " save it as CSV UTF-8 or .xlsx"
+            " save it as CSV UTF-8 or .xlsx",
+            code="unknown_encoding",
         ) from None
 
 
@@ -139,7 +153,7 @@ def sniff_delimiter(first_line: str) -> str:
 def split_csv(text: str, encoding: str) -> TableFile:
     """Split decoded text into header and rows; rows with a NUL or mojibake are refused."""
     if not text.strip():
-        raise TableFileError("the file is empty")
+        raise TableFileError("the file is empty", code="file_empty")
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = TableFile([], [], encoding, delimiter=delimiter)
@@ -151,7 +165,9 @@ def split_csv(text: str, encoding: str) -> TableFile:
             if any(c.strip() for c in cells):
                 _add_row(table, start, cells)
     except csv.Error as exc:
-        raise TableFileError(f"line {reader.line_num}: not valid CSV ({exc})") from None
+        raise TableFileError(
+            f"line {reader.line_num}: not valid CSV ({exc})", code="bad_csv"
+        ) from None
     _check_header(table)
     return table
 
@@ -175,11 +191,12 @@ def _add_row(table: TableFile, line: int, cells: list[str]) -> None:
 
 def _check_header(table: TableFile) -> None:
     if any("\x00" in h for h in table.header):
-        raise TableFileError("line 1: a NUL byte in the header")
+        raise TableFileError("line 1: a NUL byte in the header", code="nul_header")
     if any(MOJIBAKE.search(h) for h in table.header):
         raise TableFileError(
             "line 1: garbled letters in the header (UTF-8 once read as Windows-1252);"
-            " export the list again from the original"
+            " export the list again from the original",
+            code="garbled_header",
         )
 
 
@@ -190,17 +207,18 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> TableFile:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableFileError("not a readable .xlsx workbook") from None
+        raise TableFileError("not a readable .xlsx workbook", code="bad_xlsx") from None
     try:
         if sheet is None:
             if not book.worksheets:
-                raise TableFileError("the workbook has no sheets")
+                raise TableFileError("the workbook has no sheets", code="no_sheets")
             ws = book.worksheets[0]
         elif sheet in book.sheetnames:
             ws = book[sheet]
         else:
             raise TableFileError(
-                f"no sheet {sheet!r} in the workbook (it has: {', '.join(book.sheetnames)})"
+                f"no sheet {sheet!r} in the workbook (it has: {', '.join(book.sheetnames)})",
+                code="no_sheet",
             )
         rows = [
             (number, [cell_text(v) for v in values])
@@ -211,7 +229,7 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> TableFile:
         book.close()
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise TableFileError("the sheet is empty")
+        raise TableFileError("the sheet is empty", code="sheet_empty")
     (_, header), body = rows[0], rows[1:]
     table = TableFile(_trim(header), [], "xlsx", sheet=title)
     for number, cells in body:

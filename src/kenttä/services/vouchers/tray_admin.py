@@ -116,7 +116,7 @@ def add_service(
     existing = get_service(ws, code)
     if existing is not None:
         state = " (retired)" if existing.retired_on else ""
-        raise VoucherError(f"service {code!r} is already in the tray{state}", code="duplicate")
+        raise VoucherError(f"service {code!r} is already in the tray{state}", code="service_exists")
     service = _model(
         Service,
         {
@@ -234,7 +234,9 @@ def add_provider(
     require(ws, "edit_service_tray")
     key = _y_tunnus(y_tunnus)
     if provider_by_y_tunnus(ws, key) is not None:
-        raise VoucherError(f"a provider with Y-tunnus {key} is already there", code="duplicate")
+        raise VoucherError(
+            f"a provider with Y-tunnus {key} is already there", code="provider_exists"
+        )
     provider = _model(
         Provider,
         {
