@@ -135,19 +135,19 @@ def test_conflicts_are_read_and_resolved(ws) -> None:
     from tests.ui.conflicts import make_phone_conflict
 
     client_id = ws.ids["clients"][0]
-    make_phone_conflict(ws, client_id, local="040 1", remote="050 2")
+    make_phone_conflict(ws, client_id, local="040 111 1111", remote="050 222 2222")
     found = sync_status.conflicts(ws)
     assert len(found) == 1 and found[0].column == "phone"
-    assert {v["value"] for v in found[0].values} == {"040 1", "050 2"}
+    assert {v["value"] for v in found[0].values} == {"040 111 1111", "050 222 2222"}
     with pytest.raises(PermissionDenied):  # resolving is a supervisor's (roles.py)
-        sync_status.resolve(ws, found[0].id, value="045 3")
+        sync_status.resolve(ws, found[0].id, value="045 333 3333")
     ws.config.role = "supervisor"
-    sync_status.resolve(ws, found[0].id, value="045 3")
+    sync_status.resolve(ws, found[0].id, value="045 333 3333")
     assert sync_status.conflicts(ws) == []
     phone = ws.store.conn.execute(
         "SELECT phone FROM clients WHERE id = ?", (client_id,)
     ).fetchone()[0]
-    assert phone == "045 3"
+    assert phone == "045 333 3333"
 
 
 def test_services_do_not_import_textual() -> None:
