@@ -142,6 +142,10 @@ def test_conflicts_are_read_and_resolved(ws) -> None:
     with pytest.raises(PermissionDenied):  # resolving is a supervisor's (roles.py)
         sync_status.resolve(ws, found[0].id, value="045 333 3333")
     ws.config.role = "supervisor"
+    with pytest.raises(ValueError) as refused:  # a value typed in passes an edit's rules
+        sync_status.resolve(ws, found[0].id, value="045 abc")
+    assert refused.value.code == "phone"
+    assert len(sync_status.conflicts(ws)) == 1  # still open, the phone as it was
     sync_status.resolve(ws, found[0].id, value="045 333 3333")
     assert sync_status.conflicts(ws) == []
     phone = ws.store.conn.execute(
