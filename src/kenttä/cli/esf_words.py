@@ -79,3 +79,10 @@ def esf_table(report: Any, services: Mapping[str, str]) -> str:
             continue
         rows.append([label_of(key, services), shown(key, value)])
     return table([t("esf_words.col_figure"), t("esf_words.col_value")], rows)
+
+
+def explain_table(records: list[dict[str, str]]) -> str:
+    """`--explain FIGURE` for a person: each record's kind in words and its label (the
+    client's or employer's name, the status and outcome in words); `--json` keeps the ids."""
+    headers = [t("cli_said.col_kind"), t("cli_text.col_record")]
+    return table(headers, [[code("record_kind", r["table"]), r["label"]] for r in records])

@@ -179,7 +179,7 @@ def esf_cmd(
 
     if figure:
         try:
-            records = esf.explain(ws, figure, period, prog)
+            records = esf.explain(ws, figure, period, prog, names=fmt == "table")
         except ReportError as exc:
             raise refused(exc) from None
         payload = {
@@ -189,6 +189,11 @@ def esf_cmd(
             "count": len(records),
             "records": records,
         }
+        if fmt == "table":  # for a person: the kind and the label in words, by name
+            from kenttä.cli.esf_words import explain_table
+
+            _emit(explain_table(records), out)
+            return
         _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
         return
     result = esf.compute(ws, period, prog)

@@ -118,9 +118,12 @@ def compact(store_url: str) -> None:
     longer needs); for a supervisor's timer. One line says what went."""
     from kenttä_sync.transport.server.compactor import compact as compact_store
 
+    from kenttä.i18n.numbers import number
+
     with office_store(store_url) as central:
         done = compact_store(central)
-    click.echo(done.summary)
+    seconds = number(done.seconds, 1)  # kenttä_sync's own summary is English
+    click.echo(t("cli_said.compacted", dropped=done.dropped, kept=done.kept, seconds=seconds))
 
 
 GRACE_SECONDS = 3  # SIGTERM: requests in flight get this long, then they are cut

@@ -94,10 +94,10 @@ def enroll(
     if as_json:
         echo_json(data)
     else:
-        click.echo(
-            f"enrolled device {found.device_id} with {found.server_url} as {found.role}, "
-            f"scopes {', '.join(found.scopes)}"
-        )
+        from kenttä.i18n import code
+
+        click.echo(t("cli_said.enrolled", device=found.device_id, url=found.server_url,
+                     role=code("budget_role", found.role), scopes=", ".join(found.scopes)))  # fmt: skip
 
 
 class _Bars:
@@ -197,10 +197,8 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
 
     counts = {k: getattr(summary, k) for k in ("pushed", "pulled", "conflicts", "refused")}
     click.echo(t("cli_text.synced", summary=t("sync_text.summary", **counts)))
-    for row in refused[-20:]:
-        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
-    for row in kept[-20:]:
-        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    for line in _held_back(refused[-20:], kept[-20:]):
+        click.echo(line)
 
 
 @sync.command("status")
@@ -226,12 +224,32 @@ def status(obj: CliContext, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    for key in ("device_id", "server_url", "last_sync", "last_summary", "last_error"):
-        click.echo(f"{key}: {data[key] or '-'}")
-    for row in data["refused_changes"]:
-        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
-    for row in data["quarantined_changes"]:
-        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    from kenttä.cli.words import moment
+
+    shown = {"device": data["device_id"], "server": data["server_url"],
+             "last_sync": moment(data["last_sync"]),
+             "last_summary": data["last_summary"], "last_error": data["last_error"]}  # fmt: skip
+    if get_language() != "en":  # kenttä_sync's summaries and reasons are English
+        shown = {k: v for k, v in shown.items() if k not in ("last_summary", "last_error")}
+    for key, value in shown.items():
+        click.echo(f"{t('cli_said.status_' + key)}: {value or '–'}")
+    for line in _held_back(data["refused_changes"], data["quarantined_changes"]):
+        click.echo(line)
+
+
+def _held_back(refused: list[dict[str, Any]], kept: list[dict[str, Any]]) -> list[str]:
+    """Changes the office refused and changes not applied here, one line each in the language:
+    the record kind in words and its id; kenttä_sync's English reason in English only."""
+    from kenttä.i18n import code
+
+    lines = []
+    for key, rows in (("refused_by_office", refused), ("quarantined_here", kept)):
+        for row in rows:
+            record = f"{code('record_kind', row['table'])} {row['row_id']}"
+            line = t(f"cli_said.{key}", record=record, op=code("change_op", row["op"]))
+            english = get_language() == "en" and row.get("reason")
+            lines.append(f"{line}: {row['reason']}" if english else line)
+    return lines
 
 
 @sync.command("export")
@@ -246,13 +264,15 @@ def export_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
         try:
             header = sync_client.export_bundle(ws, file)
         except OSError as exc:
-            raise CommandError(f"cannot write {file}: {exc.strerror or exc}") from None
+            why = t("cli_said.cannot_write", file=file)
+            english = get_language() == "en"
+            raise CommandError(f"{why}: {exc.strerror or exc}" if english else why) from None
     count = max(0, header.seq_to - header.seq_from + 1)
     if as_json:
         echo_json({"file": str(file), "bundle_id": header.bundle_id, "changes": count,
                    "seq_from": header.seq_from, "seq_to": header.seq_to})  # fmt: skip
     else:
-        click.echo(f"wrote {count} changes to {file} (bundle {header.bundle_id})")
+        click.echo(t("cli_said.bundle_written", count=count, file=file, bundle=header.bundle_id))
 
 
 @sync.command("import")
@@ -272,7 +292,5 @@ def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     if as_json:
         echo_json(data)
     else:
-        click.echo(
-            f"imported {file.name}: pulled {result.pulled}, refused {result.refused}, "
-            f"acknowledged up to {result.acked_seq}"
-        )
+        click.echo(t("cli_said.bundle_read", file=file.name, pulled=result.pulled,
+                     refused=result.refused, acked=result.acked_seq))  # fmt: skip
