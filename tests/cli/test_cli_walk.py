@@ -28,7 +28,7 @@ ENGLISH_GLUE = {
     "the", "with", "was", "were", "and", "of", "this", "that", "would", "already", "cannot",
     "written", "wrote", "entries", "dropped", "kept", "rows", "changes", "enrolled",
     "imported", "exported", "added", "retired", "resolved", "expired", "returned", "erased",
-    "created", "saved"
+    "created", "saved", "none"
 }  # fmt: skip
 HETU = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b")
 PERIOD = ("--from", "2020-01-01", "--to", TODAY.isoformat())
@@ -158,6 +158,7 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
         ),
         (0,),
     ),
+    (("events", "list"), (), (0,)),
     (
         ("voucher", "services", "add"),
         ("testi", "--name", "Testipalvelu", "--category", "coaching", "--price", "450"),
@@ -222,6 +223,12 @@ def _values(db: str, tmp_path: Path) -> dict[str, str]:
         "tmp": str(tmp_path),
         "ytunnus": "0737546-2",
     }
+    # a write the office refused, as `sync status` lists it
+    conn.execute(
+        "INSERT INTO _rejected (change_id, tx_id, reason) SELECT change_id, tx_id,"
+        " 'outside your scope' FROM _changes WHERE tbl = 'clients' LIMIT 1"
+    )
+    conn.commit()
     # doctor lists the database's tables by their own names (for whoever repairs it)
     values["tables"] = " ".join(
         r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")

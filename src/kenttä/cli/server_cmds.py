@@ -196,6 +196,8 @@ def devices_list(store_url: str, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
+    if not rows:
+        click.echo(t("cli_text.none"))
     for row in rows:
         at = row["revoked_at"]
         state = t("server_cli.device_revoked", at=at) if at else t("server_cli.device_active")
