@@ -304,3 +304,35 @@ def test_every_command_speaks_the_language(
     assert not found, "\n\n".join(
         " ".join(map(str, item[:2])) + "\n" + item[2][:1500] for item in found
     )
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize(
+    ("broken", "named"),
+    [
+        ('role = "boss"\n', "role"),
+        ('user = "testi\n', "2"),  # the TOML's line
+        ('colour = "red"\n', "colour"),
+        ("retention_years = 0\n", "retention_years"),
+    ],
+)
+def test_a_broken_config_is_said_in_its_language(
+    tmp_path, caseload_db, language: str, broken: str, named: str
+) -> None:
+    """Issue 14: a config that cannot be read is one line naming the file and what is wrong,
+    in the language its `language` line asks for (no English left on fi or sv)."""
+    db, allowed, _ = caseload_db
+    config = tmp_path / "config.toml"
+    config.write_text(f'language = "{language}"\n{broken}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", db, "voucher", "list"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"kenttä: {config}") and named in line
+    words = allowed | {w.casefold() for w in WORD.findall(f"{config} {broken}")}
+    written = {"coach", "coordinator", "supervisor"}  # the values to write in the file
+    said = [p for p in problems(line, language, words | written) if p.split()[-1] not in written]
+    if language == "fi":
+        said = [p for p in said if not p.startswith("finnish")]
+    if language != "en":
+        said += [f"english {w}" for w in {w.casefold() for w in WORD.findall(line)} & ENGLISH_GLUE]
+    assert said == [], line

@@ -37,7 +37,9 @@ def doctor(ctx: CliContext, as_json: bool, repair: bool) -> None:
     passphrase = os.environ.get("KENTTA_PASSPHRASE") or None
     path = ctx.path()
     if passphrase is None and path.exists() and _encrypted(path) and _tty():
-        passphrase = click.prompt("Passphrase", hide_input=True, err=True)
+        from kenttä.i18n import t
+
+        passphrase = click.prompt(t("cli_said.prompt_passphrase"), hide_input=True, err=True)
     if repair:
         repair_indexes(path, passphrase)
     found = diagnose(path, passphrase)

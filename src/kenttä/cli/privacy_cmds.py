@@ -192,7 +192,9 @@ def _new_passphrase() -> str:
         if not sys.stdin.isatty():
             raise CommandError(t("cli_said.set_new_passphrase"))
         value = str(
-            click.prompt("New passphrase", hide_input=True, confirmation_prompt=True, err=True)
+            click.prompt(
+                t("cli_said.prompt_new"), hide_input=True, confirmation_prompt=True, err=True
+            )
         )
     if len(value) < 8:
         raise CommandError(t("cli_said.short_passphrase"))
@@ -204,7 +206,7 @@ def _current_passphrase() -> str:
         return os.environ["KENTTA_PASSPHRASE"]
     if not sys.stdin.isatty():
         raise CommandError(t("cli_said.set_passphrase"))
-    return str(click.prompt("Current passphrase", hide_input=True, err=True))
+    return str(click.prompt(t("cli_said.prompt_current"), hide_input=True, err=True))
 
 
 @click.group("passphrase")
