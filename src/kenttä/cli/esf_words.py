@@ -82,7 +82,8 @@ def esf_table(report: Any, services: Mapping[str, str]) -> str:
 
 
 def explain_table(records: list[dict[str, str]]) -> str:
-    """`--explain FIGURE` for a person: each record's kind in words and its label (the
-    client's or employer's name, the status and outcome in words); `--json` keeps the ids."""
-    headers = [t("cli_said.col_kind"), t("cli_text.col_record")]
-    return table(headers, [[code("record_kind", r["table"]), r["label"]] for r in records])
+    """`--explain FIGURE` for a person: each record's kind in words, its id and its label
+    (no names, as the figures hold none: programme, dates, status and outcome in words)."""
+    headers = [t("cli_said.col_kind"), "ID", t("cli_said.col_label")]
+    rows = [[code("record_kind", r["table"]), r["id"], r["label"]] for r in records]
+    return table(headers, rows)

@@ -179,7 +179,7 @@ def esf_cmd(
 
     if figure:
         try:
-            records = esf.explain(ws, figure, period, prog, names=fmt == "table")
+            records = esf.explain(ws, figure, period, prog, words=fmt == "table")
         except ReportError as exc:
             raise refused(exc) from None
         payload = {
