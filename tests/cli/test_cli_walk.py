@@ -38,7 +38,6 @@ SKIPPED = {
     ("open",): "opens the Textual app (the screens' walk covers it)",
     ("demo",): "opens the Textual app on a generated caseload",
     ("server", "run"): "a long-running server",
-    ("passphrase", "change"): "needs SQLCipher keys; its own errors are walked by `set`",
 }
 
 # (command path, arguments after it, exit codes allowed); `{name}` is filled from the walk's
@@ -47,6 +46,8 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
     # -- reads ---------------------------------------------------------------------------
     (("report", "followups"), ("--today", TODAY.isoformat(), "--window", "400"), (0,)),
     (("report", "quality"), (), (0,)),
+    (("report", "quality"), ("--format", "xlsx", "--out", "{tmp}/laatu.xlsx"), (0,)),
+    (("report", "followups"), ("--out", "{tmp}/seuranta.txt"), (0,)),
     (("report", "esf"), PERIOD, (0,)),
     (("report", "esf"), (*PERIOD, "--explain", "participants"), (0,)),
     (("report", "feedback"), PERIOD, (0,)),
@@ -185,6 +186,7 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
     (("conflicts",), (), (0,)),
     (("seed",), ("--clients", "2", "--notes-per-client", "1"), (0,)),
     (("passphrase", "set"), (), (1,)),  # no KENTTA_NEW_PASSPHRASE, no terminal
+    (("passphrase", "change"), (), (1,)),  # the database is not encrypted
     # -- erasure -------------------------------------------------------------------------
     (("erase", "client"), ("{client}", "--yes"), (0,)),
     (("erase", "client"), ("{client}", "--yes"), (0,)),  # already erased
@@ -278,6 +280,8 @@ def test_every_command_speaks_the_language(
         "testipalvelu",
         "testi",
         "siirto",
+        "laatu",
+        "seuranta",
         "tiedot",
     }
     runner = CliRunner()

@@ -113,7 +113,7 @@ class _Bars:
             return
         if phase != self.phase:
             self.close()
-            label = "sending" if phase == "push" else "receiving"
+            label = t("cli_said.sending" if phase == "push" else "cli_said.receiving")
             self.bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
             self.bar.__enter__()
             self.phase = phase
