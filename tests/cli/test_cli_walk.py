@@ -144,7 +144,9 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
         (0,),
     ),
     (("clients", "set-segment"), ("{client}", "nuoret"), (0,)),
+    (("report", "segments"), PERIOD, (0,)),
     (("clients", "segments", "retire"), ("nuoret",), (0,)),
+    (("clients", "segments", "list"), ("--all",), (0,)),
     (
         ("events", "add"),
         (
