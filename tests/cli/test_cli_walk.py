@@ -342,3 +342,21 @@ def test_a_broken_config_is_said_in_its_language(
     if language != "en":
         said += [f"english {w}" for w in {w.casefold() for w in WORD.findall(line)} & ENGLISH_GLUE]
     assert said == [], line
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_running_server_s_compaction_lines_speak_the_language(language: str) -> None:
+    """`kenttä server run --compact-every` (not walked: it serves until stopped) words each
+    run's figures, and a failed run, itself (kenttä_sync's own summary is English)."""
+    from kenttä_sync.transport.server.compactor import Compacted
+
+    from kenttä.cli.server_cmds import _compaction_words
+    from kenttä.i18n import set_language
+
+    set_language(language)
+    lines = [_compaction_words(Compacted(12, 3, 0.5)), _compaction_words(OSError("x"))]
+    assert "12" in lines[0] and "0,5 s" in lines[0] and "OSError" in lines[1]
+    text = "\n".join(lines)
+    said = [p for p in problems(text, language, set()) if not p.startswith("finnish")]
+    said += [f"english {w}" for w in {w.casefold() for w in WORD.findall(text)} & ENGLISH_GLUE]
+    assert said == [], text

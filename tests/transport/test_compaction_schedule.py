@@ -115,6 +115,7 @@ def test_the_compactor_runs_on_schedule_and_a_failed_run_does_not_stop_it(
 
 def test_a_running_server_compacts_on_its_own(tmp_path: Path) -> None:
     url = _history(tmp_path)
+    english()  # the figures read in English
     log = tmp_path / "server.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(

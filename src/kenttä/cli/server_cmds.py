@@ -108,7 +108,17 @@ def _compactor(store_url: str, hours: float) -> Any:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         click.echo(f"{stamp} {line}", err=True)
 
-    return Compactor(store_url, SCHEMA, hours * 3600, report).start()
+    return Compactor(store_url, SCHEMA, hours * 3600, report, say=_compaction_words).start()
+
+
+def _compaction_words(done: Any) -> str:
+    """A compaction run (its figures, or the error it met) in the configured language."""
+    from kenttä.i18n.numbers import number
+
+    if isinstance(done, Exception):
+        return t("cli_said.compaction_failed", kind=type(done).__name__)
+    return t("cli_said.compacted", dropped=done.dropped, kept=done.kept,
+             seconds=number(done.seconds, 1))  # fmt: skip
 
 
 @server.command("compact")
@@ -118,12 +128,9 @@ def compact(store_url: str) -> None:
     longer needs); for a supervisor's timer. One line says what went."""
     from kenttä_sync.transport.server.compactor import compact as compact_store
 
-    from kenttä.i18n.numbers import number
-
     with office_store(store_url) as central:
         done = compact_store(central)
-    seconds = number(done.seconds, 1)  # kenttä_sync's own summary is English
-    click.echo(t("cli_said.compacted", dropped=done.dropped, kept=done.kept, seconds=seconds))
+    click.echo(_compaction_words(done))  # kenttä_sync's own summary is English
 
 
 GRACE_SECONDS = 3  # SIGTERM: requests in flight get this long, then they are cut
