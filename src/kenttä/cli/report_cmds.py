@@ -189,13 +189,11 @@ def esf_cmd(
             "count": len(records),
             "records": records,
         }
-        if fmt == "table":  # for a person: the kind and the label in words, by name
+        if fmt == "table":  # for a person: the kind and the label in words (no names)
             from kenttä.cli.esf_words import explain_table
 
-            _emit(explain_table(records), out)
-            return
-        _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
-        return
+            return _emit(explain_table(records), out)
+        return _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
     result = esf.compute(ws, period, prog)
     if fmt == "json":
         payload = result.model_dump(mode="json")
