@@ -30,6 +30,8 @@ ENGLISH_GLUE = {
     "imported", "exported", "added", "retired", "resolved", "expired", "returned", "erased",
     "created", "saved", "none"
 }  # fmt: skip
+# a date for a person is written 16.3.2026; an ISO date is a budget's id part (TOPI:2026-01-01)
+ISO_DAY = re.compile(r"(?<![:\d])\d{4}-\d{2}-\d{2}\b")
 HETU = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b")
 PERIOD = ("--from", "2020-01-01", "--to", TODAY.isoformat())
 
@@ -214,7 +216,23 @@ def test_every_command_is_walked() -> None:
     assert sorted((walked | set(SKIPPED)) - _leaves()) == []
 
 
+def _add_need(db: str) -> None:
+    """A labour need, so `needs list` has a row to print."""
+    from kenttä.config import Config
+    from kenttä.services.context import Workspace
+    from kenttä.services.employers.needs import record_need
+    from kenttä.store.db import open_store
+
+    store = open_store(Path(db))
+    ws = Workspace(store, Config(user="testi.valmentaja", scope="kuopio", role="supervisor"))
+    employer = store.conn.execute("SELECT id FROM employers LIMIT 1").fetchone()[0]
+    record_need(ws, employer_id=employer, recorded_on=TODAY, title="Varastotyö", headcount=2, occupation="933",
+                licences=["safety_card"], starts_on=TODAY)  # fmt: skip
+    store.close()
+
+
 def _values(db: str, tmp_path: Path) -> dict[str, str]:
+    _add_need(db)
     conn = sqlite3.connect(db)
     one = lambda sql: str(conn.execute(sql).fetchone()[0])  # noqa: E731
     values = {
@@ -303,6 +321,8 @@ def test_every_command_speaks_the_language(
         if language != "en":
             left = {w.casefold() for w in WORD.findall(text)} & ENGLISH_GLUE - allowed
             said += [f"english {w}" for w in sorted(left)]
+        if ISO_DAY.search(text):
+            said.append(f"an ISO date {ISO_DAY.search(text)[0]}")
         if HETU.search(text):
             said.append("a henkilötunnus")
         if said:
