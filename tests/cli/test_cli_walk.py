@@ -138,6 +138,7 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
     (("server", "import-bundle"), ("--store", "{store}", "{tmp}/siirto"), (1,)),
     (("sync", "import"), ("{tmp}/siirto",), (1,)),
     (("sync",), ("--quiet", "--retries", "0"), (3,)),  # nobody answers at the address
+    (("sync", "status"), (), (0,)),  # the last sync's figures, and the failure since
     # -- writes --------------------------------------------------------------------------
     (("import",), ("clients", "--dry-run", "{tmp}/clients.csv"), (0,)),
     (("import",), ("clients", "{tmp}/clients.csv"), (0,)),
@@ -253,6 +254,13 @@ def _values(db: str, tmp_path: Path) -> dict[str, str]:
         "INSERT INTO _rejected (change_id, tx_id, reason) SELECT change_id, tx_id,"
         " 'outside your scope' FROM _changes WHERE tbl = 'clients' LIMIT 1"
     )
+    conn.commit()
+    conn.executemany(
+        "INSERT OR REPLACE INTO _sync_state (key, value) VALUES (?, ?)",
+        [("last_sync", "2026-03-16T08:05:00+00:00"),
+         ("last_sync_summary", '{"pushed": 2, "pulled": 3, "conflicts": 1, "refused": 1}'),
+         ("last_summary", "pushed 2, pulled 3, conflicts 1, refused 1")],
+    )  # fmt: skip
     conn.commit()
     # doctor lists the database's tables by their own names (for whoever repairs it)
     values["tables"] = " ".join(

@@ -221,16 +221,25 @@ def status(obj: CliContext, as_json: bool) -> None:
             "refused_changes": sync_client.refused(ws),
             "quarantined_changes": sync_client.quarantined(ws),
         }
+        from kenttä.services.sync.status import status as sync_state
+
+        counts = sync_state(ws).last_counts
     if as_json:
         echo_json(data)
         return
     from kenttä.cli.words import moment
 
+    english = get_language() == "en"  # the stored summary and reason are English
+    summary, error = (data["last_summary"], data["last_error"]) if english else (None, None)
+    if counts:  # the last sync's figures in words
+        key = "sync_text.summary_bundle" if counts.get("bundle") else "sync_text.summary"
+        figures = ("pushed", "pulled", "conflicts", "refused")
+        summary = t(key, **{k: counts.get(k, 0) for k in figures})
+    if data["last_error"] and not english:
+        error = t("cli_sync.failed")
     shown = {"device": data["device_id"], "server": data["server_url"],
-             "last_sync": moment(data["last_sync"]),
-             "last_summary": data["last_summary"], "last_error": data["last_error"]}  # fmt: skip
-    if get_language() != "en":  # kenttä_sync's summaries and reasons are English
-        shown = {k: v for k, v in shown.items() if k not in ("last_summary", "last_error")}
+             "last_sync": moment(data["last_sync"]), "last_summary": summary,
+             "last_error": error}  # fmt: skip
     for key, value in shown.items():
         click.echo(f"{t('cli_said.status_' + key)}: {value or '–'}")
     for line in _held_back(data["refused_changes"], data["quarantined_changes"]):
