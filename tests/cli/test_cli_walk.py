@@ -9,6 +9,7 @@ raw code or catalogue key, and no henkilötunnus.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -81,7 +82,11 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
     (("purge",), ("--dry-run", "--today", "2099-01-01"), (0,)),
     # -- the office's store --------------------------------------------------------------
     (("server", "init"), ("--store", "{store}"), (0,)),
-    (("server", "enroll"), ("--store", "{store}", "--scope", "kuopio", "--role", "coach"), (0,)),
+    (
+        ("server", "enroll"),
+        ("--store", "{store}", "--scope", "kuopio", "--role", "supervisor"),
+        (0,),
+    ),
     (("server", "devices", "list"), ("--store", "{store}"), (0,)),
     (("server", "devices", "revoke"), ("--store", "{store}", "nobody"), (1,)),
     (("server", "conflicts"), ("--store", "{store}", "--all"), (0,)),
@@ -131,11 +136,18 @@ CASES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = [
     ),
     # -- sync: enrolled through a stand-in office, then by bundle ------------------------
     (("sync",), ("--quiet", "--retries", "0"), (1,)),  # not enrolled yet
-    (("enroll",), ("http://127.0.0.1:9", "CODE", "--name", "testikone"), (0,)),
+    (("enroll",), ("http://127.0.0.1:9", "{code}", "--name", "testikone"), (0,)),
     (("sync", "status"), (), (0,)),
     (("sync", "export"), ("{tmp}/siirto",), (0,)),
-    (("server", "import-bundle"), ("--store", "{store}", "{tmp}/siirto"), (1,)),
-    (("sync", "import"), ("{tmp}/siirto",), (1,)),
+    (
+        ("server", "import-bundle"),
+        ("--store", "{store}", "{tmp}/siirto", "--reply", "{tmp}/vastaus"),
+        (0,),
+    ),
+    (("sync", "import"), ("{tmp}/vastaus",), (0,)),
+    (("server", "devices", "list"), ("--store", "{store}"), (0,)),
+    (("server", "devices", "revoke"), ("--store", "{store}", "{device}"), (0,)),
+    (("server", "devices", "list"), ("--store", "{store}"), (0,)),
     (("sync",), ("--quiet", "--retries", "0"), (3,)),  # nobody answers at the address
     (("sync", "status"), (), (0,)),  # the last sync's figures, and the failure since
     # -- writes --------------------------------------------------------------------------
@@ -278,18 +290,24 @@ def _values(db: str, tmp_path: Path) -> dict[str, str]:
     return values
 
 
-def _stand_in_office(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`kenttä enroll` answered as an office would, without a server."""
+def _stand_in_office(monkeypatch: pytest.MonkeyPatch, store_url: str) -> None:
+    """`kenttä enroll` answered as the office's server would, from the walk's central store
+    (its code redeemed there), without an HTTP server."""
     from kenttä_sync.transport.client import HttpTransport
+    from kenttä_sync.transport.server import enrolment
+    from kenttä_sync.transport.server.stores import open_central
+
+    from kenttä.store.schema import SCHEMA
 
     def enroll(self, code, device_id, schema, name=None, nonce=None):
-        return {
-            "device_id": device_id,
-            "secret": "s" * 43,
-            "role": "supervisor",
-            "scopes": ["kuopio"],
-            "device_code": "TEST",
-        }
+        central = open_central(store_url, SCHEMA)
+        try:
+            secret, dev = enrolment.redeem(central, code, device_id, name, nonce)
+            return {"device_id": dev.device_id, "secret": secret, "role": dev.role,
+                    "scopes": list(dev.scopes),
+                    "device_code": enrolment.device_code(central, dev.device_id)}  # fmt: skip
+        finally:
+            central.close()
 
     monkeypatch.setattr(HttpTransport, "enroll", enroll)
 
@@ -302,14 +320,14 @@ def test_every_command_speaks_the_language(
     db, allowed, _ = caseload_db
     tables = _table_words(db)
     _config(tmp_path, language)
-    _stand_in_office(monkeypatch)
     monkeypatch.delenv("KENTTA_PASSPHRASE", raising=False)
     monkeypatch.delenv("KENTTA_NEW_PASSPHRASE", raising=False)
     values = _values(db, tmp_path)
+    _stand_in_office(monkeypatch, values["store"])
     # typed by the person or named by the data: paths, the seeded values, option words
     allowed = allowed | {w.casefold() for w in WORD.findall(" ".join(values.values()))}
     allowed |= {"testikone", "nobody", "nuoret", "unga", "young", "testipalvelu", "testi",
-                "siirto", "laatu", "seuranta", "tiedot", "loki"}  # fmt: skip
+                "siirto", "vastaus", "laatu", "seuranta", "tiedot", "loki"}  # fmt: skip
     runner = CliRunner()
     found = []
     for path, args, codes in CASES:
@@ -317,6 +335,11 @@ def test_every_command_speaks_the_language(
         init = path == ("init",)
         where = str(tmp_path / "new.db") if init else db
         result = runner.invoke(cli, ["--db", where, *line])
+        if path == ("server", "enroll"):  # the code the laptop enrols with
+            values["code"] = result.stdout.strip()
+        if path == ("enroll",):
+            state = runner.invoke(cli, ["--db", db, "sync", "status", "--json"]).stdout
+            values["device"] = json.loads(state)["device_id"]
         text = (result.stdout or "") + (result.stderr or "")
         if result.exit_code not in codes:
             found.append((line, f"exit {result.exit_code} {result.exception!r}", text))

@@ -206,9 +206,13 @@ def devices_list(store_url: str, as_json: bool) -> None:
     if not rows:
         click.echo(t("cli_text.none"))
     for row in rows:
-        at = row["revoked_at"]
+        from kenttä.cli.words import moment
+        from kenttä.i18n import code
+
+        at = moment(row["revoked_at"])
         state = t("server_cli.device_revoked", at=at) if at else t("server_cli.device_active")
-        click.echo(t("server_cli.device_line", device=row["device_id"], role=f"{row['role']:<11}",
+        role = code("budget_role", row["role"])
+        click.echo(t("server_cli.device_line", device=row["device_id"], role=f"{role:<11}",
                      scopes=f"{','.join(row['scopes']):<20}", acked=f"{row['acked_seq']:<8}",
                      cursor=f"{row['cursor']:<8}", state=state))  # fmt: skip
 
