@@ -11,6 +11,7 @@ naming it, with the same wording pydantic used (tests/services/test_config.py).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -40,7 +41,15 @@ _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
 class ConfigError(ValueError):
-    """The config file cannot be read or does not validate; the message says where and why."""
+    """The config file cannot be read or does not validate; the message says where and why
+    (in English; `path`, `setting`, `line` and `unknown` let a caller say it in words)."""
+
+    def __init__(
+        self, message: str, *, path: Path | None = None, setting: str | None = None,
+        line: int | None = None, unknown: bool = False,
+    ) -> None:  # fmt: skip
+        super().__init__(message)
+        self.path, self.setting, self.line, self.unknown = path, setting, line, unknown
 
 
 class SettingError(ConfigError):
@@ -190,9 +199,15 @@ def load_config(path: Path | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return Config.from_dict(data)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found[1]) if found else None
+        raise ConfigError(f"{path}: not valid TOML ({exc})", path=path, line=line) from None
     except SettingError as exc:
-        raise ConfigError(f"{path}: {exc.setting}: {exc.reason}") from None
+        unknown = exc.setting not in _NAMES
+        raise ConfigError(
+            f"{path}: {exc.setting}: {exc.reason}", path=path, setting=exc.setting,
+            unknown=unknown,
+        ) from None  # fmt: skip
 
 
 def _toml_value(value: object) -> str:

@@ -15,7 +15,7 @@ from kenttä_sync.transport.server.compactor import Compactor
 from kenttä_sync.transport.server.stores import open_central
 
 from kenttä.store.schema import SCHEMA
-from tests.transport.helpers import HOST, KENTTA, env, free_port, kentta, workspace
+from tests.transport.helpers import HOST, KENTTA, english, env, free_port, kentta, workspace
 
 UPDATES = 4
 
@@ -52,6 +52,7 @@ def _log(central) -> int:  # type: ignore[no-untyped-def]
 
 def test_server_compact_drops_what_every_device_has_seen_and_says_so(tmp_path: Path) -> None:
     url = _history(tmp_path)
+    english()  # the figures read in English (Finnish and Swedish: tests/cli/test_cli_walk.py)
     done = kentta("server", "compact", "--store", url)
     assert done.stdout.strip().startswith(
         f"compacted the central log: dropped {UPDATES} entries, 0 kept"
@@ -114,6 +115,7 @@ def test_the_compactor_runs_on_schedule_and_a_failed_run_does_not_stop_it(
 
 def test_a_running_server_compacts_on_its_own(tmp_path: Path) -> None:
     url = _history(tmp_path)
+    english()  # the figures read in English
     log = tmp_path / "server.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(

@@ -29,7 +29,9 @@ def init(obj: CliContext) -> None:
     path = obj.path(new_folder=True)
     existed = path.exists() and path.stat().st_size > 0
     obj.workspace(create=True, new_folder=True).close()
-    click.echo(f"{'database already there' if existed else 'database created'}: {path}")
+    from kenttä.i18n import t
+
+    click.echo(t("cli_said.db_there" if existed else "cli_said.db_created", path=path))
 
 
 @click.command("demo")

@@ -197,7 +197,7 @@ def set_segment_(obj: CliContext, client_id: str, code: str) -> None:
 
     with _workspace(obj) as ws:
         done = set_segment(ws, client_id, None if code.strip().lower() == "none" else code)
-    click.echo(done.segment or "none")
+    click.echo(done.segment or t("cli_said.no_segment"))
 
 
 @clients.group("segments")
@@ -268,4 +268,4 @@ def segments_retire(obj: CliContext, code: str) -> None:
 
     with _workspace(obj) as ws:
         done = retire_segment(ws, code, on=localtime.today())
-    click.echo(f"{done.code} retired")
+    click.echo(t("cli_said.segment_retired", code=done.code))

@@ -48,7 +48,7 @@ class CliContext:
             passphrase = obtain_passphrase(path, config, create=create)
             store = open_store(path, create=create, passphrase=passphrase)
         except (ConfigError, StoreError) as exc:
-            raise CommandError(storage_reason(exc) or str(exc)) from None
+            raise CommandError(_reason(exc)) from None
         from kenttä.cli.words import use_language
 
         use_language(getattr(config, "language", None))  # what is printed for a person
@@ -74,7 +74,7 @@ def obtain_passphrase(path: Path, config: Config, *, create: bool = True) -> str
         return None
     if not sys.stdin.isatty():
         raise CommandError(t("cli_own.asks_passphrase" if creating else "cli_own.encrypted"))
-    text = "New passphrase for the database" if creating else "Passphrase"
+    text = t("cli_said.prompt_new_passphrase" if creating else "cli_said.prompt_passphrase")
     return str(click.prompt(text, hide_input=True, confirmation_prompt=creating, err=True))
 
 
@@ -147,7 +147,7 @@ def run_guarded(call: Callable[[], Any]) -> None:
         click.echo(f"kenttä: {refused(exc).message}", err=True)
         sys.exit(1)
     except (ConfigError, StoreError) as exc:
-        click.echo(f"kenttä: {storage_reason(exc) or exc}", err=True)
+        click.echo(f"kenttä: {_reason(exc)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         speak()
@@ -167,6 +167,15 @@ def run_guarded(call: Callable[[], Any]) -> None:
             raise
         click.echo(f"kenttä: {_safe_reason(exc)} {t('cli_error.debug')}", err=True)
         sys.exit(70)
+
+
+def _reason(exc: ConfigError | StoreError) -> str:
+    """A config or storage error in one line of the configured language."""
+    if isinstance(exc, ConfigError):
+        from kenttä.cli.config_words import config_reason
+
+        return config_reason(exc)
+    return storage_reason(exc) or str(exc)
 
 
 def storage_reason(exc: BaseException) -> str | None:

@@ -157,5 +157,5 @@ def resolve(
         echo_json(done)
         return
     for item in done:
-        click.echo(f"resolved {item['id']}")
-    click.echo("the resolution goes to the office at the next `kenttä sync`", err=True)
+        click.echo(t("cli_said.conflict_resolved", id=item["id"]))
+    click.echo(t("cli_said.resolution_later"), err=True)

@@ -34,7 +34,11 @@ def seed(
     total = clients * (1 + notes_per_client)
     try:
         with click.progressbar(
-            length=total, label="seeding", file=sys.stderr, show_eta=True, show_percent=True
+            length=total,
+            label=t("cli_said.seeding"),
+            file=sys.stderr,
+            show_eta=True,
+            show_percent=True,
         ) as bar:
             result = run_seed(
                 ws.store,
@@ -50,9 +54,10 @@ def seed(
             {"clients": result.clients, "notes": result.notes, "seconds": round(result.seconds, 2)}
         )
     else:
-        click.echo(
-            f"seeded {result.clients} clients and {result.notes} notes in {result.seconds:.1f} s"
-        )
+        from kenttä.i18n.numbers import number
+
+        click.echo(t("cli_said.seeded", clients=result.clients, notes=result.notes,
+                     seconds=number(result.seconds, 1)))  # fmt: skip
 
 
 @click.command("import")
@@ -193,7 +198,7 @@ def export(
             except BaseException:  # refused, failed or interrupted: nothing half-written stays
                 partial.unlink(missing_ok=True)
                 raise
-            click.echo(f"exported {result.rows} rows to {out}", err=True)
+            click.echo(t("cli_said.exported", count=result.rows, out=out), err=True)
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:

@@ -37,7 +37,9 @@ def doctor(ctx: CliContext, as_json: bool, repair: bool) -> None:
     passphrase = os.environ.get("KENTTA_PASSPHRASE") or None
     path = ctx.path()
     if passphrase is None and path.exists() and _encrypted(path) and _tty():
-        passphrase = click.prompt("Passphrase", hide_input=True, err=True)
+        from kenttä.i18n import t
+
+        passphrase = click.prompt(t("cli_said.prompt_passphrase"), hide_input=True, err=True)
     if repair:
         repair_indexes(path, passphrase)
     found = diagnose(path, passphrase)
@@ -63,6 +65,7 @@ def _tty() -> bool:
 
 def render(d: Diagnosis) -> str:
     """The human report, in the configured language."""
+    from kenttä.cli.words import moment
     from kenttä.i18n import t
 
     yes, no = t("doctor.yes"), t("doctor.no")
@@ -81,7 +84,8 @@ def render(d: Diagnosis) -> str:
             lines.append(f"{t('doctor.index')} {name}: {t('doctor.fts.' + state)}")
         if d.unsent_changes is not None:
             lines.append(f"{t('doctor.unsent')}: {d.unsent_changes}")
-            lines.append(f"{t('doctor.last_sync')}: {d.last_sync or t('doctor.never')}")
+            when = moment(d.last_sync) if d.last_sync else t("doctor.never")
+            lines.append(f"{t('doctor.last_sync')}: {when}")
         lines.append(f"{t('doctor.tables')}:")
         width = max((len(n) for n in d.tables), default=0)
         lines += [f"  {name:<{width}}  {count:>9}" for name, count in d.tables.items()]

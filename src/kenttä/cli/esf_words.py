@@ -79,3 +79,11 @@ def esf_table(report: Any, services: Mapping[str, str]) -> str:
             continue
         rows.append([label_of(key, services), shown(key, value)])
     return table([t("esf_words.col_figure"), t("esf_words.col_value")], rows)
+
+
+def explain_table(records: list[dict[str, str]]) -> str:
+    """`--explain FIGURE` for a person: each record's kind in words, its id and its label
+    (no names, as the figures hold none: programme, dates, status and outcome in words)."""
+    headers = [t("cli_said.col_kind"), "ID", t("cli_said.col_label")]
+    rows = [[code("record_kind", r["table"]), r["id"], r["label"]] for r in records]
+    return table(headers, rows)

@@ -70,8 +70,8 @@ def add(
 @click.pass_obj
 def list_(obj: CliContext, as_json: bool) -> None:
     """The events, latest first (clients: how many of the attendees are clients)."""
+    from kenttä.cli.words import day, table
     from kenttä.services.employers import events as service
-    from kenttä.services.reports import formats
 
     ws = obj.workspace()
     try:
@@ -81,7 +81,10 @@ def list_(obj: CliContext, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    for r in rows:
-        r["organisers"] = ", ".join(r["organisers"])
-    columns = ["held_on", "place", "organisers", "attended", "clients", "host"]
-    click.echo(formats.dicts_table(rows, columns))
+    headers = [t(f"events.col_{c}") for c in ("date", "place", "organisers", "attended",
+                                                   "clients")] + [t("events.host")]  # fmt: skip
+    click.echo(table(headers, [
+        [day(r["held_on"]), r["place"], ", ".join(r["organisers"]), r["attended"], r["clients"],
+         r["host"]]
+        for r in rows
+    ]))  # fmt: skip

@@ -56,13 +56,15 @@ def list_(
     if as_json:
         echo_json(rows)
         return
+    from kenttä.cli.words import day
+
     names = municipalities()
     for row in rows:
         licences = ", ".join(code("licence", lic) for lic in row["licences"])
         click.echo(
             "  ".join(
                 [
-                    row["starts_on"] or row["recorded_on"] or "",
+                    day(row["starts_on"] or row["recorded_on"]),
                     row["employer"] or "",
                     names.get(row["municipality"] or "", ""),
                     f"{row['occupation'] or '-'} {occupation_name(row['occupation']) or row['title']}",

@@ -75,18 +75,16 @@ def audit_client(obj: CliContext, client_ref: str, as_json: bool, out: Path | No
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(events, fh, ensure_ascii=False, indent=2, sort_keys=True)
-        click.echo(f"{len(events)} events written to {out}", err=True)
+        click.echo(t("cli_said.audit_written", count=len(events), out=out), err=True)
         return
     if as_json:
         echo_json(events)
         return
+    from kenttä.cli.privacy_words import audit_line
+
     for e in events:
-        detail = f"  ({e['detail']})" if e.get("detail") else ""
-        click.echo(
-            f"{e['at']}  {e['actor']:<20} {e['action']:<15} {e['record_table']}:"
-            f"{e['record_id']}{detail}"
-        )
-    click.echo(f"{len(events)} events", err=True)
+        click.echo(audit_line(e))
+    click.echo(t("cli_said.audit_count", count=len(events)), err=True)
 
 
 # -- subject access -------------------------------------------------------------------------
@@ -109,10 +107,6 @@ def subject_access(obj: CliContext, client_ref: str, out: Path) -> None:
 
 
 # -- erasure and retention ------------------------------------------------------------------
-_BUSY = (
-    "kenttä: the database was in use, so freed space still holds old bytes:"
-    " run the command again with the app closed"
-)
 
 
 @click.group("erase")
@@ -139,12 +133,9 @@ def erase_client_cmd(obj: CliContext, client_ref: str, yes: bool) -> None:
         return client_id, done, compaction_pending(ws)
 
     client_id, done, pending = _guard(ws, run)
-    if done:
-        click.echo(f"erased client {client_id}; other devices erase it at their next sync")
-    else:
-        click.echo(f"client {client_id} was already erased")
+    click.echo(t("cli_said.erased" if done else "cli_said.already_erased", client=client_id))
     if pending:
-        click.echo(_BUSY, err=True)
+        click.echo(f"kenttä: {t('cli_said.busy')}", err=True)
 
 
 @click.command("purge")
@@ -173,7 +164,7 @@ def purge(obj: CliContext, dry_run: bool, yes: bool, today_text: str | None, as_
 
     found, cutoff, pending = _guard(ws, run)
     if pending:
-        click.echo(_BUSY, err=True)
+        click.echo(f"kenttä: {t('cli_said.busy')}", err=True)
     if as_json:
         echo_json(
             {
@@ -185,10 +176,13 @@ def purge(obj: CliContext, dry_run: bool, yes: bool, today_text: str | None, as_
             }
         )
         return
+    from kenttä.cli.words import day
+
     for c in found:
-        click.echo(f"{c.client_id}  {c.scope or '-'}  ended {c.exit_date}")
-    verb = "would erase" if dry_run else "erased"
-    click.echo(f"{verb} {len(found)} clients (relationship ended before {cutoff})", err=True)
+        click.echo(t("cli_said.purge_row", client=c.client_id, scope=c.scope or "–",
+                     day=day(c.exit_date)))  # fmt: skip
+    said = "cli_said.purge_would" if dry_run else "cli_said.purge_done"
+    click.echo(t(said, count=len(found), cutoff=day(cutoff)), err=True)
 
 
 # -- passphrase -----------------------------------------------------------------------------
@@ -196,12 +190,14 @@ def _new_passphrase() -> str:
     value = os.environ.get("KENTTA_NEW_PASSPHRASE", "")
     if not value:
         if not sys.stdin.isatty():
-            raise CommandError("set KENTTA_NEW_PASSPHRASE (no terminal to ask)")
+            raise CommandError(t("cli_said.set_new_passphrase"))
         value = str(
-            click.prompt("New passphrase", hide_input=True, confirmation_prompt=True, err=True)
+            click.prompt(
+                t("cli_said.prompt_new"), hide_input=True, confirmation_prompt=True, err=True
+            )
         )
     if len(value) < 8:
-        raise CommandError("a passphrase needs at least 8 characters")
+        raise CommandError(t("cli_said.short_passphrase"))
     return value
 
 
@@ -209,8 +205,8 @@ def _current_passphrase() -> str:
     if os.environ.get("KENTTA_PASSPHRASE"):
         return os.environ["KENTTA_PASSPHRASE"]
     if not sys.stdin.isatty():
-        raise CommandError("set KENTTA_PASSPHRASE (no terminal to ask)")
-    return str(click.prompt("Current passphrase", hide_input=True, err=True))
+        raise CommandError(t("cli_said.set_passphrase"))
+    return str(click.prompt(t("cli_said.prompt_current"), hide_input=True, err=True))
 
 
 @click.group("passphrase")
@@ -230,13 +226,13 @@ def passphrase_set(obj: CliContext) -> None:
 
     path = obj.path()
     if crypto.is_encrypted(path):
-        raise CommandError("the database is already encrypted: use `kenttä passphrase change`")
+        raise CommandError(t("cli_said.already_encrypted"))
     new = _new_passphrase()
     if path.exists():
         crypto.encrypt_existing(path, new)
     else:
         open_store(path, passphrase=new).close()
-    click.echo(f"encrypted {path}; set `encrypt = true` in the config to encrypt new databases")
+    click.echo(t("cli_said.encrypted", path=path))
 
 
 @passphrase_group.command("change")
@@ -247,9 +243,9 @@ def passphrase_change(obj: CliContext) -> None:
 
     path = obj.path()
     if not crypto.is_encrypted(path):
-        raise CommandError("the database is not encrypted: use `kenttä passphrase set`")
+        raise CommandError(t("cli_said.not_encrypted"))
     old = _current_passphrase()
     if not crypto.verify_passphrase(path, old):
         raise crypto.WrongPassphrase()
     crypto.change_passphrase(path, old, _new_passphrase())
-    click.echo("passphrase changed")
+    click.echo(t("cli_said.passphrase_changed"))

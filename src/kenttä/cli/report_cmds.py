@@ -80,7 +80,7 @@ def _programme(ws: Workspace, name: str | None) -> str | None:
 def _emit(text: str, out: str | None) -> None:
     if out:
         write_private(out, text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {out}", err=True)
+        click.echo(t("cli_said.wrote", out=out), err=True)
     else:
         click.echo(text.rstrip("\n"))
 
@@ -108,7 +108,7 @@ def _emit_list(
         assert out is not None
         rows = [[item.get(c) for c in columns] for item in items]
         formats.write_xlsx(out, {sheet: (columns, rows)})
-        click.echo(f"wrote {out}", err=True)
+        click.echo(t("cli_said.wrote", out=out), err=True)
     else:
         _emit(formats.dicts_table(items, columns), out)
 
@@ -179,7 +179,7 @@ def esf_cmd(
 
     if figure:
         try:
-            records = esf.explain(ws, figure, period, prog)
+            records = esf.explain(ws, figure, period, prog, words=fmt == "table")
         except ReportError as exc:
             raise refused(exc) from None
         payload = {
@@ -189,8 +189,11 @@ def esf_cmd(
             "count": len(records),
             "records": records,
         }
-        _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
-        return
+        if fmt == "table":  # for a person: the kind and the label in words (no names)
+            from kenttä.cli.esf_words import explain_table
+
+            return _emit(explain_table(records), out)
+        return _emit_list(fmt, out, records, ["table", "id", "label"], payload, "explain")
     result = esf.compute(ws, period, prog)
     if fmt == "json":
         payload = result.model_dump(mode="json")
@@ -205,7 +208,7 @@ def esf_cmd(
     elif fmt == "xlsx":
         assert out is not None
         formats.esf_xlsx(result, out)
-        click.echo(f"wrote {out}", err=True)
+        click.echo(t("cli_said.wrote", out=out), err=True)
     else:  # for a person: labels and codes in the configured language
         from kenttä.cli.esf_words import esf_table
         from kenttä.services.vouchers import list_services
@@ -376,7 +379,7 @@ def feedback_cmd(
     if fmt == "xlsx":
         assert out is not None
         formats.write_xlsx(out, {"feedback": (ROW_COLUMNS, report_rows(payload))})
-        click.echo(f"wrote {out}", err=True)
+        click.echo(t("cli_said.wrote", out=out), err=True)
         return
     _emit_list(fmt, out, items, ROW_COLUMNS, payload, "feedback")
 

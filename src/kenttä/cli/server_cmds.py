@@ -108,7 +108,17 @@ def _compactor(store_url: str, hours: float) -> Any:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         click.echo(f"{stamp} {line}", err=True)
 
-    return Compactor(store_url, SCHEMA, hours * 3600, report).start()
+    return Compactor(store_url, SCHEMA, hours * 3600, report, say=_compaction_words).start()
+
+
+def _compaction_words(done: Any) -> str:
+    """A compaction run (its figures, or the error it met) in the configured language."""
+    from kenttä.i18n.numbers import number
+
+    if isinstance(done, Exception):
+        return t("cli_said.compaction_failed", kind=type(done).__name__)
+    return t("cli_said.compacted", dropped=done.dropped, kept=done.kept,
+             seconds=number(done.seconds, 1))  # fmt: skip
 
 
 @server.command("compact")
@@ -120,7 +130,7 @@ def compact(store_url: str) -> None:
 
     with office_store(store_url) as central:
         done = compact_store(central)
-    click.echo(done.summary)
+    click.echo(_compaction_words(done))  # kenttä_sync's own summary is English
 
 
 GRACE_SECONDS = 3  # SIGTERM: requests in flight get this long, then they are cut
@@ -193,10 +203,16 @@ def devices_list(store_url: str, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
+    if not rows:
+        click.echo(t("cli_text.none"))
     for row in rows:
-        at = row["revoked_at"]
+        from kenttä.cli.words import moment
+        from kenttä.i18n import code
+
+        at = moment(row["revoked_at"])
         state = t("server_cli.device_revoked", at=at) if at else t("server_cli.device_active")
-        click.echo(t("server_cli.device_line", device=row["device_id"], role=f"{row['role']:<11}",
+        role = code("budget_role", row["role"])
+        click.echo(t("server_cli.device_line", device=row["device_id"], role=f"{role:<11}",
                      scopes=f"{','.join(row['scopes']):<20}", acked=f"{row['acked_seq']:<8}",
                      cursor=f"{row['cursor']:<8}", state=state))  # fmt: skip
 

@@ -94,10 +94,10 @@ def enroll(
     if as_json:
         echo_json(data)
     else:
-        click.echo(
-            f"enrolled device {found.device_id} with {found.server_url} as {found.role}, "
-            f"scopes {', '.join(found.scopes)}"
-        )
+        from kenttä.i18n import code
+
+        click.echo(t("cli_said.enrolled", device=found.device_id, url=found.server_url,
+                     role=code("budget_role", found.role), scopes=", ".join(found.scopes)))  # fmt: skip
 
 
 class _Bars:
@@ -113,7 +113,7 @@ class _Bars:
             return
         if phase != self.phase:
             self.close()
-            label = "sending" if phase == "push" else "receiving"
+            label = t("cli_said.sending" if phase == "push" else "cli_said.receiving")
             self.bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
             self.bar.__enter__()
             self.phase = phase
@@ -197,10 +197,8 @@ def sync(ctx: click.Context, as_json: bool, batch: int, quiet: bool, retries: in
 
     counts = {k: getattr(summary, k) for k in ("pushed", "pulled", "conflicts", "refused")}
     click.echo(t("cli_text.synced", summary=t("sync_text.summary", **counts)))
-    for row in refused[-20:]:
-        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
-    for row in kept[-20:]:
-        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    for line in _held_back(refused[-20:], kept[-20:]):
+        click.echo(line)
 
 
 @sync.command("status")
@@ -223,15 +221,44 @@ def status(obj: CliContext, as_json: bool) -> None:
             "refused_changes": sync_client.refused(ws),
             "quarantined_changes": sync_client.quarantined(ws),
         }
+        from kenttä.services.sync.status import status as sync_state
+
+        counts = sync_state(ws).last_counts
     if as_json:
         echo_json(data)
         return
-    for key in ("device_id", "server_url", "last_sync", "last_summary", "last_error"):
-        click.echo(f"{key}: {data[key] or '-'}")
-    for row in data["refused_changes"]:
-        click.echo(f"refused: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
-    for row in data["quarantined_changes"]:
-        click.echo(f"quarantined: {row['table']} {row['row_id']} ({row['op']}): {row['reason']}")
+    from kenttä.cli.words import moment
+
+    english = get_language() == "en"  # the stored summary and reason are English
+    summary, error = (data["last_summary"], data["last_error"]) if english else (None, None)
+    if counts:  # the last sync's figures in words
+        key = "sync_text.summary_bundle" if counts.get("bundle") else "sync_text.summary"
+        figures = ("pushed", "pulled", "conflicts", "refused")
+        summary = t(key, **{k: counts.get(k, 0) for k in figures})
+    if data["last_error"] and not english:
+        error = t("cli_sync.failed")
+    shown = {"device": data["device_id"], "server": data["server_url"],
+             "last_sync": moment(data["last_sync"]), "last_summary": summary,
+             "last_error": error}  # fmt: skip
+    for key, value in shown.items():
+        click.echo(f"{t('cli_said.status_' + key)}: {value or '–'}")
+    for line in _held_back(data["refused_changes"], data["quarantined_changes"]):
+        click.echo(line)
+
+
+def _held_back(refused: list[dict[str, Any]], kept: list[dict[str, Any]]) -> list[str]:
+    """Changes the office refused and changes not applied here, one line each in the language:
+    the record kind in words and its id; kenttä_sync's English reason in English only."""
+    from kenttä.i18n import code
+
+    lines = []
+    for key, rows in (("refused_by_office", refused), ("quarantined_here", kept)):
+        for row in rows:
+            record = f"{code('record_kind', row['table'])} {row['row_id']}"
+            line = t(f"cli_said.{key}", record=record, op=code("change_op", row["op"]))
+            english = get_language() == "en" and row.get("reason")
+            lines.append(f"{line}: {row['reason']}" if english else line)
+    return lines
 
 
 @sync.command("export")
@@ -246,13 +273,15 @@ def export_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
         try:
             header = sync_client.export_bundle(ws, file)
         except OSError as exc:
-            raise CommandError(f"cannot write {file}: {exc.strerror or exc}") from None
+            why = t("cli_said.cannot_write", file=file)
+            english = get_language() == "en"
+            raise CommandError(f"{why}: {exc.strerror or exc}" if english else why) from None
     count = max(0, header.seq_to - header.seq_from + 1)
     if as_json:
         echo_json({"file": str(file), "bundle_id": header.bundle_id, "changes": count,
                    "seq_from": header.seq_from, "seq_to": header.seq_to})  # fmt: skip
     else:
-        click.echo(f"wrote {count} changes to {file} (bundle {header.bundle_id})")
+        click.echo(t("cli_said.bundle_written", count=count, file=file, bundle=header.bundle_id))
 
 
 @sync.command("import")
@@ -272,7 +301,5 @@ def import_bundle(obj: CliContext, file: Path, as_json: bool) -> None:
     if as_json:
         echo_json(data)
     else:
-        click.echo(
-            f"imported {file.name}: pulled {result.pulled}, refused {result.refused}, "
-            f"acknowledged up to {result.acked_seq}"
-        )
+        click.echo(t("cli_said.bundle_read", file=file.name, pulled=result.pulled,
+                     refused=result.refused, acked=result.acked_seq))  # fmt: skip

@@ -78,7 +78,7 @@ def set_cmd(
     if as_json:
         echo_json(result)
     else:
-        click.echo(f"targets of {result['programme']} saved")
+        click.echo(t("cli_said.targets_saved", programme=result["programme"]))
 
 
 @targets.command("list")
@@ -86,7 +86,6 @@ def set_cmd(
 @click.pass_obj
 def list_cmd(obj: CliContext, as_json: bool) -> None:
     """Every programme's targets."""
-    from kenttä.services.reports import formats
     from kenttä.services.reports import targets as service
 
     ws = obj.workspace()
@@ -97,4 +96,18 @@ def list_cmd(obj: CliContext, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    click.echo(formats.dicts_table(rows, ["programme", *service.TARGET_FIGURES]))
+    from kenttä.cli.words import table
+    from kenttä.i18n.numbers import number, percent
+
+    def shown(figure: str, value: float | None) -> str | None:
+        if value is None:
+            return None
+        return percent(value) if figure.endswith("_rate") else number(value)
+
+    headers = [
+        t("esf_words.programme"),
+        *(t(f"esf_words.word.{f}") for f in service.TARGET_FIGURES),
+    ]
+    click.echo(table(headers, [
+        [r["programme"], *(shown(f, r.get(f)) for f in service.TARGET_FIGURES)] for r in rows
+    ]))  # fmt: skip

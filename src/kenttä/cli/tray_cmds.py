@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from kenttä.cli.common import CliContext, echo_json, refused
+from kenttä.i18n import t
 from kenttä.services.context import Workspace
 
 
@@ -61,11 +62,15 @@ def _service_json(service: Any, providers: list[Any] | None = None) -> dict[str,
 
 
 def _print_service(s: Any, count: int | None = None) -> None:
-    retired = f"  [retired {s.retired_on.isoformat()}]" if s.retired_on else ""
+    from kenttä.cli.words import day
+    from kenttä.i18n import code
+
+    retired = f"  [{t('cli_said.retired_on', day=day(s.retired_on))}]" if s.retired_on else ""
     programmes = f"  ({', '.join(s.programmes)})" if s.programmes else ""
-    providers = "" if count is None else f"  ({count} providers)"
+    providers = "" if count is None else f"  ({t('cli_said.providers_count', count=count)})"
+    category = code("service_category", s.category)
     click.echo(
-        f"{s.code:<26} {s.category:<12} {_eur(s.default_value_cents):>12}  {s.name}"
+        f"{s.code:<26} {category:<14} {_eur(s.default_value_cents):>12}  {s.name}"
         f"{programmes}{providers}{retired}"
     )
 
@@ -93,7 +98,7 @@ def services_list(obj: CliContext, as_json: bool, show_all: bool) -> None:
         echo_json([_service_json(s, ps) for s, ps in tray])
         return
     if not tray:
-        click.echo("the service tray is empty: sync with the office")
+        click.echo(t("cli_said.tray_empty"))
     for s, ps in tray:
         _print_service(s, len(ps))
 
@@ -193,11 +198,13 @@ def services_defaults(obj: CliContext) -> None:
 
     with _workspace(obj) as ws:
         count = seed_default_tray(ws)
-    click.echo(f"{count} services added")
+    click.echo(t("cli_said.defaults_added", count=count))
 
 
 def _print_provider(p: Any) -> None:
-    retired = f"  [retired {p.retired_on.isoformat()}]" if p.retired_on else ""
+    from kenttä.cli.words import day
+
+    retired = f"  [{t('cli_said.retired_on', day=day(p.retired_on))}]" if p.retired_on else ""
     click.echo(f"{p.y_tunnus or '-':<10} {p.name:<32} {', '.join(p.services)}{retired}")
 
 

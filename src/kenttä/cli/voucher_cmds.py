@@ -123,16 +123,19 @@ def list_(
 @voucher.command("show")
 @click.argument("number")
 @click.option("--text", "as_text", is_flag=True, help="The printable voucher for the client.")
-@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]))  # default: the config's
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def show(obj: CliContext, number: str, as_text: bool, lang: str, as_json: bool) -> None:
+def show(obj: CliContext, number: str, as_text: bool, lang: str | None, as_json: bool) -> None:
     """Show one voucher (with --text, the printable voucher)."""
     from kenttä.services.vouchers import get_voucher, render_voucher_text
 
     with _workspace(obj) as ws:
         if as_text:
-            click.echo(render_voucher_text(ws, number, lang=lang), nl=False)
+            from kenttä.i18n import get_language
+
+            text = render_voucher_text(ws, number, lang=lang or get_language())
+            click.echo(text, nl=False)
             return
         found = get_voucher(ws, number)
         if as_json:
@@ -190,7 +193,7 @@ def expire(obj: CliContext) -> None:
 
     with _workspace(obj) as ws:
         count = expire_overdue(ws)
-    click.echo(f"{count} expired")
+    click.echo(t("cli_said.expired", count=count))
 
 
 @voucher.command("budget")
@@ -206,19 +209,18 @@ def budget(obj: CliContext, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no voucher budget granted to this device yet: sync with the office")
+        click.echo(t("cli_said.no_budget"))
         return
-    click.echo(
-        f"{'programme':<14} {'period':<23} {'granted':>14} {'issued':>14}"
-        f" {'used':>14} {'invoiced':>14} {'remaining':>14}"
-    )
-    for r in rows:
-        click.echo(
-            f"{r['programme']:<14} {r['period_start']}–{r['period_end']:<12}"
-            f" {_eur(r['granted_cents']):>14} {_eur(r['issued_cents']):>14}"
-            f" {_eur(r['used_cents']):>14} {_eur(r['invoiced_cents']):>14}"
-            f" {_eur(r['remaining_cents']):>14}"
-        )
+    from kenttä.cli.words import day, table
+
+    headers = [t("budgets.col_programme"), t("cli_said.col_period"),
+               *(t(f"budgets.col_{k}") for k in ("granted", "issued", "used", "invoiced",
+                                                 "remaining"))]  # fmt: skip
+    click.echo(table(headers, [
+        [r["programme"], f"{day(r['period_start'])}–{day(r['period_end'])}",
+         *(_eur(r[f"{k}_cents"]) for k in ("granted", "issued", "used", "invoiced", "remaining"))]
+        for r in rows
+    ]))  # fmt: skip
 
 
 @voucher.command("return-share")
@@ -232,7 +234,7 @@ def return_share_(obj: CliContext, budget_id: str, amount: str) -> None:
     cents = _cents(amount) or 0
     with _workspace(obj) as ws:
         return_share(ws, budget_id, cents)
-    click.echo(f"returned {_eur(cents)}")
+    click.echo(t("cli_said.returned", amount=_eur(cents)))
 
 
 # the service tray as data (issue 15): cli/tray_cmds.py

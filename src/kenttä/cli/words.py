@@ -159,3 +159,16 @@ def voucher_card(voucher: Any, names: dict[tuple[str, str], str], euros: Any) ->
     ]  # fmt: skip
     width = max(len(label) for label, _ in lines)
     return "\n".join(f"{label + ':':<{width + 1}} {value or '–'}" for label, value in lines)
+
+
+def moment(value: str | None) -> str:
+    """An ISO time (UTC) as people write it, in Helsinki time: `18.1.2027 9.05`."""
+    from datetime import datetime
+
+    if not value:
+        return ""
+    try:
+        local = localtime.local_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+    return f"{day(local.date())} {local.hour}.{local.minute:02d}"

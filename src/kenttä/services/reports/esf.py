@@ -141,9 +141,11 @@ def _entry_labour(c: ClientRow) -> list[str]:
     return ["unknown"]
 
 
-def _client_figures(clients: list[ClientRow], period: Period, names: bool, figs: Any) -> None:
+def _client_figures(
+    clients: list[ClientRow], period: Period, names: bool, figs: Any, words: bool = False
+) -> None:
     for c in clients:
-        ref = Ref("clients", c.id, c.label(names))
+        ref = Ref("clients", c.id, c.label(names, words=words))
         if not (c.entry_date and c.entry_date > period.end) and not (
             c.exit_date and c.exit_date < period.start
         ):
@@ -204,8 +206,9 @@ def _six_months(ws: Workspace, leavers: dict[str, Ref], figs: Any) -> None:
 
 
 def _employer_figures(
-    ws: Workspace, period: Period, programme: str | None, names: bool, figs: Any
-) -> None:
+    ws: Workspace, period: Period, programme: str | None, names: bool, figs: Any,
+    words: bool = False,
+) -> None:  # fmt: skip
     conn = ws.store.conn
     start, end = period.start.isoformat(), period.end.isoformat()
     visit_sql = f"SELECT employer_id FROM visits WHERE {LIVE} AND visited_on BETWEEN ? AND ?"
@@ -229,7 +232,7 @@ def _employer_figures(
         f"SELECT id, name, kind, y_tunnus, network_since, sponsor FROM employers WHERE {LIVE}"
         " ORDER BY id"
     ):
-        label = name if names else f"{kind or 'employer'} {y_tunnus or '(no Y-tunnus)'}"
+        label = name if names else _employer_label(kind, y_tunnus, words)
         ref = Ref("employers", emp_id, label)
         joined = to_day(since)
         if emp_id in active:
@@ -295,15 +298,28 @@ def _group_figures(ws: Workspace, period: Period, programme: str | None, figs: A
             figs["group_coaching.participants"].append(Ref("clients", client_id, "attendee"))
 
 
+def _employer_label(kind: str | None, y_tunnus: str | None, words: bool) -> str:
+    """An employer without its name: its kind and Y-tunnus (in words for a person)."""
+    if not words:
+        return f"{kind or 'employer'} {y_tunnus or '(no Y-tunnus)'}"
+    from kenttä.i18n import code, t
+
+    return (
+        f"{code('employer_kind', kind) if kind else t('record_kind.employers')} {y_tunnus or '–'}"
+    )
+
+
 def collect(
-    ws: Workspace, period: Period, programme: str | None = None, *, names: bool = False
-) -> dict[str, list[Ref]]:
-    """Figure name → the records behind it (the one computation both numbers and explain use)."""
+    ws: Workspace, period: Period, programme: str | None = None, *, names: bool = False,
+    words: bool = False,
+) -> dict[str, list[Ref]]:  # fmt: skip
+    """Figure name → the records behind it (the one computation both numbers and explain use);
+    `words`: labels without names in the current language (the CLI's table)."""
     figs: dict[str, list[Ref]] = defaultdict(list)
     clients = load_clients(ws, programme)
-    _client_figures(clients, period, names, figs)
+    _client_figures(clients, period, names, figs, words)
     _six_months(ws, {r.id: r for r in figs["finished"]}, figs)
-    _employer_figures(ws, period, programme, names, figs)
+    _employer_figures(ws, period, programme, names, figs, words)
     _voucher_figures(ws, period, programme, figs)
     _group_figures(ws, period, programme, figs)
     return figs
@@ -397,11 +413,12 @@ def explain(
     programme: str | None = None,
     *,
     names: bool = False,
+    words: bool = False,
 ) -> list[dict[str, str]]:
     """The records behind a figure: [{table, id, label}], labels free of personal data unless
     `names` (the supervisor's screen). A rate lists its numerator; its denominator is
     `finished`."""
-    figs = collect(ws, period, programme, names=names)
+    figs = collect(ws, period, programme, names=names, words=words)
     key = figure.strip()
     for suffix in (".count", ".value_cents", ".euros"):
         if key.startswith("vouchers.by_") and key.endswith(suffix):

@@ -75,6 +75,15 @@ _STATUS = {
         "cancelled": "annullerad",
         "expired": "förfallen",
     },
+    "en": {
+        "issued": "issued",
+        "provider_chosen": "provider chosen",
+        "used": "used",
+        "invoiced": "invoiced",
+        "paid": "paid",
+        "cancelled": "cancelled",
+        "expired": "expired",
+    },
 }
 
 

@@ -57,7 +57,8 @@ def compact_once(url: str, schema: SyncSchema) -> Compacted:
 
 
 class Compactor:
-    """Compacts the central log every `every` seconds until `stop()`."""
+    """Compacts the central log every `every` seconds until `stop()`; each run's line goes
+    to `report`, in English unless `say` words it (a run's result, or the error it met)."""
 
     def __init__(
         self,
@@ -65,10 +66,12 @@ class Compactor:
         schema: SyncSchema,
         every: float,
         report: Callable[[str], None] = lambda _line: None,
+        say: Callable[[Compacted | Exception], str] | None = None,
     ) -> None:
         if every <= 0:
             raise ValueError("the compaction interval must be positive")
         self.url, self.schema, self.every, self.report = url, schema, every, report
+        self.say = say
         self.runs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kentta-compactor", daemon=True)
@@ -85,9 +88,16 @@ class Compactor:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every):
+            done: Compacted | Exception
             try:
-                line = compact_once(self.url, self.schema).summary
+                done = compact_once(self.url, self.schema)
             except Exception as exc:  # the next run tries again
-                line = f"log compaction failed ({type(exc).__name__}); it runs again later"
+                done = exc
+            if self.say is not None:
+                line = self.say(done)
+            elif isinstance(done, Compacted):
+                line = done.summary
+            else:
+                line = f"log compaction failed ({type(done).__name__}); it runs again later"
             self.runs += 1
             self.report(line)
