@@ -314,13 +314,18 @@ def lay_out_now(widget: Any) -> None:
         if not isinstance(ancestor, Widget):
             break
         ancestor._clear_arrangement_cache()
-    # the whole screen, as Textual's own frame after a push does: the terminal may still show
-    # the screen before (a partial update would draw only the changes over it)
+    draw_whole_screen(screen)
+    widget._layout_required = False  # laid out: no second layout for the same text
+
+
+def draw_whole_screen(screen: Any) -> None:
+    """Lay out and draw the whole shown screen now, as Textual's own frame after a push or a
+    switch does: the terminal may still show the screen before, and a partial update would
+    draw only the screen's own changes over it."""
     screen._dirty_widgets.clear()
     screen._dirty_widgets.add(screen)
     screen._repaint_required = False
     screen._refresh_layout()
-    widget._layout_required = False  # laid out: no second layout for the same text
 
 
 class BaseScreen(Translated, Screen):
