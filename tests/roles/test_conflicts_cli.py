@@ -108,7 +108,7 @@ def test_a_coach_may_not_resolve(setup: Setup, tmp_path: Path, capsys) -> None:
     assert [c.id for c in sync_status.conflicts(setup.a)] == [conflict_id]
 
 
-@pytest.mark.parametrize("how", [["--keep", "a"], ["--value", "0409"]])
+@pytest.mark.parametrize("how", [["--keep", "a"], ["--value", "040 900 0409"]])
 def test_a_supervisor_resolves_and_it_syncs(
     setup: Setup, tmp_path: Path, capsys, how: list[str]
 ) -> None:
@@ -156,4 +156,8 @@ def test_bad_input_is_one_line(setup: Setup, tmp_path: Path, capsys) -> None:
         capsys, "--db", db, "conflicts", "resolve", conflict_id, "--keep", "a", "--value", "x"
     )
     assert code == 2
+    code, _, err = call(  # a value typed in passes the client's own rules, as an edit does
+        capsys, "--db", db, "conflicts", "resolve", conflict_id, "--value", "040 abc"
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "internal" not in err
     assert [c.id for c in sync_status.conflicts(setup.a)] == [conflict_id]

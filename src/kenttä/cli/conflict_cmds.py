@@ -141,14 +141,21 @@ def resolve(
         unknown = [c for c in conflict_ids if c not in open_ids]
         if unknown:  # checked before any is resolved: all or none of a bad command line
             raise CommandError(f"{unknown[0]}: {t('cli_own.no_open_conflict')}")
-        values = {c: parse_value(ws, c, value) for c in conflict_ids} if value is not None else {}
+        values: dict[str, Any] = {}
+        for conflict_id in conflict_ids if value is not None else ():
+            try:  # every value checked before any is resolved, as the ids are
+                values[conflict_id] = sync_status.checked_value(
+                    ws, conflict_id, parse_value(ws, conflict_id, value)
+                )
+            except ValueError as exc:
+                raise CommandError(f"{conflict_id}: {refused(exc).message}") from None
         for conflict_id in dict.fromkeys(conflict_ids):
             how: dict[str, Any] = {"choose": keep}
             if value is not None:
                 how = {"value": values[conflict_id]}
             try:
                 sync_status.resolve(ws, conflict_id, **how)
-            except (WriteError, sync_status.ConflictError) as exc:
+            except (WriteError, ValueError) as exc:
                 raise CommandError(f"{conflict_id}: {refused(exc).message}") from None
             done.append({"id": conflict_id, "keep": keep, "value": how.get("value")})
     finally:

@@ -222,8 +222,8 @@ def resolve(
     if found is None:
         raise ConflictError("no_conflict", "no conflict with that id")
     table, row_id, column = found
-    if choose is None and value is not None and table == "clients":
-        value = _client_value(ws, row_id, column, value)
+    if choose is None and value is not None:
+        value = checked_value(ws, conflict_id, value)
     with ws.store.replica.transaction(ws.user) as tx:
         tx.resolve(conflict_id, value, choose=choose)
         if table != "audit_events":
@@ -231,12 +231,21 @@ def resolve(
             audit_in(tx, ws, "change", table, row_id, f"{column} (conflict resolved)", scope)
 
 
-def _client_value(ws: Workspace, client_id: str, column: str, value: Any) -> Any:
+def checked_value(ws: Workspace, conflict_id: str, value: Any) -> Any:
     """A value typed to settle a client's conflict passes the rules an edit of the client
-    passes (a phone number, a date, a henkilötunnus…); refused with the edit's reason."""
+    passes (a phone number, a date, a henkilötunnus…); refused with the edit's reason. Other
+    tables' values are checked by the sync's column types, as any change is."""
     from kenttä.services.clients import core as client_core
     from kenttä.services.clients.rules import merged_for_update, validated
 
+    found = ws.store.conn.execute(
+        "SELECT tbl, row_id, col FROM _conflicts WHERE id = ?", (conflict_id,)
+    ).fetchone()
+    if found is None:
+        raise ConflictError("no_conflict", "no conflict with that id")
+    table, client_id, column = found
+    if table != "clients":
+        return value
     current = client_core.get_client(ws, client_id)
     checked = validated(merged_for_update(current, {column: value}))
     return checked.model_dump(mode="json").get(column, value)
