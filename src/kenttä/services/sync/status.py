@@ -216,12 +216,7 @@ def resolve(
     from kenttä.services.privacy import audit_in
 
     require(ws, "resolve_conflict")
-    found = ws.store.conn.execute(
-        "SELECT tbl, row_id, col FROM _conflicts WHERE id = ?", (conflict_id,)
-    ).fetchone()
-    if found is None:
-        raise ConflictError("no_conflict", "no conflict with that id")
-    table, row_id, column = found
+    table, row_id, column = _conflict(ws, conflict_id)
     if choose is None and value is not None:
         value = checked_value(ws, conflict_id, value)
     with ws.store.replica.transaction(ws.user) as tx:
@@ -231,6 +226,16 @@ def resolve(
             audit_in(tx, ws, "change", table, row_id, f"{column} (conflict resolved)", scope)
 
 
+def _conflict(ws: Workspace, conflict_id: str) -> tuple[str, str, str]:
+    """(table, row id, column) of an open conflict on this device."""
+    found = ws.store.conn.execute(
+        "SELECT tbl, row_id, col FROM _conflicts WHERE id = ?", (conflict_id,)
+    ).fetchone()
+    if found is None:
+        raise ConflictError("no_conflict", "no conflict with that id")
+    return found
+
+
 def checked_value(ws: Workspace, conflict_id: str, value: Any) -> Any:
     """A value typed to settle a client's conflict passes the rules an edit of the client
     passes (a phone number, a date, a henkilötunnus…); refused with the edit's reason. Other
@@ -238,12 +243,7 @@ def checked_value(ws: Workspace, conflict_id: str, value: Any) -> Any:
     from kenttä.services.clients import core as client_core
     from kenttä.services.clients.rules import merged_for_update, validated
 
-    found = ws.store.conn.execute(
-        "SELECT tbl, row_id, col FROM _conflicts WHERE id = ?", (conflict_id,)
-    ).fetchone()
-    if found is None:
-        raise ConflictError("no_conflict", "no conflict with that id")
-    table, client_id, column = found
+    table, client_id, column = _conflict(ws, conflict_id)
     if table != "clients":
         return value
     current = client_core.get_client(ws, client_id)
