@@ -52,15 +52,9 @@ CHUNK = 500
 BULK_INDEX_ROWS = 2000
 
 
-class CsvImportError(ValueError):
-    """The file as a whole cannot be imported (unreadable, unknown table, missing header)."""
-
-    def __init__(
-        self, message: str, *, code: str = "file_unreadable", field: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code  # the catalogue's words (`error.<code>`); the message is for logs
-        self.field = field  # the column at fault (a header name, never a value)
+class CsvImportError(TableFileError):
+    """The file as a whole cannot be imported (unreadable, unknown table, missing header);
+    `code` and `field` as a TableFileError has them."""
 
 
 @dataclass

@@ -63,7 +63,6 @@ _EXPORTS = {
     "RULES": "sync",
     "SetBudget": "sync",
     "plan_set": "sync",
-    "refusal_text": "sync",
     "set_budget": "sync",
     "budget_id_for": "sync",
     "find_budget": "sync",

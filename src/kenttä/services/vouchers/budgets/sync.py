@@ -230,21 +230,6 @@ def plan_set(
     return SetBudget(programme, start, end, cents, rule, target_cents)
 
 
-def refusal_text(code: str | None, details: dict[str, Any], reason: str) -> str:
-    """A central refusal (CounterError's code and details, in cents) in euros, one line."""
-    from kenttä.services.vouchers.common import eur
-
-    if code == "below_granted":
-        return (
-            f"a budget of {eur(int(details.get('total', 0)))} is below the"
-            f" {eur(int(details.get('granted', 0)))} already granted to devices: ask them to"
-            " return unused share first (`budget request-return`)"
-        )
-    if code == "over_held":
-        return f"the device holds only {eur(int(details.get('held', 0)))} of this budget"
-    return reason
-
-
 def set_budget(
     db: Any, *, budget_id: str, programme: str, start: date, end: date, cents: int,
     rule: str | None = None, target_cents: int | None = None,
